@@ -1,0 +1,88 @@
+#pragma once
+// The performance model of one deployment: memory, prefill, decode step and serving at a
+// concurrency. Pure functions of plain structs; docs/estimation.md derives every formula.
+#include <optional>
+
+#include "llmhw/hardware.hpp"
+#include "llmhw/model.hpp"
+#include "llmhw/precision.hpp"
+
+namespace llmhw {
+
+// How much of the datasheet peak real engines reach, and fixed costs. Values live in
+// data/efficiency.json (per device kind), never in code; these defaults are only for tests.
+struct Efficiency {
+  double memory_bandwidth = 1.0;      // fraction of peak bandwidth when streaming weights and KV
+  double decode_compute = 1.0;        // fraction of peak matrix FLOP/s in decode steps
+  double prefill_compute = 1.0;       // fraction of peak matrix FLOP/s in prefill
+  double step_overhead_ms = 0.0;      // scheduling and kernel launches per decode step
+  double usable_memory_fraction = 1;  // share of device memory the engine may allocate
+  double reserve_gb = 0.0;            // activations, graphs, communication buffers per device
+  double collective_latency_us = 0;   // fixed cost of one all-reduce
+};
+
+struct Workload {
+  double input_tokens = 1024;
+  double output_tokens = 256;
+};
+
+struct Deployment {
+  const Model* model = nullptr;
+  const Hardware* hardware = nullptr;
+  Precision weights = Precision::bf16;
+  Precision kv = Precision::bf16;
+  int tp = 1;
+};
+
+// The precision the matrix units compute in for weights stored at `weights`: the same when the
+// device supports it natively; a 16-bit (CPU: fp32) float when the engine dequantizes
+// (weight-only quantization); nullopt when the precision is not offered on the device.
+std::optional<Precision> compute_precision(const Hardware& hw, Precision weights);
+
+struct MemoryPlan {
+  double weights_gb = 0;          // per device
+  double kv_gb_per_sequence = 0;  // per device, one sequence at its full context
+  double reserve_gb = 0;          // per device
+  double capacity_gb = 0;         // usable per device
+  long max_sequences = 0;         // sequences whose KV fits next to the weights
+  bool fits() const { return max_sequences >= 1; }
+};
+
+MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency& eff);
+// Weight bytes of the whole model at the deployment's precision (all devices together).
+double model_weight_bytes(const Deployment& d);
+
+enum class Bottleneck { memory_bandwidth, compute, communication, overhead };
+const char* to_string(Bottleneck b);
+
+// Time of one engine step, split into its parts (seconds). Memory and compute overlap, so the
+// step takes the larger of the two plus the parts that do not overlap.
+struct StepTime {
+  double memory_s = 0;
+  double compute_s = 0;
+  double communication_s = 0;
+  double overhead_s = 0;
+  double total_s() const;
+  Bottleneck bottleneck() const;
+};
+
+// One decode step for `batch` sequences whose KV holds `context` tokens on average.
+StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff);
+// Prefill of one request of `tokens` prompt tokens.
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff);
+
+// Steady state of continuous batching with `concurrency` requests in flight (closed loop).
+struct ServingPoint {
+  double concurrency = 0;
+  double requests_per_s = 0;
+  double output_tokens_per_s = 0;
+  double ttft_s = 0;
+  double tpot_s = 0;
+  double prefill_share = 0;  // fraction of time the replica spends in prefill
+  StepTime step;             // the decode step at this concurrency
+  StepTime prompt;           // the prefill of one request
+};
+
+ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff);
+
+}  // namespace llmhw

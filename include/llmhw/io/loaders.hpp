@@ -1,0 +1,37 @@
+#pragma once
+// The edge where files become core structs. Every error names the file and JSON pointer:
+// "data/hardware/h100-sxm.json: /memory_gb: expected a number".
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "llmhw/hardware.hpp"
+#include "llmhw/model.hpp"
+#include "llmhw/recommend.hpp"
+
+namespace llmhw::io {
+
+// Files larger than this are rejected before parsing (README "Limits").
+inline constexpr std::uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+
+std::string read_text_file(const std::filesystem::path& path);
+
+Hardware load_hardware_file(const std::filesystem::path& path);
+// All *.json in the directory, sorted by id; duplicate ids are an error.
+std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir);
+
+// A catalog entry (data/models/<id>.json) with its embedded Hugging Face config.
+struct CatalogModel {
+  std::string id, name, hf_id;
+  std::vector<std::string> aliases;
+  double published_total = 0, published_active = 0;
+  std::filesystem::path path;
+};
+std::vector<CatalogModel> list_model_catalog(const std::filesystem::path& dir);
+Model load_catalog_model(const CatalogModel& entry);
+// A Hugging Face config.json (and a sibling hf_quant_config.json, if any).
+Model load_hf_config(const std::filesystem::path& path);
+
+Calibration load_calibration(const std::filesystem::path& path);
+
+}  // namespace llmhw::io

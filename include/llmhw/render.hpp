@@ -1,0 +1,24 @@
+#pragma once
+// Renderers turn results into strings; only the CLI prints them.
+#include <string>
+#include <vector>
+
+#include "llmhw/recommend.hpp"
+
+namespace llmhw::render {
+
+// What a recommend answer needs besides the result itself.
+struct RecommendContext {
+  const Query* query = nullptr;
+  const Model* model = nullptr;
+  std::string precision_text;  // as asked: "auto" or a list
+  std::string calibration_status;
+  size_t top = 10;
+};
+
+std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx);
+std::string recommend_json(const RecommendResult& result, const RecommendContext& ctx);
+
+inline constexpr int kSchemaVersion = 1;
+
+}  // namespace llmhw::render

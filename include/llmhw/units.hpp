@@ -1,0 +1,34 @@
+#pragma once
+// Parsers for the quantities users type: model sizes, durations, money rates, counts.
+// Each throws a usage Error naming the flag (`what`) and the accepted form.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmhw {
+
+// Hard limits on user quantities (README "Limits"): large enough for any real deployment,
+// small enough that no arithmetic downstream overflows or loses meaning.
+inline constexpr double kMaxQps = 1e9;
+inline constexpr long kMaxTokens = 10'000'000;
+inline constexpr double kMaxModelParams = 1e14;  // 100T
+inline constexpr double kMinModelParams = 5e8;   // 0.5B: below, embeddings dominate the shape
+
+// "70b", "1.5B", "405b", "1t", "350m" -> parameters.
+double parse_model_size(std::string_view text, std::string_view what);
+// Whether the text has the shape of a size ("70b"), as opposed to a catalog id.
+bool looks_like_model_size(std::string_view text);
+// "500ms", "2s", "1.5s", "800us" -> milliseconds. A bare number is rejected: ambiguous.
+double parse_duration_ms(std::string_view text, std::string_view what);
+// "30/h", "$30/hour", "20000/month" -> USD per hour (a month is 730 hours).
+double parse_budget_per_hour(std::string_view text, std::string_view what);
+// A finite number > 0 and <= max.
+double parse_positive(std::string_view text, std::string_view what, double max);
+// A whole number in [1, max].
+long parse_count(std::string_view text, std::string_view what, long max);
+// "a,b,c" -> {"a","b","c"}; empty items are an error.
+std::vector<std::string> split_list(std::string_view text, std::string_view what);
+
+inline constexpr double kHoursPerMonth = 730.0;
+
+}  // namespace llmhw

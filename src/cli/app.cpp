@@ -1,0 +1,71 @@
+#include "cli/app.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "llmhw/error.hpp"
+
+#ifndef LLMHW_VERSION
+#define LLMHW_VERSION "0.0.0"
+#endif
+
+namespace llmhw::cli {
+
+std::filesystem::path resolve_data_dir(const GlobalOptions& global) {
+  namespace fs = std::filesystem;
+  if (!global.data_dir.empty()) return global.data_dir;
+  if (const char* env = std::getenv("LLMHW_DATA_DIR"); env && *env) return env;
+  // Installed layout: <prefix>/bin/llmhw and <prefix>/share/llmhw/data.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "llmhw" / "data";
+    if (fs::is_directory(installed, ec)) return installed;
+  }
+  return LLMHW_SOURCE_DATA_DIR;  // a build tree runs on the checkout's data/
+}
+
+int run(int argc, const char* const* argv, Streams streams) {
+  CLI::App app{"llmhw: which CPU, GPU or TPU deployment serves an LLM at a request rate, and what it costs",
+               "llmhw"};
+  app.set_version_flag("--version", LLMHW_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 found a deployment, 1 runtime or data error, 2 usage error, "
+      "3 nothing meets the constraints.");
+  GlobalOptions global;
+  app.add_option("--data-dir", global.data_dir, "Directory with hardware/, models/ and efficiency.json")
+      ->envname("LLMHW_DATA_DIR");
+  Action action;
+  setup_recommend(app, global, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    streams.out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    streams.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    streams.out << LLMHW_VERSION << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    // Subcommand help: CLI11 throws CallForHelp from the subcommand, handled above; the rest
+    // are usage errors.
+    streams.err << "llmhw: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::usage);
+  }
+  try {
+    return action(streams);
+  } catch (const Error& e) {
+    streams.err << "llmhw: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    streams.err << "llmhw: error: internal: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::runtime);
+  }
+}
+
+}  // namespace llmhw::cli

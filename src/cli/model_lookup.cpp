@@ -1,0 +1,48 @@
+#include "cli/model_lookup.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "llmhw/error.hpp"
+#include "llmhw/io/loaders.hpp"
+#include "llmhw/suggest.hpp"
+#include "llmhw/units.hpp"
+
+namespace llmhw::cli {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool names(const io::CatalogModel& m, const std::string& wanted) {
+  if (lower(m.id) == wanted || lower(m.hf_id) == wanted) return true;
+  return std::any_of(m.aliases.begin(), m.aliases.end(),
+                     [&](const std::string& a) { return lower(a) == wanted; });
+}
+
+}  // namespace
+
+Model lookup_model(const std::string& text, const std::filesystem::path& models_dir) {
+  if (text.empty()) throw usage_error("--model: empty model name");
+  if (looks_like_model_size(text)) return model_from_size(parse_model_size(text, "--model"));
+  const std::string wanted = lower(text);
+  const std::vector<io::CatalogModel> catalog = io::list_model_catalog(models_dir);
+  for (const io::CatalogModel& m : catalog) {
+    if (names(m, wanted)) return io::load_catalog_model(m);
+  }
+  // "70bb" is a mistyped size, not a model name.
+  if (std::isdigit(static_cast<unsigned char>(text.front()))) parse_model_size(text, "--model");
+  std::vector<std::string> ids;
+  for (const io::CatalogModel& m : catalog) ids.push_back(m.id);
+  auto hint = nearest_name(wanted, ids);
+  throw usage_error(
+      fmt::format("--model: unknown model '{}'{}; give a catalog id (data/models/) or a size such as 70b",
+                  text, hint ? fmt::format("; did you mean '{}'?", *hint) : ""));
+}
+
+}  // namespace llmhw::cli

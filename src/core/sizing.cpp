@@ -1,0 +1,98 @@
+// Sizing of one candidate deployment: per-replica concurrency, replicas, cost.
+#include <algorithm>
+#include <cmath>
+
+#include "llmhw/recommend.hpp"
+
+namespace llmhw {
+namespace {
+
+// Engines cap the running batch (vLLM max_num_seqs defaults to 256 on GPUs, TensorRT-LLM's
+// max_batch_size to 2048); beyond a few thousand sequences per replica nothing is gained.
+constexpr long kMaxConcurrencyPerReplica = 4096;
+// Replicas beyond this are not a deployment anyone builds; the count is capped so that the
+// arithmetic stays exact and the rule "sane-replica-count" can reject it by name.
+constexpr double kMaxReplicas = 1e9;
+
+bool meets_targets(const ServingPoint& s, const Query& q) {
+  return s.tpot_s * 1e3 <= q.tpot_ms && s.ttft_s * 1e3 <= q.ttft_ms;
+}
+
+// The largest whole concurrency in [1, limit] that meets the targets; 0 if even 1 does not.
+// Latencies grow with concurrency, so a binary search finds it.
+long largest_feasible_concurrency(const Deployment& d, const Query& q, const Efficiency& eff, long limit) {
+  if (!meets_targets(serve(d, q.workload, 1, eff), q)) return 0;
+  long lo = 1, hi = limit;
+  while (lo < hi) {
+    const long mid = lo + (hi - lo + 1) / 2;
+    if (meets_targets(serve(d, q.workload, static_cast<double>(mid), eff), q)) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+// The concurrency at which a replica serves `rate` requests/s (throughput grows with
+// concurrency, so bisection converges); `upper` serves at least `rate`.
+double concurrency_for_rate(const Deployment& d, const Query& q, const Efficiency& eff, double rate,
+                            double upper) {
+  double lo = 0, hi = upper;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (lo + hi) / 2;
+    if (serve(d, q.workload, mid, eff).requests_per_s < rate) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return hi;
+}
+
+}  // namespace
+
+Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) {
+  Evaluation e;
+  e.deployment = d;
+  e.memory = plan_memory(d, q.workload, eff);
+  e.price = d.hardware->price(q.pricing);
+  if (!e.memory.fits()) return e;
+  const long limit = std::min(e.memory.max_sequences, kMaxConcurrencyPerReplica);
+  const long best = largest_feasible_concurrency(d, q, eff, limit);
+  if (best == 0) {
+    e.capacity = e.at_load = serve(d, q.workload, 1, eff);
+    e.limited_by = e.capacity.tpot_s * 1e3 > q.tpot_ms ? "TPOT" : "TTFT";
+    return e;
+  }
+  e.capacity = serve(d, q.workload, static_cast<double>(best), eff);
+  if (best == limit) {
+    e.limited_by = limit == e.memory.max_sequences ? "memory" : "batch-limit";
+  } else {
+    const ServingPoint next = serve(d, q.workload, static_cast<double>(best + 1), eff);
+    e.limited_by = next.tpot_s * 1e3 > q.tpot_ms ? "TPOT" : "TTFT";
+  }
+  const double replicas = std::min(kMaxReplicas, std::ceil(q.qps / e.capacity.requests_per_s));
+  e.replicas = static_cast<long>(replicas);
+  const double per_replica = q.qps / replicas;
+  e.at_load =
+      serve(d, q.workload, concurrency_for_rate(d, q, eff, per_replica, static_cast<double>(best)), eff);
+  if (e.price) {
+    e.cost_per_hour = replicas * d.tp * e.price->usd_per_device_hour;
+    const double tokens_per_hour = q.qps * q.workload.output_tokens * 3600.0;
+    e.cost_per_million_tokens = e.cost_per_hour / tokens_per_hour * 1e6;
+  }
+  return e;
+}
+
+std::vector<int> candidate_tp_sizes(const Hardware& hw, const Model& model) {
+  std::vector<int> sizes;
+  for (int tp : hw.fast_group_sizes) {
+    if (tp >= 1 && model.heads % tp == 0) sizes.push_back(tp);
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+}  // namespace llmhw

@@ -1,0 +1,176 @@
+#include "llmhw/units.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+#include "llmhw/error.hpp"
+
+namespace llmhw {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Splits "12.5ms" into 12.5 and "ms". Only plain decimals: no sign, exponent, nan or inf.
+struct NumberAndUnit {
+  double value;
+  std::string_view unit;
+};
+
+std::optional<NumberAndUnit> split_number(std::string_view text) {
+  text = trim(text);
+  size_t end = 0;
+  bool seen_digit = false, seen_dot = false;
+  while (end < text.size()) {
+    char c = text[end];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      seen_digit = true;
+    } else if (c == '.' && !seen_dot) {
+      seen_dot = true;
+    } else {
+      break;
+    }
+    ++end;
+  }
+  if (!seen_digit || end > 30) return std::nullopt;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, value);
+  if (ec != std::errc() || ptr != text.data() + end || !std::isfinite(value)) return std::nullopt;
+  return NumberAndUnit{value, trim(text.substr(end))};
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<double> size_multiplier(std::string_view unit) {
+  std::string u = lower(unit);
+  if (u == "m") return 1e6;
+  if (u == "b") return 1e9;
+  if (u == "t") return 1e12;
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool looks_like_model_size(std::string_view text) {
+  auto parsed = split_number(text);
+  return parsed && size_multiplier(parsed->unit).has_value();
+}
+
+double parse_model_size(std::string_view text, std::string_view what) {
+  auto parsed = split_number(text);
+  std::optional<double> mult = parsed ? size_multiplier(parsed->unit) : std::nullopt;
+  if (!mult) {
+    throw usage_error(
+        fmt::format("{}: '{}' is not a model size (expected e.g. 8b, 70b, 1.5b, 1t)", what, text));
+  }
+  double params = parsed->value * *mult;
+  if (params < kMinModelParams || params > kMaxModelParams) {
+    throw usage_error(fmt::format("{}: '{}' is outside the supported sizes 0.5b..100t", what, text));
+  }
+  return params;
+}
+
+double parse_duration_ms(std::string_view text, std::string_view what) {
+  auto parsed = split_number(text);
+  if (!parsed) {
+    throw usage_error(fmt::format("{}: '{}' is not a duration (expected e.g. 500ms, 2s)", what, text));
+  }
+  std::string unit = lower(parsed->unit);
+  double ms = 0;
+  if (unit == "ms") {
+    ms = parsed->value;
+  } else if (unit == "s") {
+    ms = parsed->value * 1e3;
+  } else if (unit == "us") {
+    ms = parsed->value * 1e-3;
+  } else if (unit.empty()) {
+    throw usage_error(fmt::format("{}: '{}' needs a unit (ms or s), e.g. {}ms", what, text, text));
+  } else {
+    throw usage_error(
+        fmt::format("{}: unknown unit '{}' in '{}' (use us, ms or s)", what, parsed->unit, text));
+  }
+  if (ms <= 0 || ms > 86'400'000.0) {
+    throw usage_error(fmt::format("{}: '{}' must be more than 0 and at most 24 hours", what, text));
+  }
+  return ms;
+}
+
+double parse_budget_per_hour(std::string_view text, std::string_view what) {
+  std::string_view body = trim(text);
+  if (!body.empty() && body.front() == '$') body.remove_prefix(1);
+  size_t slash = body.find('/');
+  auto fail = [&] {
+    return usage_error(fmt::format(
+        "{}: '{}' is not a budget (expected USD per hour or month, e.g. 30/h, 20000/month)", what, text));
+  };
+  if (slash == std::string_view::npos) throw fail();
+  auto amount = split_number(body.substr(0, slash));
+  if (!amount || !amount->unit.empty()) throw fail();
+  std::string period = lower(trim(body.substr(slash + 1)));
+  double per_hour = 0;
+  if (period == "h" || period == "hr" || period == "hour") {
+    per_hour = amount->value;
+  } else if (period == "month" || period == "mo") {
+    per_hour = amount->value / kHoursPerMonth;
+  } else {
+    throw fail();
+  }
+  if (per_hour <= 0 || per_hour > 1e9) {
+    throw usage_error(fmt::format("{}: '{}' must be more than 0 and at most 1e9 USD/h", what, text));
+  }
+  return per_hour;
+}
+
+double parse_positive(std::string_view text, std::string_view what, double max) {
+  auto parsed = split_number(text);
+  if (!parsed || !parsed->unit.empty()) {
+    throw usage_error(fmt::format("{}: '{}' is not a number", what, text));
+  }
+  if (parsed->value <= 0) throw usage_error(fmt::format("{}: must be more than 0, got '{}'", what, text));
+  if (parsed->value > max) {
+    throw usage_error(fmt::format("{}: '{}' is above the limit of {:g}", what, text, max));
+  }
+  return parsed->value;
+}
+
+long parse_count(std::string_view text, std::string_view what, long max) {
+  std::string_view body = trim(text);
+  long value = 0;
+  auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
+  if (body.empty() || ec == std::errc::invalid_argument || ptr != body.data() + body.size()) {
+    throw usage_error(fmt::format("{}: '{}' is not a whole number", what, text));
+  }
+  if (ec == std::errc::result_out_of_range || value > max) {
+    throw usage_error(fmt::format("{}: '{}' is above the limit of {}", what, text, max));
+  }
+  if (value < 1) throw usage_error(fmt::format("{}: must be at least 1, got '{}'", what, text));
+  return value;
+}
+
+std::vector<std::string> split_list(std::string_view text, std::string_view what) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view item =
+        trim(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start));
+    if (item.empty()) throw usage_error(fmt::format("{}: empty item in '{}'", what, text));
+    items.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+}  // namespace llmhw
