@@ -6,6 +6,10 @@
 #include <iostream>
 
 #include "llmhw/error.hpp"
+#include "llmhw/suggest.hpp"
+
+#include <fmt/ranges.h>
+#include <optional>
 
 #ifndef LLMHW_VERSION
 #define LLMHW_VERSION "0.0.0"
@@ -27,6 +31,31 @@ std::filesystem::path resolve_data_dir(const GlobalOptions& global) {
   return LLMHW_SOURCE_DATA_DIR;  // a build tree runs on the checkout's data/
 }
 
+namespace {
+
+// CLI11 reports a mistyped command as "A subcommand is required"; name it instead.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--data-dir") {
+      ++i;
+      continue;
+    }
+    if (arg.empty() || arg[0] == '-') continue;
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name() == arg) return std::nullopt;
+      names.push_back(sub->get_name());
+    }
+    auto hint = nearest_name(arg, names);
+    return fmt::format("unknown command '{}'{}; commands: {}", arg,
+                       hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", fmt::join(names, ", "));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 int run(int argc, const char* const* argv, Streams streams) {
   CLI::App app{"llmhw: which CPU, GPU or TPU deployment serves an LLM at a request rate, and what it costs",
                "llmhw"};
@@ -40,6 +69,10 @@ int run(int argc, const char* const* argv, Streams streams) {
       ->envname("LLMHW_DATA_DIR");
   Action action;
   setup_recommend(app, global, action);
+  if (auto unknown = unknown_command(app, argc, argv)) {
+    streams.err << "llmhw: error: " << *unknown << "\n";
+    return static_cast<int>(ExitCode::usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

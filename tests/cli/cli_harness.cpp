@@ -1,0 +1,68 @@
+#include "cli_harness.hpp"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cli/app.hpp"
+
+namespace llmhw::test {
+
+CliResult run_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "llmhw");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  CliResult r;
+  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), {out, err});
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+static std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CliResult run_binary(const std::string& args) {
+  const auto tmp = std::filesystem::temp_directory_path();
+  const auto out = tmp / ("llmhw_out_" + std::to_string(::getpid()));
+  const auto err = tmp / ("llmhw_err_" + std::to_string(::getpid()));
+  const std::string cmd = std::string(LLMHW_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(cmd.c_str());
+  CliResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+std::filesystem::path fixture_data() {
+  return std::filesystem::path(LLMHW_TEST_FIXTURES) / "data";
+}
+
+ScratchData::ScratchData() {
+  std::random_device rd;
+  dir = std::filesystem::temp_directory_path() / ("llmhw_scratch_" + std::to_string(rd()));
+  std::filesystem::copy(fixture_data(), dir, std::filesystem::copy_options::recursive);
+}
+
+ScratchData::~ScratchData() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+void ScratchData::write(const std::string& relative, const std::string& content) const {
+  std::ofstream(dir / relative, std::ios::binary) << content;
+}
+
+}  // namespace llmhw::test

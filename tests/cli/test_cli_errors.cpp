@@ -1,0 +1,133 @@
+// Bad input: one line on stderr naming the flag, file or JSON field, and the documented exit code.
+#include <catch2/catch.hpp>
+
+#include "cli_harness.hpp"
+
+using llmhw::test::run_cli;
+
+namespace {
+
+struct BadInput {
+  std::vector<std::string> args;
+  int code;
+  std::string err;
+};
+
+std::vector<std::string> recommend(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--data-dir", llmhw::test::fixture_data().string(), "recommend"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
+  const std::vector<BadInput> cases = {
+      {recommend({"--model", "70b", "--qps", "0"}), 2, "llmhw: error: --qps: must be more than 0, got '0'\n"},
+      {recommend({"--model", "70b", "--qps", "abc"}), 2, "llmhw: error: --qps: 'abc' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "nan"}), 2, "llmhw: error: --qps: 'nan' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "inf"}), 2, "llmhw: error: --qps: 'inf' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "2e9"}), 2, "llmhw: error: --qps: '2e9' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "2000000000"}), 2,
+       "llmhw: error: --qps: '2000000000' is above the limit of 1e+09\n"},
+      {recommend({"--model", "70bb", "--qps", "5"}), 2,
+       "llmhw: error: --model: '70bb' is not a model size (expected e.g. 8b, 70b, 1.5b, 1t)\n"},
+      {recommend({"--model", "0.1b", "--qps", "5"}), 2,
+       "llmhw: error: --model: '0.1b' is outside the supported sizes 0.5b..100t\n"},
+      {recommend({"--model", "llama-3.1-7b", "--qps", "5"}), 2,
+       "llmhw: error: --model: unknown model 'llama-3.1-7b'; did you mean 'llama-3.1-70b'?; give a catalog "
+       "id "
+       "(data/models/) or a size such as 70b\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--ttft", "500"}), 2,
+       "llmhw: error: --ttft: '500' needs a unit (ms or s), e.g. 500ms\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--tpot", "500sm"}), 2,
+       "llmhw: error: --tpot: unknown unit 'sm' in '500sm' (use us, ms or s)\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--tpot", "0ms"}), 2,
+       "llmhw: error: --tpot: '0ms' must be more than 0 and at most 24 hours\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--budget", "30"}), 2,
+       "llmhw: error: --budget: '30' is not a budget (expected USD per hour or month, e.g. 30/h, "
+       "20000/month)\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--budget", "30/week"}), 2,
+       "llmhw: error: --budget: '30/week' is not a budget (expected USD per hour or month, e.g. 30/h, "
+       "20000/month)\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--precision", "fp12"}), 2,
+       "llmhw: error: --precision: 'fp12' is not one of auto, bf16, fp16, fp8, int8, int4, fp4\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--kind", "gpu,,cpu"}), 2,
+       "llmhw: error: --kind: empty item in 'gpu,,cpu'\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--kind", "fpga"}), 2,
+       "llmhw: error: --kind: 'fpga' is not one of cpu, gpu, tpu, accelerator\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--format", "yaml"}), 2,
+       "llmhw: error: --format: 'yaml' is not one of table, json\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--top", "0"}), 2,
+       "llmhw: error: --top: must be at least 1, got '0'\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--input-tokens", "1.5"}), 2,
+       "llmhw: error: --input-tokens: '1.5' is not a whole number\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--output-tokens", "20000000"}), 2,
+       "llmhw: error: --output-tokens: '20000000' is above the limit of 10000000\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--pricing", "free"}), 2,
+       "llmhw: error: --pricing: 'free' is not one of on-demand, spot, reserved, amortized-purchase\n"},
+      {recommend({"--model", "70b"}), 2, "llmhw: error: --qps is required\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--frobnicate"}), 2,
+       "llmhw: error: The following argument was not expected: --frobnicate\n"},
+      {{"frobnicate"}, 2, "llmhw: error: unknown command 'frobnicate'; commands: recommend\n"},
+      {{"recomend", "--model", "8b"},
+       2,
+       "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend\n"},
+      {{}, 2, "llmhw: error: A subcommand is required\n"},
+  };
+  for (const BadInput& c : cases) {
+    INFO(c.err);
+    const auto r = run_cli(c.args);
+    CHECK(r.code == c.code);
+    CHECK(r.err == c.err);
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("bad data files name the file and JSON field and exit 1", "[cli]") {
+  const llmhw::test::ScratchData data;
+  const std::string hw = (data.dir / "hardware").string();
+  auto run = [&] {
+    return run_cli({"--data-dir", data.dir.string(), "recommend", "--model", "8b", "--qps", "1"});
+  };
+
+  SECTION("wrong type") {
+    data.write("hardware/l4.json",
+               R"({"id": "l4", "name": "L4", "vendor": "nvidia", "kind": "gpu", "memory_gb": "24"})");
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + hw + "/l4.json: /memory_gb: expected a number\n");
+  }
+  SECTION("physically impossible") {
+    data.write("hardware/l4.json",
+               R"({"id": "l4", "name": "L4", "vendor": "nvidia", "kind": "gpu", "memory_gb": 24,
+                   "memory_bandwidth_gbps": 0})");
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + hw + "/l4.json: /memory_bandwidth_gbps: must be more than 0, got 0\n");
+  }
+  SECTION("invalid JSON") {
+    data.write("hardware/l4.json", "{ \"id\": ");
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + hw + "/l4.json: invalid JSON at byte 9\n");
+  }
+  SECTION("empty file") {
+    data.write("hardware/l4.json", "");
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + hw + "/l4.json: file is empty, expected JSON\n");
+  }
+  SECTION("id differs from the file name") {
+    std::filesystem::copy_file(data.dir / "hardware/l4.json", data.dir / "hardware/l5.json");
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + hw + "/l5.json: /id: 'l4' does not match the file name 'l5.json'\n");
+  }
+  SECTION("missing data directory") {
+    const auto r =
+        run_cli({"--data-dir", (data.dir / "nope").string(), "recommend", "--model", "8b", "--qps", "1"});
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + (data.dir / "nope" / "hardware").string() + ": not a directory\n");
+  }
+}
