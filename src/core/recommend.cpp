@@ -76,7 +76,7 @@ Rejection reject(const Hardware& hw, const std::vector<Judged>& tries, const Que
   const Deployment& d = closest->evaluation.deployment;
   return {&hw,
           std::string(hard_rules()[closest->failed_rule].name),
-          {fmt::format("{} (closest: {}, TP={})", closest->failure.reason, to_string(d.weights), d.tp)}};
+          {fmt::format("{}; closest try: {}, TP={}", closest->failure.reason, to_string(d.weights), d.tp)}};
 }
 
 std::vector<std::string> explain(const Evaluation& e, const Query& q) {

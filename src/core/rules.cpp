@@ -72,7 +72,13 @@ Verdict sane_replica_count(const Evaluation& e, const Query& q) {
 
 Verdict has_price(const Evaluation& e, const Query& q) {
   if (e.price) return {true, ""};
-  return {false, fmt::format("no {} price in the profile ({})", q.pricing, e.deployment.hardware->origin)};
+  std::string available;
+  for (const Price& p : e.deployment.hardware->prices) {
+    if (available.find(p.pricing) == std::string::npos)
+      available += (available.empty() ? "" : ", ") + p.pricing;
+  }
+  return {false, fmt::format("no {} price in the {} profile (it has: {}; see --pricing)", q.pricing,
+                             e.deployment.hardware->id, available.empty() ? "none" : available)};
 }
 
 Verdict within_budget(const Evaluation& e, const Query& q) {

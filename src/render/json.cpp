@@ -28,8 +28,8 @@ ordered_json query_json(const RecommendContext& ctx) {
   for (DeviceKind k : q.kinds) kinds.push_back(std::string(to_string(k)));
   return {{"model", q.model_text},
           {"qps", num(q.qps, "qps")},
-          {"input_tokens", q.workload.input_tokens},
-          {"output_tokens", q.workload.output_tokens},
+          {"input_tokens", static_cast<long>(q.workload.input_tokens)},
+          {"output_tokens", static_cast<long>(q.workload.output_tokens)},
           {"ttft_ms", num(q.ttft_ms, "ttft")},
           {"tpot_ms", num(q.tpot_ms, "tpot")},
           {"budget_per_hour_usd",
