@@ -120,11 +120,14 @@ Model read_config(const JsonReader& top) {
   m.heads = r.integer("num_attention_heads", 1, 1 << 16);
   m.kv_heads = r.integer_or("num_key_value_heads", 1, m.heads, m.heads);
   m.head_dim = r.integer_or("head_dim", 1, 1 << 16, m.hidden / m.heads);
-  m.intermediate = r.integer("intermediate_size", 1, 1 << 24);
+  // Pure-MoE configs (Qwen3.5) have no dense intermediate size; read_moe needs one only as the
+  // expert size of configs without moe_intermediate_size.
+  m.intermediate = r.integer_or("intermediate_size", 1, 1 << 24, 0);
   m.vocab = r.integer("vocab_size", 1, 1 << 24);
   // PretrainedConfig's default for tie_word_embeddings is true.
   m.tied_embeddings = r.boolean_or("tie_word_embeddings", top.boolean_or("tie_word_embeddings", true));
   read_moe(r, m);
+  if (m.intermediate == 0 && (!m.moe || m.moe->expert_intermediate == 0)) r.fail("intermediate_size", "missing");
   read_mla(r, m);
   read_layer_types(r, m);
   warn_unmodelled(r, m);
