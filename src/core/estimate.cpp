@@ -32,11 +32,16 @@ double kv_shard_fraction(const Model& m, int tp) {
   return heads_per_rank / m.kv_heads;
 }
 
+// Embedding and LM head stay at 16 bits when the rest is quantized, and at fp32 in fp32 models.
+double unquantized_bytes(Precision p) {
+  return std::max(element_bytes(p), element_bytes(Precision::bf16));
+}
+
 // Parameters kept in 16-bit when the rest is quantized: embedding and LM head (engines and
 // quantized checkpoints such as NVIDIA's FP8 Llama 3.1 leave them unquantized).
 double weight_bytes_for(const ParameterCount& c, double quantized_params, Precision p) {
   const double unquantized = c.embedding + c.lm_head;
-  return quantized_params * weight_bytes_per_param(p) + unquantized * element_bytes(Precision::bf16);
+  return quantized_params * weight_bytes_per_param(p) + unquantized * unquantized_bytes(p);
 }
 
 // Expected number of distinct routed experts `tokens` tokens touch: each token picks k of E,
@@ -57,7 +62,7 @@ double streamed_weight_bytes(const Deployment& d, double tokens) {
   // The input embedding is a lookup of `tokens` rows, not a full read; the LM head (or the tied
   // embedding acting as it) is read whole.
   const double head = m.tied_embeddings ? c.embedding : c.lm_head;
-  const double bytes = quantized * weight_bytes_per_param(d.weights) + head * element_bytes(Precision::bf16);
+  const double bytes = quantized * weight_bytes_per_param(d.weights) + head * unquantized_bytes(d.weights);
   return bytes / d.tp;
 }
 

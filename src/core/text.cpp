@@ -5,30 +5,45 @@
 #include <cmath>
 
 namespace llmhw::text {
+namespace {
 
-// Three significant figures below 100, integers above: enough to compare, not falsely precise.
-static std::string short_number(double v) {
-  const double a = std::fabs(v);
-  if (a >= 100) return grouped(v);
-  if (a >= 10) return fmt::format("{:.1f}", v);
-  if (a >= 1) return fmt::format("{:.2f}", v);
-  return fmt::format("{:.3g}", v);
+// Rounds to `digits` significant digits, so that the format is chosen after rounding
+// (99.96 -> 100, not "100.0").
+double round_significant(double v, int digits) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
 }
 
+// Three significant figures below 100, integers above: enough to compare, not falsely precise.
+std::string short_number(double v) {
+  const double r = round_significant(v, 3);
+  const double a = std::fabs(r);
+  if (a >= 100) return grouped(v);  // integers keep all their digits
+  if (a >= 10) return fmt::format("{:.1f}", r);
+  if (a >= 1) return fmt::format("{:.2f}", r);
+  return fmt::format("{:.3g}", r);
+}
+
+}  // namespace
+
 std::string grouped(double value) {
-  std::string digits = fmt::format("{:.0f}", std::fabs(value));
+  const double rounded = std::round(value);
+  std::string digits = fmt::format("{:.0f}", std::fabs(rounded));
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
     out += digits[i];
   }
-  return (value < 0 ? "-" : "") + out;
+  return (rounded < 0 ? "-" : "") + out;
 }
 
 std::string ms(double milliseconds) {
-  if (milliseconds >= 1000) return fmt::format("{:.3g} s", milliseconds / 1000);
-  if (milliseconds >= 10) return fmt::format("{:.0f} ms", milliseconds);
-  return fmt::format("{:.2g} ms", milliseconds);
+  const double r = round_significant(milliseconds, 3);
+  if (r >= 100'000) return grouped(milliseconds / 1000) + " s";
+  if (r >= 1000) return fmt::format("{:.3g} s", r / 1000);
+  if (r >= 10) return fmt::format("{:.0f} ms", r);
+  return fmt::format("{:.2g} ms", r);
 }
 
 std::string gb(double gigabytes) {

@@ -1,0 +1,366 @@
+// Memory plan, decode step, prefill, serving point and compute precision (src/core/estimate.cpp).
+// The device is llmhw_test::round_gpu(): 80 GB, 1e12 B/s, 1e14 FLOP/s bf16, 100 GB/s link.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "llmhw/estimate.hpp"
+#include "test_shapes.hpp"
+
+using llmhw::Precision;
+
+namespace {
+
+// Llama 3.1 8B shape, worked out once (see test_model.cpp for the per-layer sum):
+// attention, MLP and norm parameters of all layers plus the final norm:
+// 32 x (2*4096*4096 + 2*4096*1024 + 3*4096*14336 + 2*4096) + 4096 = 6,979,588,096.
+constexpr double kBody8b =
+    32.0 * (2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 3.0 * 4096 * 14336 + 2.0 * 4096) + 4096;
+constexpr double kTable8b = 128256.0 * 4096;              // 525,336,576 (embedding = LM head size)
+constexpr double kKvPerToken8b = 32.0 * 2 * 8 * 128 * 2;  // 131,072 bytes at bf16
+constexpr double kAttnFlops8b = 4.0 * 32 * 128 * 32;      // per token per context token: 524,288
+// Bytes a decode step reads for weights at bf16: all of the body and the LM head (the input
+// embedding is a lookup): (6,979,588,096 + 525,336,576) x 2 = 15,009,849,344.
+constexpr double kWeightRead8b = (kBody8b + kTable8b) * 2;
+// Matmul FLOPs per token, 2 per weight of body and LM head: 15,009,849,344.
+constexpr double kMatmulFlops8b = 2 * (kBody8b + kTable8b);
+constexpr double kBandwidth = 1000e9;  // round_gpu
+constexpr double kPeak = 100e12;       // round_gpu bf16
+
+llmhw::Deployment deploy(const llmhw::Model& m, const llmhw::Hardware& hw, Precision w = Precision::bf16,
+                         int tp = 1) {
+  return llmhw::Deployment{&m, &hw, w, Precision::bf16, tp};
+}
+
+}  // namespace
+
+TEST_CASE("compute_precision: native, weight-only and unsupported formats", "[estimate][precision]") {
+  llmhw::Hardware bf16_gpu = llmhw_test::round_gpu();
+  bf16_gpu.tflops = {{Precision::bf16, 100.0}};
+  // Native formats compute as themselves.
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::bf16) == Precision::bf16);
+  // Other wide floats run on the widest native 16-bit float.
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::fp16) == Precision::bf16);
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::fp32) == Precision::bf16);
+  // Weight-only int8 / int4: dequantized to bf16 in the GEMM.
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::int8) == Precision::bf16);
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::int4) == Precision::bf16);
+  // fp8 weight-only exists on GPUs (FP8 Marlin) ...
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::fp8) == Precision::bf16);
+  // ... but fp4 only natively.
+  CHECK_FALSE(llmhw::compute_precision(bf16_gpu, Precision::fp4).has_value());
+
+  // The same bf16-only chip as a TPU or accelerator: no fp8 weight-only path.
+  for (llmhw::DeviceKind kind :
+       {llmhw::DeviceKind::tpu, llmhw::DeviceKind::accelerator, llmhw::DeviceKind::cpu}) {
+    llmhw::Hardware other = bf16_gpu;
+    other.kind = kind;
+    INFO("kind " << llmhw::to_string(kind));
+    CHECK_FALSE(llmhw::compute_precision(other, Precision::fp8).has_value());
+    CHECK(llmhw::compute_precision(other, Precision::int8) == Precision::bf16);
+    CHECK(llmhw::compute_precision(other, Precision::int4) == Precision::bf16);
+    CHECK_FALSE(llmhw::compute_precision(other, Precision::fp4).has_value());
+  }
+
+  // A device with native fp8 and fp4 uses them.
+  llmhw::Hardware blackwell = bf16_gpu;
+  blackwell.tflops = {{Precision::bf16, 100.0}, {Precision::fp8, 200.0}, {Precision::fp4, 400.0}};
+  CHECK(llmhw::compute_precision(blackwell, Precision::fp8) == Precision::fp8);
+  CHECK(llmhw::compute_precision(blackwell, Precision::fp4) == Precision::fp4);
+
+  // A CPU with only fp32 matrix units dequantizes int8 weights to fp32.
+  llmhw::Hardware cpu = bf16_gpu;
+  cpu.kind = llmhw::DeviceKind::cpu;
+  cpu.tflops = {{Precision::fp32, 5.0}};
+  CHECK(llmhw::compute_precision(cpu, Precision::int8) == Precision::fp32);
+  CHECK(llmhw::compute_precision(cpu, Precision::bf16) == Precision::fp32);
+}
+
+TEST_CASE("model_weight_bytes: quantized body, 16-bit embedding and LM head", "[estimate][memory]") {
+  const llmhw::Model m = llmhw_test::llama_70b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  // Llama 3.1 70B: 80 x 855,654,400 + 2 x 1,050,673,152 + 8192 = 70,553,706,496 parameters, of
+  // which 2 x 128256 x 8192 = 2,101,346,304 are embedding + LM head (kept at 2 bytes).
+  const double per_layer = 2.0 * 8192 * 8192 + 2.0 * 8192 * 1024 + 3.0 * 8192 * 28672 + 2.0 * 8192;
+  const double tables = 2.0 * 128256 * 8192;
+  const double total = 80 * per_layer + tables + 8192;
+  CHECK(total == Approx(70'553'706'496.0).epsilon(1e-12));
+  const double body = total - tables;  // 68,452,360,192
+  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::bf16)) == Approx(total * 2).epsilon(1e-12));
+  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::int8)) ==
+        Approx(body * 1 + tables * 2).epsilon(1e-12));
+  // int4 with an fp16 scale per 128 weights: 0.5 + 2/128 = 0.515625 bytes per weight
+  // -> 68,452,360,192 x 0.515625 + 4,202,692,608 = 39,498,440,832 bytes.
+  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::int4)) == Approx(39'498'440'832.0).epsilon(1e-12));
+  // fp4 with an fp8 scale per 16 weights: 0.5 + 1/16 = 0.5625 bytes per weight.
+  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::fp4)) ==
+        Approx(body * 0.5625 + tables * 2).epsilon(1e-12));
+}
+
+TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[estimate][memory]") {
+  const llmhw::Model m = llmhw_test::llama_70b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Efficiency eff;
+  eff.usable_memory_fraction = 0.9;
+  const llmhw::Workload w{1024, 256};
+  const double weights_gb = 70'553'706'496.0 * 2 / 1e9;  // 141.107 GB at bf16
+
+  SECTION("TP=1: 141 GB of weights do not fit in 72 usable GB") {
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw), w, eff);
+    CHECK(p.weights_gb == Approx(weights_gb));
+    CHECK(p.capacity_gb == Approx(80 * 0.9));
+    CHECK(p.max_sequences == 0);
+    CHECK_FALSE(p.fits());
+  }
+  SECTION("TP=2: half the weights and half the KV heads per device") {
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, eff);
+    CHECK(p.weights_gb == Approx(weights_gb / 2));  // 70.5537 GB
+    // KV: 327,680 bytes/token x 1280 tokens x 4 of 8 KV heads = 209,715,200 bytes = 0.2097 GB.
+    CHECK(p.kv_gb_per_sequence == Approx(327'680.0 * 1280 * 0.5 / 1e9));
+    // (72 - 70.553706496) / 0.2097152 = 6.896 -> 6 sequences.
+    CHECK(p.max_sequences == 6);
+    CHECK(p.fits());
+  }
+  SECTION("a reserve takes memory from the KV cache") {
+    llmhw::Efficiency with_reserve = eff;
+    with_reserve.reserve_gb = 1.0;
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, with_reserve);
+    CHECK(p.reserve_gb == Approx(1.0));
+    // (72 - 70.553706496 - 1) / 0.2097152 = 2.128 -> 2 sequences.
+    CHECK(p.max_sequences == 2);
+  }
+  SECTION("fp8 KV halves the KV per sequence") {
+    llmhw::Deployment d = deploy(m, hw, Precision::bf16, 2);
+    d.kv = Precision::fp8;
+    CHECK(llmhw::plan_memory(d, w, eff).kv_gb_per_sequence == Approx(327'680.0 / 2 * 1280 * 0.5 / 1e9));
+  }
+}
+
+TEST_CASE("plan_memory: KV heads are replicated when TP exceeds them", "[estimate][memory][tp]") {
+  llmhw::Model m = llmhw_test::llama_8b();
+  m.kv_heads = 2;  // 32 query heads, 2 KV heads
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1000, 0};
+  // Full KV per sequence: 32 layers x 2 x 2 heads x 128 x 2 bytes x 1000 tokens = 32,768,000 bytes.
+  const double full_gb = 32.0 * 2 * 2 * 128 * 2 * 1000 / 1e9;
+  const auto kv_at = [&](int tp) {
+    return llmhw::plan_memory(deploy(m, hw, Precision::bf16, tp), w, {}).kv_gb_per_sequence;
+  };
+  CHECK(kv_at(1) == Approx(full_gb));
+  CHECK(kv_at(2) == Approx(full_gb / 2));  // one KV head per device
+  CHECK(kv_at(4) == Approx(full_gb / 2));  // ceil(2/4) = 1 head per device: replicated, not 1/4
+  CHECK(kv_at(8) == Approx(full_gb / 2));
+  // Weights keep splitting: per device 1/tp of the total.
+  const double w1 = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 1), w, {}).weights_gb;
+  CHECK(llmhw::plan_memory(deploy(m, hw, Precision::bf16, 8), w, {}).weights_gb == Approx(w1 / 8));
+
+  // MLA's latent is not split by head: every rank holds all of it.
+  const llmhw::Model ds = llmhw_test::deepseek_v3();
+  const double mla_gb = (512.0 + 64) * 61 * 2 * 1000 / 1e9;
+  CHECK(llmhw::plan_memory(deploy(ds, hw, Precision::bf16, 8), w, {}).kv_gb_per_sequence == Approx(mla_gb));
+}
+
+TEST_CASE("decode_step with ideal efficiency is exactly the roofline", "[estimate][decode]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Deployment d = deploy(m, hw);
+
+  SECTION("batch 1 is memory-bound") {
+    // Bytes: 15,009,849,344 of weights + 131,072 x 1000 of KV = 15,140,921,344 -> 15.14 ms.
+    // FLOPs: 15,009,849,344 + 524,288 x 1000 = 15,534,137,344 -> 0.155 ms.
+    const double bytes = kWeightRead8b + kKvPerToken8b * 1000;
+    const double flops = kMatmulFlops8b + kAttnFlops8b * 1000;
+    const llmhw::StepTime t = llmhw::decode_step(d, 1, 1000, llmhw_test::ideal());
+    CHECK(t.memory_s == Approx(bytes / kBandwidth).epsilon(1e-12));
+    CHECK(t.compute_s == Approx(flops / kPeak).epsilon(1e-12));
+    CHECK(t.communication_s == 0.0);
+    CHECK(t.overhead_s == 0.0);
+    CHECK(t.total_s() == Approx(std::max(bytes / kBandwidth, flops / kPeak)).epsilon(1e-12));
+    CHECK(t.total_s() == Approx(0.015140921344).epsilon(1e-12));
+    CHECK(t.bottleneck() == llmhw::Bottleneck::memory_bandwidth);
+  }
+  SECTION("batch 4096 is compute-bound") {
+    // Bytes: 15,009,849,344 + 4096 x 131,072,000 = 551,880,720,384 -> 0.552 s.
+    // FLOPs: 4096 x 15,534,137,344 = 63,627,826,561,024 -> 0.636 s.
+    const double bytes = kWeightRead8b + 4096 * kKvPerToken8b * 1000;
+    const double flops = 4096 * (kMatmulFlops8b + kAttnFlops8b * 1000);
+    const llmhw::StepTime t = llmhw::decode_step(d, 4096, 1000, llmhw_test::ideal());
+    CHECK(t.memory_s == Approx(bytes / kBandwidth).epsilon(1e-12));
+    CHECK(t.compute_s == Approx(flops / kPeak).epsilon(1e-12));
+    CHECK(t.total_s() == Approx(flops / kPeak).epsilon(1e-12));
+    CHECK(t.bottleneck() == llmhw::Bottleneck::compute);
+  }
+}
+
+TEST_CASE("decode_step: quantized weights read fewer bytes", "[estimate][decode]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  // int8 body (1 byte) + bf16 LM head (2 bytes); context 0 so there is no KV to read.
+  const llmhw::StepTime t = llmhw::decode_step(deploy(m, hw, Precision::int8), 1, 0, llmhw_test::ideal());
+  CHECK(t.memory_s == Approx((kBody8b * 1 + kTable8b * 2) / kBandwidth).epsilon(1e-12));
+  // Weight-only int8 computes in bf16: same FLOPs at the bf16 peak.
+  CHECK(t.compute_s == Approx(kMatmulFlops8b / kPeak).epsilon(1e-12));
+}
+
+TEST_CASE("decode_step with realistic efficiency is never faster than the roofline", "[estimate][decode]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  for (int tp : {1, 2, 4}) {
+    for (double batch : {1.0, 8.0, 64.0, 512.0, 4096.0}) {
+      for (double context : {0.0, 512.0, 8192.0}) {
+        INFO("tp " << tp << " batch " << batch << " context " << context);
+        const llmhw::Deployment d = deploy(m, hw, Precision::bf16, tp);
+        const double ideal = llmhw::decode_step(d, batch, context, llmhw_test::ideal()).total_s();
+        const llmhw::StepTime real = llmhw::decode_step(d, batch, context, llmhw_test::realistic());
+        CHECK(real.total_s() >= ideal);
+        CHECK(real.overhead_s == Approx(1e-3));  // step_overhead_ms 1.0
+        // Bandwidth at 80%: memory time is 1/0.8 of the ideal one; compute at 50%: twice.
+        const llmhw::StepTime ideal_parts = llmhw::decode_step(d, batch, context, llmhw_test::ideal());
+        CHECK(real.memory_s == Approx(ideal_parts.memory_s / 0.8).epsilon(1e-12));
+        CHECK(real.compute_s == Approx(ideal_parts.compute_s / 0.5).epsilon(1e-12));
+      }
+    }
+  }
+}
+
+TEST_CASE("decode_step grows with batch, context and model size", "[estimate][decode]") {
+  const llmhw::Model m8 = llmhw_test::llama_8b();
+  const llmhw::Model m70 = llmhw_test::llama_70b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Efficiency eff = llmhw_test::realistic();
+  double previous = 0;
+  for (double batch : {1.0, 2.0, 4.0, 16.0, 64.0, 256.0, 1024.0}) {
+    const double t = llmhw::decode_step(deploy(m8, hw), batch, 2048, eff).total_s();
+    CHECK(t > previous);
+    previous = t;
+  }
+  previous = 0;
+  for (double context : {0.0, 128.0, 1024.0, 8192.0, 65536.0}) {
+    const double t = llmhw::decode_step(deploy(m8, hw), 32, context, eff).total_s();
+    CHECK(t > previous);
+    previous = t;
+  }
+  for (double batch : {1.0, 32.0, 512.0}) {
+    CHECK(llmhw::decode_step(deploy(m70, hw), batch, 2048, eff).total_s() >
+          llmhw::decode_step(deploy(m8, hw), batch, 2048, eff).total_s());
+  }
+}
+
+TEST_CASE("decode_step with tensor parallelism", "[estimate][decode][tp]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Efficiency eff = llmhw_test::ideal();
+  const llmhw::StepTime t1 = llmhw::decode_step(deploy(m, hw, Precision::bf16, 1), 1, 1000, eff);
+  const llmhw::StepTime t2 = llmhw::decode_step(deploy(m, hw, Precision::bf16, 2), 1, 1000, eff);
+  // Weights and KV (8 KV heads over 2 ranks) split in half, FLOPs too.
+  CHECK(t2.memory_s == Approx(t1.memory_s / 2).epsilon(1e-12));
+  CHECK(t2.compute_s == Approx(t1.compute_s / 2).epsilon(1e-12));
+  // Two ring all-reduces per layer of 1 token x 4096 x 2 bytes = 8192 bytes; ring moves
+  // 2(n-1)/n = 1 x the message at n = 2 over a 100 GB/s link: 8.192e-8 s; x 2 x 32 layers.
+  CHECK(t2.communication_s == Approx(2 * 32 * (8192.0 / 100e9)).epsilon(1e-12));
+  CHECK(t1.communication_s == 0.0);
+
+  // TP=4 with a 10 us collective latency: 2 x 32 x (10e-6 + 2*3/4 * 8192 / 1e11).
+  llmhw::Efficiency with_latency = eff;
+  with_latency.collective_latency_us = 10;
+  const llmhw::StepTime t4 = llmhw::decode_step(deploy(m, hw, Precision::bf16, 4), 1, 1000, with_latency);
+  CHECK(t4.communication_s == Approx(2 * 32 * (10e-6 + 1.5 * 8192.0 / 100e9)).epsilon(1e-12));
+  // Communication does not overlap: it adds to the roofline.
+  CHECK(t4.total_s() == Approx(std::max(t4.memory_s, t4.compute_s) + t4.communication_s).epsilon(1e-12));
+}
+
+TEST_CASE("decode_step: MoE reads only the experts the batch touches", "[estimate][decode][moe]") {
+  // Mixtral shape on the round GPU at bf16, context 0 (no KV): memory time x bandwidth / 2 bytes
+  // gives the parameters read.
+  const llmhw::Model m = llmhw_test::mixtral_8x7b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const double expert = 3.0 * 4096 * 14336;  // 176,160,768
+  const double body =
+      32 * (2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 2 * 4096 + 4096.0 * 8) + 4096;  // no experts
+  const double head = 32000.0 * 4096;
+  const auto params_read = [&](double batch) {
+    return llmhw::decode_step(deploy(m, hw), batch, 0, llmhw_test::ideal()).memory_s * kBandwidth / 2;
+  };
+  // Distinct experts of B tokens picking k=2 of E=8: E x (1 - (1 - k/E)^B).
+  // B = 1: 8 x (1 - 0.75) = 2 = k experts per layer.
+  CHECK(params_read(1) == Approx(body + head + 32 * 2 * expert).epsilon(1e-12));
+  // B = 2: 8 x (1 - 0.75^2) = 8 x 0.4375 = 3.5 experts per layer.
+  CHECK(params_read(2) == Approx(body + head + 32 * 3.5 * expert).epsilon(1e-12));
+  // B = 1000: 0.75^1000 ~ 1e-125, so all 8 experts are read.
+  CHECK(params_read(1000) == Approx(body + head + 32 * 8 * expert).epsilon(1e-12));
+  // FLOPs follow the active parameters (2 experts per token), whatever the batch.
+  const double active_flops = 2 * (body + 32 * 2 * expert + head);
+  CHECK(llmhw::decode_step(deploy(m, hw), 1, 0, llmhw_test::ideal()).compute_s ==
+        Approx(active_flops / kPeak).epsilon(1e-12));
+}
+
+TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  // 1000 tokens, causal attention over 500 earlier tokens on average:
+  // FLOPs = 1000 x (15,009,849,344 + 524,288 x 500) = 15,271,993,344,000 -> 0.15272 s at 1e14.
+  // Bytes = 15,009,849,344 of weights + 131,072,000 of KV written -> 0.01514 s at 1e12.
+  const llmhw::StepTime t = llmhw::prefill(deploy(m, hw), 1000, llmhw_test::ideal());
+  CHECK(t.compute_s == Approx(1000 * (kMatmulFlops8b + kAttnFlops8b * 500) / kPeak).epsilon(1e-12));
+  CHECK(t.compute_s == Approx(0.15271993344).epsilon(1e-12));
+  CHECK(t.memory_s == Approx((kWeightRead8b + kKvPerToken8b * 1000) / kBandwidth).epsilon(1e-12));
+  CHECK(t.total_s() == Approx(0.15271993344).epsilon(1e-12));
+  CHECK(t.bottleneck() == llmhw::Bottleneck::compute);
+  // At 60% of peak and 1 ms overhead: 0.15272 / 0.6 + 0.001.
+  const llmhw::StepTime r = llmhw::prefill(deploy(m, hw), 1000, llmhw_test::realistic());
+  CHECK(r.total_s() == Approx(0.15271993344 / 0.6 + 0.001).epsilon(1e-12));
+  // Longer prompts take longer.
+  CHECK(llmhw::prefill(deploy(m, hw), 2000, llmhw_test::ideal()).total_s() > t.total_s());
+}
+
+TEST_CASE("serve: closed-loop continuous batching by hand", "[estimate][serve]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1000, 200};
+  // 8 requests in flight; decode context = 1000 + 200/2 = 1100 tokens.
+  // Step bytes 15,009,849,344 + 8 x 131,072 x 1100 = 16,163,282,944 -> 16.163 ms (memory-bound;
+  // FLOPs 8 x (15,009,849,344 + 524,288 x 1100) = 1.247e11 -> 1.25 ms).
+  const double step = (kWeightRead8b + 8 * kKvPerToken8b * 1100) / kBandwidth;
+  CHECK(step == Approx(0.016163282944).epsilon(1e-12));
+  const double t_prefill = 0.15271993344;  // prefill of 1000 tokens, see above
+  // Per request the replica spends 200 steps / 8 requests of decoding and one prefill:
+  // rps = 8 / (200 x 0.016163 + 8 x 0.152720) = 8 / 4.454416 = 1.79597 req/s.
+  const double rps = 8 / (200 * step + 8 * t_prefill);
+  const double share = rps * t_prefill;  // 0.27428 of the time in prefill
+  const llmhw::ServingPoint s = llmhw::serve(deploy(m, hw), w, 8, llmhw_test::ideal());
+  CHECK(s.concurrency == 8.0);
+  CHECK(s.step.total_s() == Approx(step).epsilon(1e-12));
+  CHECK(s.prompt.total_s() == Approx(t_prefill).epsilon(1e-12));
+  CHECK(s.requests_per_s == Approx(rps).epsilon(1e-12));
+  CHECK(s.requests_per_s == Approx(8 / 4.45441605632).epsilon(1e-9));
+  CHECK(s.output_tokens_per_s == Approx(rps * 200).epsilon(1e-12));
+  CHECK(s.prefill_share == Approx(share).epsilon(1e-12));
+  // Prefills pause decoding: TPOT = step / (1 - share).
+  CHECK(s.tpot_s == Approx(step / (1 - share)).epsilon(1e-12));
+  // TTFT = prefill + half a step + M/D/1 wait share x t_prefill / (2 (1 - share)).
+  CHECK(s.ttft_s == Approx(t_prefill + step / 2 + share * t_prefill / (2 * (1 - share))).epsilon(1e-12));
+}
+
+TEST_CASE("serve: latency and throughput grow with concurrency", "[estimate][serve]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1024, 256};
+  for (int tp : {1, 2}) {
+    const llmhw::Deployment d = deploy(m, hw, Precision::bf16, tp);
+    llmhw::ServingPoint previous = llmhw::serve(d, w, 1, llmhw_test::realistic());
+    for (double c : {2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 1024.0}) {
+      INFO("tp " << tp << " concurrency " << c);
+      const llmhw::ServingPoint s = llmhw::serve(d, w, c, llmhw_test::realistic());
+      CHECK(s.tpot_s > previous.tpot_s);
+      CHECK(s.ttft_s > previous.ttft_s);
+      CHECK(s.requests_per_s > previous.requests_per_s);
+      CHECK(s.prefill_share < 1.0);
+      previous = s;
+    }
+  }
+  // A bigger model serves fewer requests per second at the same concurrency.
+  const llmhw::Model big = llmhw_test::llama_70b();
+  CHECK(llmhw::serve(deploy(big, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s <
+        llmhw::serve(deploy(m, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s);
+}

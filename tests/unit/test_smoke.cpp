@@ -1,4 +1,0 @@
-#include <catch2/catch.hpp>
-TEST_CASE("placeholder") {
-  CHECK(true);
-}
