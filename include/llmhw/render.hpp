@@ -14,6 +14,7 @@ struct RecommendContext {
   std::string precision_text;  // as asked: "auto" or a list
   std::string calibration_status;
   size_t top = 10;
+  std::vector<std::string> notes;  // e.g. user profiles overriding shipped ones
 };
 
 std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx);

@@ -7,6 +7,7 @@
 
 #include "llmhw/error.hpp"
 #include "llmhw/suggest.hpp"
+#include "llmhw/units.hpp"
 
 #include <fmt/ranges.h>
 #include <optional>
@@ -37,7 +38,7 @@ namespace {
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-dir") {
+    if (arg == "--data-dir" || arg == "--hardware-file") {
       ++i;
       continue;
     }
@@ -56,6 +57,23 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, const 
 
 }  // namespace
 
+void check_format(const std::string& format) {
+  if (format != "table" && format != "json") {
+    throw usage_error(fmt::format("--format: '{}' is not one of table, json", format));
+  }
+}
+
+std::vector<DeviceKind> parse_kinds(const std::string& text) {
+  std::vector<DeviceKind> out;
+  if (text.empty()) return out;
+  for (const std::string& item : split_list(text, "--kind")) {
+    auto k = parse_device_kind(item);
+    if (!k) throw usage_error(fmt::format("--kind: '{}' is not one of cpu, gpu, tpu, accelerator", item));
+    out.push_back(*k);
+  }
+  return out;
+}
+
 int run(int argc, const char* const* argv, Streams streams) {
   CLI::App app{"llmhw: which CPU, GPU or TPU deployment serves an LLM at a request rate, and what it costs",
                "llmhw"};
@@ -65,10 +83,16 @@ int run(int argc, const char* const* argv, Streams streams) {
       "Exit codes: 0 found a deployment, 1 runtime or data error, 2 usage error, "
       "3 nothing meets the constraints.");
   GlobalOptions global;
+  app.fallthrough();  // global options may follow the subcommand
   app.add_option("--data-dir", global.data_dir, "Directory with hardware/, models/ and efficiency.json")
       ->envname("LLMHW_DATA_DIR");
+  app.add_option("--hardware-file", global.hardware_files,
+                 "Add or override a hardware profile (repeatable); $XDG_CONFIG_HOME/llmhw/hardware/*.json "
+                 "are read too");
   Action action;
   setup_recommend(app, global, action);
+  setup_hardware(app, global, action);
+  setup_validate(app, action);
   if (auto unknown = unknown_command(app, argc, argv)) {
     streams.err << "llmhw: error: " << *unknown << "\n";
     return static_cast<int>(ExitCode::usage);

@@ -5,6 +5,9 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <vector>
+
+#include "llmhw/hardware.hpp"
 
 namespace llmhw::cli {
 
@@ -16,7 +19,8 @@ struct Streams {
 
 // Options every subcommand shares.
 struct GlobalOptions {
-  std::string data_dir;  // --data-dir, else $LLMHW_DATA_DIR, else next to the binary
+  std::string data_dir;                     // --data-dir, else $LLMHW_DATA_DIR, else next to the binary
+  std::vector<std::string> hardware_files;  // --hardware-file, repeatable
 };
 
 std::filesystem::path resolve_data_dir(const GlobalOptions& global);
@@ -25,6 +29,13 @@ std::filesystem::path resolve_data_dir(const GlobalOptions& global);
 // action returns the exit code.
 using Action = std::function<int(Streams&)>;
 void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_validate(CLI::App& app, Action& action);
+
+// "table" or "json" (or a usage error naming --format).
+void check_format(const std::string& format);
+// "a,b" -> device kinds, or a usage error naming --kind.
+std::vector<DeviceKind> parse_kinds(const std::string& text);
 
 int run(int argc, const char* const* argv, Streams streams);
 

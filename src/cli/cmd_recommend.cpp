@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/app.hpp"
+#include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -20,6 +21,7 @@ namespace {
 struct RecommendOptions {
   std::string model, qps, input_tokens = "1024", output_tokens = "256";
   std::string ttft, tpot, budget, precision = "auto", kinds, pricing = "on-demand";
+  std::string vendors, hardware, exclude, clouds;  // catalog filters
 };
 
 // How to print it.
@@ -38,17 +40,6 @@ std::vector<Precision> parse_precisions(const std::string& text) {
           fmt::format("--precision: '{}' is not one of auto, bf16, fp16, fp8, int8, int4, fp4", item));
     }
     out.push_back(*p);
-  }
-  return out;
-}
-
-std::vector<DeviceKind> parse_kinds(const std::string& text) {
-  std::vector<DeviceKind> out;
-  if (text.empty()) return out;
-  for (const std::string& item : split_list(text, "--kind")) {
-    auto k = parse_device_kind(item);
-    if (!k) throw usage_error(fmt::format("--kind: '{}' is not one of cpu, gpu, tpu, accelerator", item));
-    out.push_back(*k);
   }
   return out;
 }
@@ -73,19 +64,47 @@ Query build_query(const RecommendOptions& o) {
   return q;
 }
 
+bool listed(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::vector<std::string> list_or_empty(const std::string& text, const char* flag) {
+  return text.empty() ? std::vector<std::string>{} : split_list(text, flag);
+}
+
+// The catalog narrowed by --vendor, --hardware, --exclude and --cloud (--kind is a query field:
+// the search skips other kinds). Unknown ids are usage errors with a suggestion.
+std::vector<Hardware> filter_catalog(const Catalog& catalog, const RecommendOptions& o) {
+  const auto vendors = list_or_empty(o.vendors, "--vendor");
+  const auto only = list_or_empty(o.hardware, "--hardware");
+  const auto exclude = list_or_empty(o.exclude, "--exclude");
+  const auto clouds = list_or_empty(o.clouds, "--cloud");
+  for (const auto& id : only) find_hardware(catalog, id, "--hardware");
+  for (const auto& id : exclude) find_hardware(catalog, id, "--exclude");
+  std::vector<Hardware> kept;
+  for (const Hardware& hw : catalog.hardware) {
+    const bool offered = clouds.empty() || std::any_of(clouds.begin(), clouds.end(),
+                                                       [&](const auto& c) { return listed(hw.clouds, c); });
+    if ((vendors.empty() || listed(vendors, hw.vendor)) && (only.empty() || listed(only, hw.id)) &&
+        !listed(exclude, hw.id) && offered) {
+      kept.push_back(hw);
+    }
+  }
+  return kept;
+}
+
 int run_recommend(const RecommendOptions& o, const OutputOptions& out, const GlobalOptions& global,
                   Streams& s) {
-  if (out.format != "table" && out.format != "json") {
-    throw usage_error(fmt::format("--format: '{}' is not one of table, json", out.format));
-  }
+  check_format(out.format);
   const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
   const auto data = resolve_data_dir(global);
   const Model model = lookup_model(o.model, data / "models");
-  const std::vector<Hardware> catalog = io::load_hardware_dir(data / "hardware");
+  const Catalog catalog = load_catalog(global);
+  const std::vector<Hardware> candidates = filter_catalog(catalog, o);
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const RecommendResult result = recommend(query, model, catalog, calibration);
-  render::RecommendContext ctx{&query, &model, o.precision, calibration.status, top};
+  const RecommendResult result = recommend(query, model, candidates, calibration);
+  render::RecommendContext ctx{&query, &model, o.precision, calibration.status, top, catalog.notes};
   s.out << (out.format == "json" ? render::recommend_json(result, ctx)
                                  : render::recommend_table(result, ctx));
   return static_cast<int>(result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok);
@@ -111,6 +130,10 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       ->capture_default_str();
   cmd->add_option("--kind", o->kinds,
                   "Only these device kinds: cpu, gpu, tpu, accelerator (comma-separated)");
+  cmd->add_option("--vendor", o->vendors, "Only these vendors: nvidia, amd, google, intel, aws, apple, ...");
+  cmd->add_option("--hardware", o->hardware, "Only these hardware ids (comma-separated)");
+  cmd->add_option("--exclude", o->exclude, "Leave out these hardware ids (comma-separated)");
+  cmd->add_option("--cloud", o->clouds, "Only hardware offered by one of these clouds: aws, gcp, azure, ...");
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();

@@ -2,82 +2,61 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 #include "io/json_reader.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "llmhw/io/schema.hpp"
+#include "schemas.hpp"
 
 namespace llmhw::io {
 namespace {
 
-const std::set<std::string> kPricingModes = {"on-demand", "spot", "reserved", "amortized-purchase"};
+// Dense peaks keep fixed ratios between precisions: each halving of the format at most doubles
+// the rate (fp8 = 2 x bf16 on Hopper, Blackwell, MI300X). A larger ratio means one figure is a
+// "with sparsity" number. bf16 matrix over fp32 vector rate reaches 30x on B200 (2250/75); more
+// than 32x suggests a sparse bf16 figure. (Consistently sparse tables are caught by the
+// flagship datasheet test, not by ratios.)
+struct RatioLimit {
+  Precision high, low;
+  double max_ratio;
+};
+constexpr RatioLimit kRatioLimits[] = {
+    {Precision::fp8, Precision::bf16, 2.05},
+    {Precision::int8, Precision::bf16, 4.1},
+    {Precision::int4, Precision::int8, 2.05},
+    {Precision::bf16, Precision::fp32, 32.0},
+};
 
 Link read_link(const JsonReader& r) {
-  Link link;
-  link.kind = r.string("kind");
-  link.gbps_per_direction = r.positive("gbps_per_direction");
-  return link;
+  return {r.string("kind"), r.positive("gbps_per_direction")};
 }
 
 Price read_price(const JsonReader& r) {
   Price p;
   p.pricing = r.string("pricing");
-  if (!kPricingModes.contains(p.pricing)) {
-    r.fail("pricing",
-           fmt::format("'{}' is not one of on-demand, spot, reserved, amortized-purchase", p.pricing));
-  }
   p.usd_per_device_hour = r.positive("usd_per_device_hour");
   p.provider = r.string("provider");
   p.instance_type = r.string_or("instance_type", "");
   p.region = r.string_or("region", "");
   p.date = r.string("date");
-  r.string("source");  // every price must say where it came from
   return p;
 }
 
-std::map<Precision, double> read_tflops(const JsonReader& r) {
-  std::map<Precision, double> tflops;
-  for (const auto& [key, value] : r.value().items()) {
-    auto p = parse_precision(key);
-    if (!p) r.fail(key, "unknown precision (expected fp32, bf16, fp16, fp8, int8, fp4, int4)");
-    tflops[*p] = r.positive(key);
-  }
-  if (tflops.empty()) r.fail_here("no precision listed");
-  return tflops;
-}
-
-void require_sources(const JsonReader& r, DeviceKind kind) {
-  const JsonReader sources = r.object("sources");
-  for (const char* key :
-       {"memory_gb", "memory_bandwidth_gbps", "tflops", "interconnect", "devices_per_node"}) {
-    sources.string(key);
-  }
-  if (kind == DeviceKind::cpu) sources.string("cpu");
-}
-
-Hardware read_hardware(const JsonReader& r, const std::string& expected_id) {
+Hardware read_hardware(const JsonReader& r) {
   Hardware hw;
   hw.id = r.string("id");
-  if (hw.id != expected_id)
-    r.fail("id", fmt::format("'{}' does not match the file name '{}.json'", hw.id, expected_id));
   hw.name = r.string("name");
   hw.vendor = r.string("vendor");
-  auto kind = parse_device_kind(r.string("kind"));
-  if (!kind) r.fail("kind", "expected one of cpu, gpu, tpu, accelerator");
-  hw.kind = *kind;
+  hw.kind = parse_device_kind(r.string("kind")).value_or(DeviceKind::gpu);
   hw.memory_gb = r.positive("memory_gb");
   hw.memory_bandwidth_gbps = r.positive("memory_bandwidth_gbps");
-  hw.tflops = read_tflops(r.object("tflops"));
+  for (const auto& [key, value] : r.raw("tflops").items()) {
+    hw.tflops[parse_precision(key).value_or(Precision::fp32)] = value.get<double>();
+  }
   hw.interconnect = read_link(r.object("interconnect"));
   if (r.has("scale_out")) hw.scale_out = read_link(r.object("scale_out"));
   hw.devices_per_node = r.integer("devices_per_node", 1, 4096);
-  for (size_t i = 0; i < r.array_size("fast_group_sizes"); ++i) {
-    const auto& v = r.value().at("fast_group_sizes").at(i);
-    if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 65536) {
-      r.fail(fmt::format("fast_group_sizes/{}", i), "expected a whole number from 1 to 65536");
-    }
-    hw.fast_group_sizes.push_back(v.get<int>());
-  }
+  for (const auto& v : r.raw("fast_group_sizes")) hw.fast_group_sizes.push_back(v.get<int>());
   hw.tdp_w = r.optional_positive("tdp_w").value_or(0);
   for (size_t i = 0; i < r.array_size("prices"); ++i) hw.prices.push_back(read_price(r.element("prices", i)));
   if (r.has("availability")) {
@@ -86,20 +65,95 @@ Hardware read_hardware(const JsonReader& r, const std::string& expected_id) {
     hw.on_prem = a.boolean_or("on_prem", false);
   }
   hw.engines = r.strings_or_empty("engines");
-  require_sources(r, hw.kind);
+  return hw;
+}
+
+void add_semantic_problems(const nlohmann::json& doc, const std::string& file, const std::string& stem,
+                           std::vector<ProfileProblem>& problems) {
+  if (doc.at("id") != stem) {
+    problems.push_back(
+        {file, "/id",
+         fmt::format("'{}' does not match the file name '{}.json'", doc.at("id").get<std::string>(), stem)});
+  }
+  if (doc.at("kind") == "cpu") {
+    if (!doc.contains("cpu")) problems.push_back({file, "/cpu", "missing (required for kind cpu)"});
+    if (!doc.at("sources").contains("cpu"))
+      problems.push_back({file, "/sources/cpu", "missing (required for kind cpu)"});
+  }
+  const auto& tflops = doc.at("tflops");
+  if (tflops.empty()) problems.push_back({file, "/tflops", "no precision listed"});
+  for (const RatioLimit& limit : kRatioLimits) {
+    const std::string high(to_string(limit.high)), low(to_string(limit.low));
+    if (!tflops.contains(high) || !tflops.contains(low)) continue;
+    const double ratio = tflops.at(high).get<double>() / tflops.at(low).get<double>();
+    if (ratio > limit.max_ratio) {
+      problems.push_back({file, "/tflops/" + high,
+                          fmt::format("{} is {:.2f}x {}; dense peaks differ by at most {}x: is one of them a "
+                                      "\"with sparsity\" figure?",
+                                      high, ratio, low, limit.max_ratio),
+                          true});
+    }
+  }
+}
+
+}  // namespace
+
+std::string ProfileProblem::line() const {
+  return fmt::format("{}: {}{}: {}", file, warning ? "warning: " : "", pointer.empty() ? "/" : pointer,
+                     message);
+}
+
+namespace {
+
+// data/schema/hardware.schema.json, compiled in (cmake/embed.cmake) so that a binary always
+// checks profiles against the schema it was built with.
+const nlohmann::json& hardware_schema() {
+  static const nlohmann::json schema = nlohmann::json::parse(kHardwareSchemaText);
+  return schema;
+}
+
+std::vector<ProfileProblem> check_document(const nlohmann::json& doc, const nlohmann::json& schema,
+                                           const std::filesystem::path& path) {
+  const std::string file = path.string();
+  std::vector<ProfileProblem> problems;
+  for (const SchemaProblem& p : validate_json(schema, doc)) problems.push_back({file, p.pointer, p.message});
+  if (problems.empty()) add_semantic_problems(doc, file, path.stem().string(), problems);
+  return problems;
+}
+
+Hardware load_document(const nlohmann::json& doc, const nlohmann::json& schema,
+                       const std::filesystem::path& path) {
+  std::vector<ProfileProblem> errors;
+  for (ProfileProblem& p : check_document(doc, schema, path)) {
+    if (!p.warning) errors.push_back(std::move(p));
+  }
+  if (errors.size() == 1) throw data_error(errors.front().line());
+  if (errors.size() > 1) {
+    throw data_error(fmt::format("{} (and {} more; `llmhw validate {}` lists them)", errors.front().line(),
+                                 errors.size() - 1, path.string()));
+  }
+  Hardware hw = read_hardware(JsonReader(doc, path.string()));
+  hw.origin = path.string();
   return hw;
 }
 
 }  // namespace
 
+nlohmann::ordered_json read_profile_document(const std::filesystem::path& path) {
+  const std::string text = read_text_file(path);
+  try {
+    return nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw data_error(fmt::format("{}: invalid JSON at byte {}", path.string(), e.byte));
+  }
+}
+
+std::vector<ProfileProblem> check_hardware_file(const std::filesystem::path& path) {
+  return check_document(parse_json(read_text_file(path), path.string()), hardware_schema(), path);
+}
+
 Hardware load_hardware_file(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  const nlohmann::json doc = parse_json(read_text_file(path), file);
-  JsonReader r(doc, file);
-  if (!doc.is_object()) r.fail_here("expected a JSON object");
-  Hardware hw = read_hardware(r, path.stem().string());
-  hw.origin = file;
-  return hw;
+  return load_document(parse_json(read_text_file(path), path.string()), hardware_schema(), path);
 }
 
 std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir) {
@@ -110,9 +164,11 @@ std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   }
-  std::sort(files.begin(), files.end());  // directory order differs between file systems
+  std::sort(files.begin(), files.end());
   std::vector<Hardware> catalog;
-  for (const auto& f : files) catalog.push_back(load_hardware_file(f));
+  for (const auto& f : files) {
+    catalog.push_back(load_document(parse_json(read_text_file(f), f.string()), hardware_schema(), f));
+  }
   return catalog;
 }
 

@@ -127,7 +127,8 @@ Model read_config(const JsonReader& top) {
   // PretrainedConfig's default for tie_word_embeddings is true.
   m.tied_embeddings = r.boolean_or("tie_word_embeddings", top.boolean_or("tie_word_embeddings", true));
   read_moe(r, m);
-  if (m.intermediate == 0 && (!m.moe || m.moe->expert_intermediate == 0)) r.fail("intermediate_size", "missing");
+  if (m.intermediate == 0 && (!m.moe || m.moe->expert_intermediate == 0))
+    r.fail("intermediate_size", "missing");
   read_mla(r, m);
   read_layer_types(r, m);
   warn_unmodelled(r, m);

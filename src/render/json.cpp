@@ -106,7 +106,8 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
                       {"feasible_count", result.recommendations.size()},
                       {"recommendations", recs},
                       {"rejected", rejected},
-                      {"calibration", ctx.calibration_status}};
+                      {"calibration", ctx.calibration_status},
+                      {"notes", ctx.notes}};
   return out.dump(2) + "\n";
 }
 

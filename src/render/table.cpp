@@ -55,6 +55,7 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows) {
 std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx) {
   std::string out = header(ctx);
   for (const std::string& w : ctx.model->warnings) out += "warning: " + w + "\n";
+  for (const std::string& n : ctx.notes) out += "note: " + n + "\n";
   out += "\n";
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   if (shown == 0) {

@@ -1,6 +1,9 @@
 // Bad input: one line on stderr naming the flag, file or JSON field, and the documented exit code.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 #include "cli_harness.hpp"
 
 using llmhw::test::run_cli;
@@ -69,10 +72,13 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "70b"}), 2, "llmhw: error: --qps is required\n"},
       {recommend({"--model", "70b", "--qps", "5", "--frobnicate"}), 2,
        "llmhw: error: The following argument was not expected: --frobnicate\n"},
-      {{"frobnicate"}, 2, "llmhw: error: unknown command 'frobnicate'; commands: recommend\n"},
+      {{"frobnicate"},
+       2,
+       "llmhw: error: unknown command 'frobnicate'; commands: recommend, hardware, validate\n"},
       {{"recomend", "--model", "8b"},
        2,
-       "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend\n"},
+       "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, hardware, "
+       "validate\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
   for (const BadInput& c : cases) {
@@ -91,20 +97,42 @@ TEST_CASE("bad data files name the file and JSON field and exit 1", "[cli]") {
     return run_cli({"--data-dir", data.dir.string(), "recommend", "--model", "8b", "--qps", "1"});
   };
 
+  // The fixture's own l4 profile with one field changed, so that exactly one thing is wrong.
+  auto l4_with = [&](const std::string& key, const nlohmann::json& value) {
+    nlohmann::json doc =
+        nlohmann::json::parse(std::ifstream(llmhw::test::fixture_data() / "hardware/l4.json"));
+    doc[key] = value;
+    data.write("hardware/l4.json", doc.dump());
+  };
   SECTION("wrong type") {
-    data.write("hardware/l4.json",
-               R"({"id": "l4", "name": "L4", "vendor": "nvidia", "kind": "gpu", "memory_gb": "24"})");
+    l4_with("memory_gb", "24");
     const auto r = run();
     CHECK(r.code == 1);
     CHECK(r.err == "llmhw: error: " + hw + "/l4.json: /memory_gb: expected a number\n");
   }
   SECTION("physically impossible") {
-    data.write("hardware/l4.json",
-               R"({"id": "l4", "name": "L4", "vendor": "nvidia", "kind": "gpu", "memory_gb": 24,
-                   "memory_bandwidth_gbps": 0})");
+    l4_with("memory_bandwidth_gbps", 0);
     const auto r = run();
     CHECK(r.code == 1);
     CHECK(r.err == "llmhw: error: " + hw + "/l4.json: /memory_bandwidth_gbps: must be more than 0, got 0\n");
+  }
+  SECTION("negative price") {
+    nlohmann::json doc =
+        nlohmann::json::parse(std::ifstream(llmhw::test::fixture_data() / "hardware/l4.json"));
+    doc["prices"][0]["usd_per_device_hour"] = -1;
+    data.write("hardware/l4.json", doc.dump());
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err ==
+          "llmhw: error: " + hw + "/l4.json: /prices/0/usd_per_device_hour: must be more than 0, got -1\n");
+  }
+  SECTION("several problems: the first, and where to see all") {
+    data.write("hardware/l4.json", R"({"id": "l4"})");
+    const auto r = run();
+    CHECK(r.code == 1);
+    CHECK(r.err.rfind("llmhw: error: " + hw + "/l4.json: /name: missing (and 10 more; `llmhw validate " + hw +
+                          "/l4.json` lists them)\n",
+                      0) == 0);
   }
   SECTION("invalid JSON") {
     data.write("hardware/l4.json", "{ \"id\": ");

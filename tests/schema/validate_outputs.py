@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Runs the real llmhw binary on several queries and validates each JSON output against
-data/schema/recommend.schema.json (Debian's python3-jsonschema)."""
+"""Runs the real llmhw binary and validates its JSON outputs against data/schema/ with Debian's
+python3-jsonschema, an independent implementation: `recommend` outputs against
+recommend.schema.json, and every profile `hardware list --format json` prints against
+hardware.schema.json (which cross-checks llmhw's own schema validator)."""
 import json
 import subprocess
 import sys
@@ -8,6 +10,7 @@ import sys
 import jsonschema
 
 binary, data_dir, schema_path = sys.argv[1:4]
+hardware_schema_path = schema_path.replace("recommend.schema.json", "hardware.schema.json")
 schema = json.load(open(schema_path))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
@@ -34,5 +37,15 @@ for q in queries:
         print(f"FAIL {' '.join(q)}: /{'/'.join(map(str, e.path))}: {e.message}")
     failures += len(errors)
     print(f"ok   {' '.join(q)} (exit {run.returncode}, {len(doc['recommendations'])} recommendations)")
-print(f"{len(queries) - min(failures, len(queries))} passed, {min(failures, len(queries))} failed")
+hardware_validator = jsonschema.Draft202012Validator(json.load(open(hardware_schema_path)))
+listing = subprocess.run([binary, "--data-dir", data_dir, "hardware", "list", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+profiles = json.loads(listing.stdout)["hardware"]
+for profile in profiles:
+    for e in hardware_validator.iter_errors(profile):
+        print(f"FAIL hardware {profile.get('id')}: /{'/'.join(map(str, e.path))}: {e.message}")
+        failures += 1
+print(f"ok   hardware list: {len(profiles)} profiles")
+checks = len(queries) + 1
+print(f"{checks - min(failures, checks)} passed, {min(failures, checks)} failed")
 sys.exit(1 if failures else 0)

@@ -2,6 +2,7 @@
 // The edge where files become core structs. Every error names the file and JSON pointer:
 // "data/hardware/h100-sxm.json: /memory_gb: expected a number".
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,23 @@ inline constexpr std::uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
 
 std::string read_text_file(const std::filesystem::path& path);
 
+// One problem found in a hardware profile, printed as "file: /pointer: message".
+struct ProfileProblem {
+  std::string file, pointer, message;
+  bool warning = false;  // suspicious but not invalid (e.g. a ratio that suggests a sparse figure)
+  std::string line() const;
+};
+
+// Every problem of a profile: JSON Schema (data/schema/hardware.schema.json, compiled in), then the checks a
+// schema cannot express (id = file name, CPU fields, plausible precision ratios).
+std::vector<ProfileProblem> check_hardware_file(const std::filesystem::path& path);
+// Loads a profile, or throws a data error with its first problem.
 Hardware load_hardware_file(const std::filesystem::path& path);
-// All *.json in the directory, sorted by id; duplicate ids are an error.
+// All *.json in the directory, sorted by file name (directory order differs between file systems).
 std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir);
+
+// The profile file as an ordered JSON document (for `hardware show/list --format json`).
+nlohmann::ordered_json read_profile_document(const std::filesystem::path& path);
 
 // A catalog entry (data/models/<id>.json) with its embedded Hugging Face config.
 struct CatalogModel {

@@ -1,0 +1,82 @@
+// llmhw hardware list | show ID: the catalog and one profile with its sources.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+
+#include "cli/app.hpp"
+#include "cli/catalog.hpp"
+#include "llmhw/io/loaders.hpp"
+#include "llmhw/render_hardware.hpp"
+
+namespace llmhw::cli {
+namespace {
+
+struct ListOptions {
+  std::string kinds, format = "table";
+};
+
+struct ShowOptions {
+  std::string id, format = "table";
+};
+
+int run_list(const ListOptions& o, const GlobalOptions& global, Streams& s) {
+  check_format(o.format);
+  const auto kinds = parse_kinds(o.kinds);
+  const Catalog catalog = load_catalog(global);
+  std::vector<Hardware> shown;
+  std::copy_if(catalog.hardware.begin(), catalog.hardware.end(), std::back_inserter(shown),
+               [&](const Hardware& hw) {
+                 return kinds.empty() || std::find(kinds.begin(), kinds.end(), hw.kind) != kinds.end();
+               });
+  if (o.format == "json") {
+    std::vector<nlohmann::ordered_json> docs;
+    for (const Hardware& hw : shown) docs.push_back(io::read_profile_document(hw.origin));
+    s.out << render::hardware_json(docs);
+  } else {
+    for (const std::string& n : catalog.notes) s.out << "note: " << n << "\n";
+    s.out << render::hardware_list_table(shown);
+  }
+  return 0;
+}
+
+int run_show(const ShowOptions& o, const GlobalOptions& global, Streams& s) {
+  check_format(o.format);
+  const Catalog catalog = load_catalog(global);
+  const Hardware& hw = find_hardware(catalog, o.id, "hardware show");
+  const auto doc = io::read_profile_document(hw.origin);
+  s.out << (o.format == "json" ? doc.dump(2) + "\n" : render::hardware_show_table(doc, hw.origin));
+  return 0;
+}
+
+}  // namespace
+
+void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action) {
+  auto* cmd =
+      app.add_subcommand("hardware", "List the hardware catalog or show one profile with its sources");
+  cmd->require_subcommand(1);
+  auto list_options = std::make_shared<ListOptions>();
+  auto* list = cmd->add_subcommand("list", "List every profile: memory, bandwidth, dense peaks, price");
+  list->add_option("--kind", list_options->kinds,
+                   "Only these kinds: cpu, gpu, tpu, accelerator (comma-separated)");
+  list->add_option("--format", list_options->format, "table or json")->capture_default_str();
+  list->footer(
+      "Examples:\n  llmhw hardware list --kind tpu\n  llmhw hardware list --format json | jq "
+      "'.hardware[].id'");
+  list->callback([&action, list_options, &global] {
+    action = [list_options, &global](Streams& s) { return run_list(*list_options, global, s); };
+  });
+  auto show_options = std::make_shared<ShowOptions>();
+  auto* show =
+      cmd->add_subcommand("show", "Show one profile: every figure with its source, prices with dates");
+  show->add_option("id", show_options->id, "Hardware id, e.g. h100-sxm")->required();
+  show->add_option("--format", show_options->format, "table or json (the profile's own fields)")
+      ->capture_default_str();
+  show->footer(
+      "Examples:\n  llmhw hardware show h100-sxm\n  llmhw hardware show tpu-v6e --format json | jq .tflops");
+  show->callback([&action, show_options, &global] {
+    action = [show_options, &global](Streams& s) { return run_show(*show_options, global, s); };
+  });
+}
+
+}  // namespace llmhw::cli

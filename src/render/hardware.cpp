@@ -1,0 +1,112 @@
+// `llmhw hardware list` and `hardware show`: the catalog as a table or JSON.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "llmhw/render_hardware.hpp"
+#include "llmhw/text.hpp"
+
+namespace llmhw::render {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string tflops_cell(const Hardware& hw, Precision p) {
+  auto v = hw.peak_tflops(p);
+  return v ? text::grouped(*v) : "-";
+}
+
+std::string price_cell(const Hardware& hw) {
+  const Price* p = hw.price("on-demand");
+  if (!p) p = hw.price("amortized-purchase");
+  if (!p) return "-";
+  return fmt::format("{}/h {}{}", text::usd(p->usd_per_device_hour), p->provider,
+                     p->pricing == "on-demand" ? "" : " (amortized)");
+}
+
+std::string aligned(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(rows.front().size(), 0);
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  std::string out;
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i)
+      out += i + 1 == r.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string join(const ordered_json& array) {
+  std::string out;
+  for (const auto& v : array)
+    out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+  return out;
+}
+
+std::string show_price(const ordered_json& p) {
+  return fmt::format("{} ${}/h  {} {} {} ({})", p.at("pricing").get<std::string>(),
+                     p.at("usd_per_device_hour").dump(), p.at("provider").get<std::string>(),
+                     p.value("instance_type", ""), p.value("region", ""), p.at("date").get<std::string>());
+}
+
+}  // namespace
+
+std::string hardware_list_table(const std::vector<Hardware>& catalog) {
+  std::vector<std::vector<std::string>> rows = {
+      {"id", "kind", "vendor", "memory", "GB/s", "bf16", "fp8", "fp4", "price/device-h"}};
+  for (const Hardware& hw : catalog) {
+    rows.push_back({hw.id, std::string(to_string(hw.kind)), hw.vendor, text::gb(hw.memory_gb),
+                    text::grouped(hw.memory_bandwidth_gbps), tflops_cell(hw, Precision::bf16),
+                    tflops_cell(hw, Precision::fp8), tflops_cell(hw, Precision::fp4), price_cell(hw)});
+  }
+  return aligned(rows) +
+         fmt::format("\n{} profiles; TFLOP/s are dense peaks; `llmhw hardware show ID` gives sources.\n",
+                     catalog.size());
+}
+
+std::string hardware_show_table(const ordered_json& doc, const std::string& origin) {
+  std::vector<std::vector<std::string>> rows;
+  auto add = [&](const std::string& key, const std::string& value) { rows.push_back({key, value}); };
+  add("id", doc.at("id").get<std::string>());
+  add("name", doc.at("name").get<std::string>());
+  add("vendor, kind", doc.at("vendor").get<std::string>() + ", " + doc.at("kind").get<std::string>());
+  add("memory", fmt::format("{} GB {}, {} GB/s", doc.at("memory_gb").dump(), doc.value("memory_type", ""),
+                            doc.at("memory_bandwidth_gbps").dump()));
+  std::string peaks;
+  for (const auto& [k, v] : doc.at("tflops").items())
+    peaks += (peaks.empty() ? "" : ", ") + k + " " + v.dump();
+  add("dense peak TFLOP/s", peaks);
+  const auto& ic = doc.at("interconnect");
+  add("interconnect", fmt::format("{} {} GB/s per direction", ic.at("kind").get<std::string>(),
+                                  ic.at("gbps_per_direction").dump()));
+  if (doc.contains("scale_out")) {
+    const auto& so = doc.at("scale_out");
+    add("scale-out", fmt::format("{} {} GB/s per direction", so.at("kind").get<std::string>(),
+                                 so.at("gbps_per_direction").dump()));
+  }
+  add("node", fmt::format("{} devices; TP groups {}", doc.at("devices_per_node").dump(),
+                          join(doc.at("fast_group_sizes"))));
+  add("power",
+      doc.contains("tdp_w") && !doc.at("tdp_w").is_null() ? doc.at("tdp_w").dump() + " W" : "not published");
+  for (const auto& p : doc.at("prices")) add("price", show_price(p));
+  if (doc.contains("availability")) {
+    const auto& a = doc.at("availability");
+    add("availability", join(a.at("clouds")) + (a.at("on_prem").get<bool>() ? "; on-prem" : ""));
+  }
+  if (doc.contains("engines")) add("engines", join(doc.at("engines")));
+  for (const auto& [k, v] : doc.at("sources").items()) add("source: " + k, v.get<std::string>());
+  if (doc.contains("notes")) {
+    for (const auto& n : doc.at("notes")) add("note", n.get<std::string>());
+  }
+  add("profile", origin);
+  return aligned(rows);
+}
+
+std::string hardware_json(const std::vector<ordered_json>& docs) {
+  ordered_json out = {{"schema_version", kSchemaVersion}, {"hardware", docs}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace llmhw::render
