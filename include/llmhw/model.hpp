@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "llmhw/precision.hpp"
+
 namespace llmhw {
 
 // Mixture-of-experts MLP (Mixtral, Qwen3-MoE, DeepSeek-V3, gpt-oss, Llama 4).
@@ -13,7 +15,7 @@ struct MoeShape {
   int shared_experts = 0;       // experts every token uses
   int expert_intermediate = 0;  // intermediate size of one routed expert
   int shared_intermediate = 0;  // intermediate size of all shared experts together
-  int dense_layers = 0;         // layers with a dense MLP instead (first_k_dense_replace, ...)
+  int dense_layers = 0;         // leading layers with a dense MLP instead (first_k_dense_replace, ...)
   int layer_step = 1;           // every n-th layer is MoE (Llama 4 Maverick: 2)
 };
 
@@ -24,6 +26,26 @@ struct MlaShape {
   int qk_rope_head_dim = 0;
   int qk_nope_head_dim = 0;
   int v_head_dim = 0;
+};
+
+// Gated DeltaNet linear attention (Qwen3.5 / Qwen3-Next "linear_attention" layers).
+struct LinearAttentionShape {
+  int key_heads = 0, value_heads = 0, key_dim = 0, value_dim = 0, conv_kernel = 4;
+  double state_element_bytes = 4;  // the recurrent state's precision (mamba_ssm_dtype)
+};
+
+// Mamba-2 mixer (Nemotron-H "M" layers).
+struct MambaShape {
+  int heads = 0, head_dim = 0, groups = 1, state_size = 0, conv_kernel = 4;
+  double state_element_bytes = 4;  // mamba_ssm_cache_dtype
+};
+
+enum class Mixer { none, full_attention, sliding_attention, linear_attention, mamba };
+enum class Mlp { none, dense, moe, dense_and_moe };
+// One decoder block: a token mixer and an MLP, either of which a hybrid pattern may omit.
+struct LayerSpec {
+  Mixer mixer = Mixer::full_attention;
+  Mlp mlp = Mlp::dense;
 };
 
 struct Model {
@@ -39,35 +61,60 @@ struct Model {
   bool gated_mlp = true;  // SwiGLU-style: three matrices per MLP (gate, up, down)
   std::optional<MoeShape> moe;
   std::optional<MlaShape> mla;
-  // Layer pattern: of `layers`, how many use a sliding window or a fixed-size state
-  // (linear attention / Mamba) instead of full attention.
+  // Uniform description of the layer pattern, used when `plan` is empty: of `layers`, how many
+  // use a sliding window or a fixed-size state instead of full attention.
   int sliding_layers = 0;
   int sliding_window = 0;
   int state_layers = 0;
-  double state_bytes_per_layer = 0;   // per sequence, at the state's own precision
-  std::vector<std::string> warnings;  // features modelled approximately, with the assumption
+  double state_bytes_per_layer = 0;  // per sequence, when no linear_attention shape is given
+  // Full-attention layers with their own shape (Gemma 4 global layers); 0 = same as the others.
+  int global_head_dim = 0;
+  int global_kv_heads = 0;
+  bool global_shared_kv_projection = false;  // global layers use one projection for K and V (Gemma 4)
+  bool attention_output_gate = false;        // q_proj also yields a gate (Qwen3.5)
+  std::optional<LinearAttentionShape> linear_attention;
+  std::optional<MambaShape> mamba;
+  double vision_params = 0;     // multimodal encoder and projector: memory only, not decode
+  std::vector<LayerSpec> plan;  // explicit per-layer plan (hybrid models); empty = uniform
+  // The checkpoint as published: "bfloat16", and e.g. "fp8", "mxfp4", "nvfp4" when quantized.
+  std::string checkpoint_dtype;
+  std::string quantization_method;
+  std::optional<Precision> checkpoint_precision;  // of the quantized weights, if any
+  std::vector<std::string> warnings;              // features modelled approximately, with the assumption
 };
+
+// The per-layer plan: `plan` when given, else derived from the uniform fields.
+std::vector<LayerSpec> layer_plan(const Model& model);
 
 // Parameter counts derived from the shape; the split is what the estimator needs.
 struct ParameterCount {
   double total = 0;
-  double active = 0;      // used per token (MoE: top-k routed + shared experts)
+  double active = 0;      // used per token (MoE: top-k routed + shared experts); no vision encoder
   double embedding = 0;   // input embedding table (one row read per token)
   double lm_head = 0;     // output projection, 0 when tied to the embedding
   double per_expert = 0;  // one routed expert of one layer
   int moe_layers = 0;
-  double dense_body = 0;  // attention, dense MLPs, shared experts, routers and norms of all layers
+  double dense_body = 0;  // mixers, dense MLPs, shared experts, routers and norms of all layers
+  double vision = 0;      // multimodal encoder (in total, not in active)
 };
 
 ParameterCount count_parameters(const Model& model);
 
 int full_attention_layers(const Model& model);
+// Points per step where tensor parallelism all-reduces activations: one after every mixer and
+// one after every MLP.
+int tensor_parallel_syncs(const Model& model);
 // KV bytes one token adds to the cache in full-attention layers, at `element_bytes` per value.
 double kv_bytes_per_token(const Model& model, double element_bytes);
+// KV bytes one token adds in sliding-window layers (until the window is full).
+double sliding_kv_bytes_per_token(const Model& model, double element_bytes);
+// Fixed per-sequence state of linear-attention and Mamba layers, in bytes.
+double state_bytes_per_sequence(const Model& model);
 // KV and state bytes of one sequence of `context` tokens: full layers grow with the context,
 // sliding-window layers stop at the window, state layers hold a fixed state.
 double kv_bytes_per_sequence(const Model& model, double context, double element_bytes);
-// Attention FLOPs of one new token attending to `context` earlier tokens (QK and AV).
+// FLOPs of the token mixers for one new token with `context` earlier tokens (attention's QK and
+// AV; the recurrent update of state layers).
 double attention_flops_per_token(const Model& model, double context);
 
 // A dense Llama-style model of about `params` parameters (docs/estimation.md "Model sizes").

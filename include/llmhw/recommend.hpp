@@ -94,6 +94,6 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
                           const Calibration& calibration);
 
 // Precisions llmhw considers for a query on a device, best quality first.
-std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw);
+std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model);
 
 }  // namespace llmhw

@@ -92,6 +92,7 @@ int run(int argc, const char* const* argv, Streams streams) {
   Action action;
   setup_recommend(app, global, action);
   setup_hardware(app, global, action);
+  setup_models(app, global, action);
   setup_validate(app, action);
   if (auto unknown = unknown_command(app, argc, argv)) {
     streams.err << "llmhw: error: " << *unknown << "\n";

@@ -19,7 +19,7 @@ namespace {
 
 // What to compute (as typed; parsed after CLI11 so that every error names its flag).
 struct RecommendOptions {
-  std::string model, qps, input_tokens = "1024", output_tokens = "256";
+  std::string model, model_config, qps, input_tokens = "1024", output_tokens = "256";
   std::string ttft, tpot, budget, precision = "auto", kinds, pricing = "on-demand";
   std::string vendors, hardware, exclude, clouds;  // catalog filters
 };
@@ -46,7 +46,7 @@ std::vector<Precision> parse_precisions(const std::string& text) {
 
 Query build_query(const RecommendOptions& o) {
   Query q;
-  q.model_text = o.model;
+  q.model_text = o.model.empty() ? o.model_config : o.model;
   q.qps = parse_positive(o.qps, "--qps", kMaxQps);
   q.workload.input_tokens = static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens));
   q.workload.output_tokens = static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens));
@@ -99,7 +99,7 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
   const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
   const auto data = resolve_data_dir(global);
-  const Model model = lookup_model(o.model, data / "models");
+  const Model model = resolve_model(o.model, o.model_config, data / "models").model;
   const Catalog catalog = load_catalog(global);
   const std::vector<Hardware> candidates = filter_catalog(catalog, o);
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
@@ -117,8 +117,8 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   auto o = std::make_shared<RecommendOptions>();
   auto out = std::make_shared<OutputOptions>();
   cmd->add_option("-m,--model", o->model,
-                  "Catalog id, alias or Hugging Face id, or a size: 8b, 70b, 1.5b, 1t")
-      ->required();
+                  "Catalog id, alias or Hugging Face id, or a size: 8b, 70b, 1.5b, 1t");
+  cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json, instead of --model");
   cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)")->required();
   cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->capture_default_str();
   cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->capture_default_str();

@@ -6,7 +6,6 @@
 #include <cctype>
 
 #include "llmhw/error.hpp"
-#include "llmhw/io/loaders.hpp"
 #include "llmhw/suggest.hpp"
 #include "llmhw/units.hpp"
 
@@ -25,15 +24,11 @@ bool names(const io::CatalogModel& m, const std::string& wanted) {
                      [&](const std::string& a) { return lower(a) == wanted; });
 }
 
-}  // namespace
-
-Model lookup_model(const std::string& text, const std::filesystem::path& models_dir) {
-  if (text.empty()) throw usage_error("--model: empty model name");
-  if (looks_like_model_size(text)) return model_from_size(parse_model_size(text, "--model"));
+ResolvedModel from_catalog(const std::string& text, const std::filesystem::path& models_dir) {
   const std::string wanted = lower(text);
   const std::vector<io::CatalogModel> catalog = io::list_model_catalog(models_dir);
   for (const io::CatalogModel& m : catalog) {
-    if (names(m, wanted)) return io::load_catalog_model(m);
+    if (names(m, wanted)) return {io::load_catalog_model(m), m, "catalog: " + m.path.string()};
   }
   // "70bb" is a mistyped size, not a model name.
   if (std::isdigit(static_cast<unsigned char>(text.front()))) parse_model_size(text, "--model");
@@ -41,8 +36,24 @@ Model lookup_model(const std::string& text, const std::filesystem::path& models_
   for (const io::CatalogModel& m : catalog) ids.push_back(m.id);
   auto hint = nearest_name(wanted, ids);
   throw usage_error(
-      fmt::format("--model: unknown model '{}'{}; give a catalog id (data/models/) or a size such as 70b",
+      fmt::format("--model: unknown model '{}'{}; `llmhw models list` shows the catalog, or give a "
+                  "size such as 70b or --model-config PATH",
                   text, hint ? fmt::format("; did you mean '{}'?", *hint) : ""));
+}
+
+}  // namespace
+
+ResolvedModel resolve_model(const std::string& model_text, const std::string& config_path,
+                            const std::filesystem::path& models_dir) {
+  if (!model_text.empty() && !config_path.empty()) {
+    throw usage_error("--model and --model-config: give one of them, not both");
+  }
+  if (!config_path.empty()) return {io::load_hf_config(config_path), std::nullopt, "config: " + config_path};
+  if (model_text.empty()) throw usage_error("--model: give a model (id, alias, size) or --model-config PATH");
+  if (looks_like_model_size(model_text)) {
+    return {model_from_size(parse_model_size(model_text, "--model")), std::nullopt, "size: " + model_text};
+  }
+  return from_catalog(model_text, models_dir);
 }
 
 }  // namespace llmhw::cli

@@ -37,10 +37,10 @@ double unquantized_bytes(Precision p) {
   return std::max(element_bytes(p), element_bytes(Precision::bf16));
 }
 
-// Parameters kept in 16-bit when the rest is quantized: embedding and LM head (engines and
-// quantized checkpoints such as NVIDIA's FP8 Llama 3.1 leave them unquantized).
+// Parameters kept in 16-bit when the rest is quantized: embedding, LM head and a vision encoder
+// (engines and quantized checkpoints such as NVIDIA's FP8 Llama 3.1 leave them unquantized).
 double weight_bytes_for(const ParameterCount& c, double quantized_params, Precision p) {
-  const double unquantized = c.embedding + c.lm_head;
+  const double unquantized = c.embedding + c.lm_head + c.vision;
   return quantized_params * weight_bytes_per_param(p) + unquantized * unquantized_bytes(p);
 }
 
@@ -79,14 +79,14 @@ double peak_flops(const Deployment& d) {
   return tflops.value_or(0.0) * 1e12;
 }
 
-// Two all-reduces per layer (after attention and after the MLP) of `tokens` x hidden
+// An all-reduce after every mixer and every MLP (two per standard layer) of `tokens` x hidden
 // activations; ring all-reduce moves 2(n-1)/n of the message over each link.
 double tensor_parallel_seconds(const Deployment& d, double tokens, const Efficiency& eff) {
   if (d.tp <= 1) return 0;
   const double message = tokens * d.model->hidden * kActivationBytes;
   const double link = d.hardware->interconnect.gbps_per_direction * kGB;
   const double transfer = link > 0 ? 2.0 * (d.tp - 1) / d.tp * message / link : 0;
-  return 2.0 * d.model->layers * (eff.collective_latency_us * 1e-6 + transfer);
+  return tensor_parallel_syncs(*d.model) * (eff.collective_latency_us * 1e-6 + transfer);
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ std::optional<Precision> compute_precision(const Hardware& hw, Precision weights
 
 double model_weight_bytes(const Deployment& d) {
   const ParameterCount c = count_parameters(*d.model);
-  return weight_bytes_for(c, c.total - c.embedding - c.lm_head, d.weights);
+  return weight_bytes_for(c, c.total - c.embedding - c.lm_head - c.vision, d.weights);
 }
 
 MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency& eff) {

@@ -9,7 +9,19 @@
 namespace llmhw {
 namespace {
 
-double attention_params(const Model& m) {
+bool is_attention(Mixer m) {
+  return m == Mixer::full_attention || m == Mixer::sliding_attention;
+}
+
+// Head width and KV heads of a layer's attention (Gemma 4's global layers differ).
+int head_dim_of(const Model& m, Mixer mixer) {
+  return mixer == Mixer::full_attention && m.global_head_dim > 0 ? m.global_head_dim : m.head_dim;
+}
+int kv_heads_of(const Model& m, Mixer mixer) {
+  return mixer == Mixer::full_attention && m.global_kv_heads > 0 ? m.global_kv_heads : m.kv_heads;
+}
+
+double attention_params(const Model& m, Mixer mixer) {
   const double d = m.hidden;
   if (m.mla) {
     const MlaShape& a = *m.mla;
@@ -21,80 +33,194 @@ double attention_params(const Model& m) {
     const double o = static_cast<double>(m.heads) * a.v_head_dim * d;
     return q + kv + o;
   }
-  const double q_and_o = 2.0 * d * m.heads * m.head_dim;
-  const double k_and_v = 2.0 * d * m.kv_heads * m.head_dim;
+  const double hd = head_dim_of(m, mixer);
+  const double q_and_o = (m.attention_output_gate ? 3.0 : 2.0) * d * m.heads * hd;
+  const bool shared = mixer == Mixer::full_attention && m.global_shared_kv_projection;
+  const double k_and_v = (shared ? 1.0 : 2.0) * d * kv_heads_of(m, mixer) * hd;
   return q_and_o + k_and_v;
+}
+
+// Gated DeltaNet: q, k, v and the output gate z from one input projection, the per-head decay
+// and beta projections, a causal convolution over q, k, v, and the output projection.
+double linear_attention_params(const Model& m) {
+  const LinearAttentionShape& a = *m.linear_attention;
+  const double d = m.hidden;
+  const double key_total = static_cast<double>(a.key_heads) * a.key_dim;
+  const double value_total = static_cast<double>(a.value_heads) * a.value_dim;
+  const double in_proj = d * (2 * key_total + 2 * value_total) + d * 2.0 * a.value_heads;
+  const double conv = (2 * key_total + value_total) * a.conv_kernel;
+  return in_proj + conv + value_total * d + 2.0 * a.value_heads + a.value_dim;
+}
+
+// Mamba-2: one input projection to x, z, B, C and dt, a causal convolution over x, B, C, the
+// per-head A, D and dt bias, a gated norm and the output projection.
+double mamba_params(const Model& m) {
+  const MambaShape& s = *m.mamba;
+  const double d = m.hidden;
+  const double inner = static_cast<double>(s.heads) * s.head_dim;
+  const double bc = 2.0 * s.groups * s.state_size;
+  return d * (2 * inner + bc + s.heads) + (inner + bc) * (s.conv_kernel + 1) + 3.0 * s.heads + inner +
+         inner * d;
+}
+
+double mixer_params(const Model& m, Mixer mixer) {
+  switch (mixer) {
+    case Mixer::none:
+      return 0;
+    case Mixer::full_attention:
+    case Mixer::sliding_attention:
+      return attention_params(m, mixer);
+    case Mixer::linear_attention:
+      return m.linear_attention ? linear_attention_params(m) : attention_params(m, mixer);
+    case Mixer::mamba:
+      return m.mamba ? mamba_params(m) : 0;
+  }
+  return 0;
 }
 
 double mlp_params(const Model& m, double intermediate) {
   return (m.gated_mlp ? 3.0 : 2.0) * m.hidden * intermediate;
 }
 
+bool uniform_moe_layer(const Model& m, int layer) {
+  if (!m.moe || layer < m.moe->dense_layers) return false;
+  const int step = std::max(1, m.moe->layer_step);
+  return (layer - m.moe->dense_layers) % step == step - 1;
+}
+
+// Values one token stores per attention layer: K and V for every KV head, or MLA's latent.
+double kv_values_per_layer(const Model& m, Mixer mixer) {
+  if (m.mla) return m.mla->kv_lora_rank + m.mla->qk_rope_head_dim;
+  return 2.0 * kv_heads_of(m, mixer) * head_dim_of(m, mixer);
+}
+
+double linear_attention_state_bytes(const Model& m) {
+  if (!m.linear_attention) return m.state_bytes_per_layer;
+  const LinearAttentionShape& a = *m.linear_attention;
+  const double recurrent =
+      static_cast<double>(a.value_heads) * a.key_dim * a.value_dim * a.state_element_bytes;
+  const double conv_window =
+      (a.conv_kernel - 1.0) *
+      (2.0 * a.key_heads * a.key_dim + static_cast<double>(a.value_heads) * a.value_dim) * 2.0;
+  return recurrent + conv_window;
+}
+
+double mamba_state_bytes(const Model& m) {
+  if (!m.mamba) return m.state_bytes_per_layer;
+  const MambaShape& s = *m.mamba;
+  const double inner = static_cast<double>(s.heads) * s.head_dim;
+  const double ssm = inner * s.state_size * s.state_element_bytes;
+  const double conv_window = (s.conv_kernel - 1.0) * (inner + 2.0 * s.groups * s.state_size) * 2.0;
+  return ssm + conv_window;
+}
+
 }  // namespace
+
+std::vector<LayerSpec> layer_plan(const Model& m) {
+  if (!m.plan.empty()) return m.plan;
+  std::vector<LayerSpec> plan(static_cast<size_t>(std::max(0, m.layers)));
+  const int full = std::max(0, m.layers - m.sliding_layers - m.state_layers);
+  for (int i = 0; i < m.layers; ++i) {
+    LayerSpec& l = plan[static_cast<size_t>(i)];
+    l.mixer = i < full ? Mixer::full_attention
+                       : (i < full + m.sliding_layers ? Mixer::sliding_attention : Mixer::linear_attention);
+    l.mlp = uniform_moe_layer(m, i) ? Mlp::moe : Mlp::dense;
+  }
+  return plan;
+}
 
 ParameterCount count_parameters(const Model& m) {
   ParameterCount c;
   const double d = m.hidden;
   c.embedding = static_cast<double>(m.vocab) * d;
   c.lm_head = m.tied_embeddings ? 0.0 : c.embedding;
-  const double norms_per_layer = 2.0 * d;
   double routed_total = 0, routed_active = 0;
-  for (int layer = 0; layer < m.layers; ++layer) {
-    c.dense_body += attention_params(m) + norms_per_layer;
-    const bool moe_layer =
-        m.moe && layer >= m.moe->dense_layers &&
-        (layer - m.moe->dense_layers) % std::max(1, m.moe->layer_step) == std::max(1, m.moe->layer_step) - 1;
-    if (!moe_layer) {
+  for (const LayerSpec& layer : layer_plan(m)) {
+    c.dense_body += mixer_params(m, layer.mixer) + (layer.mixer != Mixer::none ? d : 0.0);  // + its norm
+    if (layer.mlp == Mlp::none) continue;
+    c.dense_body += d;  // the MLP's norm
+    if (layer.mlp == Mlp::dense || layer.mlp == Mlp::dense_and_moe)
       c.dense_body += mlp_params(m, m.intermediate);
-      continue;
-    }
+    if (layer.mlp == Mlp::dense || !m.moe) continue;
     const MoeShape& e = *m.moe;
     c.moe_layers++;
     c.per_expert = mlp_params(m, e.expert_intermediate);
-    const double shared_size =
+    const double shared =
         e.shared_intermediate > 0 ? e.shared_intermediate : e.shared_experts * e.expert_intermediate;
-    c.dense_body += mlp_params(m, shared_size) + d * e.experts;  // shared experts + router
+    c.dense_body += mlp_params(m, shared) + d * e.experts;  // shared experts + router
     routed_total += e.experts * c.per_expert;
     routed_active += e.experts_per_token * c.per_expert;
   }
   c.dense_body += d;  // final norm
-  c.total = c.embedding + c.lm_head + c.dense_body + routed_total;
+  c.vision = m.vision_params;
+  c.total = c.embedding + c.lm_head + c.dense_body + routed_total + c.vision;
   c.active = c.embedding + c.lm_head + c.dense_body + routed_active;
   return c;
 }
 
 int full_attention_layers(const Model& m) {
-  return std::max(0, m.layers - m.sliding_layers - m.state_layers);
+  const auto plan = layer_plan(m);
+  return static_cast<int>(std::count_if(plan.begin(), plan.end(),
+                                        [](const LayerSpec& l) { return l.mixer == Mixer::full_attention; }));
 }
 
-namespace {
-// Values one token stores per attention layer: K and V for every KV head, or MLA's latent.
-double kv_values_per_layer(const Model& m) {
-  if (m.mla) return m.mla->kv_lora_rank + m.mla->qk_rope_head_dim;
-  return 2.0 * m.kv_heads * m.head_dim;
+int tensor_parallel_syncs(const Model& m) {
+  int syncs = 0;
+  for (const LayerSpec& l : layer_plan(m)) syncs += (l.mixer != Mixer::none) + (l.mlp != Mlp::none);
+  return syncs;
 }
-}  // namespace
 
 double kv_bytes_per_token(const Model& m, double element_bytes) {
-  return full_attention_layers(m) * kv_values_per_layer(m) * element_bytes;
+  double values = 0;
+  for (const LayerSpec& l : layer_plan(m)) {
+    if (l.mixer == Mixer::full_attention) values += kv_values_per_layer(m, l.mixer);
+  }
+  return values * element_bytes;
+}
+
+double sliding_kv_bytes_per_token(const Model& m, double element_bytes) {
+  double values = 0;
+  for (const LayerSpec& l : layer_plan(m)) {
+    if (l.mixer == Mixer::sliding_attention) values += kv_values_per_layer(m, l.mixer);
+  }
+  return values * element_bytes;
+}
+
+double state_bytes_per_sequence(const Model& m) {
+  double bytes = 0;
+  for (const LayerSpec& l : layer_plan(m)) {
+    if (l.mixer == Mixer::linear_attention) bytes += linear_attention_state_bytes(m);
+    if (l.mixer == Mixer::mamba) bytes += mamba_state_bytes(m);
+  }
+  return bytes;
 }
 
 double kv_bytes_per_sequence(const Model& m, double context, double element_bytes) {
   const double windowed = m.sliding_window > 0 ? std::min<double>(context, m.sliding_window) : context;
   return kv_bytes_per_token(m, element_bytes) * context +
-         m.sliding_layers * kv_values_per_layer(m) * element_bytes * windowed +
-         m.state_layers * m.state_bytes_per_layer;
+         sliding_kv_bytes_per_token(m, element_bytes) * windowed + state_bytes_per_sequence(m);
 }
 
 double attention_flops_per_token(const Model& m, double context) {
-  // Per head: QK^T and AV each cost 2 FLOPs per multiply-add over the attended tokens.
-  // MLA in decode attends over the latent (absorbed projections): kv_lora + rope for QK, kv_lora for AV.
-  const double per_head_width =
-      m.mla ? (2.0 * m.mla->kv_lora_rank + m.mla->qk_rope_head_dim) / 2.0 : m.head_dim;
-  const double per_layer_full = 4.0 * m.heads * per_head_width * context;
   const double windowed = m.sliding_window > 0 ? std::min<double>(context, m.sliding_window) : context;
-  const double per_layer_sliding = 4.0 * m.heads * per_head_width * windowed;
-  return full_attention_layers(m) * per_layer_full + m.sliding_layers * per_layer_sliding;
+  double flops = 0;
+  for (const LayerSpec& l : layer_plan(m)) {
+    if (is_attention(l.mixer)) {
+      // Per head, QK^T and AV each cost 2 FLOPs per multiply-add over the attended tokens. MLA in
+      // decode attends over the latent (absorbed projections): kv_lora + rope for QK, kv_lora for AV.
+      const double width =
+          m.mla ? (2.0 * m.mla->kv_lora_rank + m.mla->qk_rope_head_dim) / 2.0 : head_dim_of(m, l.mixer);
+      flops += 4.0 * m.heads * width * (l.mixer == Mixer::full_attention ? context : windowed);
+    } else if (l.mixer == Mixer::linear_attention && m.linear_attention) {
+      // Delta-rule update and read-out of a key_dim x value_dim state per value head.
+      const auto& a = *m.linear_attention;
+      flops += 6.0 * a.value_heads * a.key_dim * a.value_dim;
+    } else if (l.mixer == Mixer::mamba && m.mamba) {
+      // Selective-scan update and read-out of a head_dim x state_size state per head.
+      flops += 6.0 * m.mamba->heads * m.mamba->head_dim * m.mamba->state_size;
+    }
+  }
+  return flops;
 }
 
 Model model_from_size(double params) {
@@ -122,6 +248,7 @@ Model model_from_size(double params) {
   const double billions = params / 1e9;
   m.id = fmt::format("dense-{:g}b", billions);
   m.name = fmt::format("{:g}B dense (Llama-style shape derived from the size)", billions);
+  m.checkpoint_dtype = "bfloat16";
   return m;
 }
 

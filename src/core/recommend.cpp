@@ -121,11 +121,18 @@ const Efficiency& Calibration::for_hardware(const Hardware& hw) const {
   return gpu;
 }
 
-std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw) {
-  // auto: 16-bit and 8-bit formats, which serve with near-baseline quality; 4-bit formats
-  // change the model's answers enough that llmhw considers them only when asked.
+std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model) {
+  // auto: 16-bit and 8-bit formats, which serve with near-baseline quality, and the precision
+  // the checkpoint is published in (gpt-oss ships MXFP4); other 4-bit formats change the
+  // model's answers enough that llmhw considers them only when asked.
   std::vector<Precision> wanted = query.precisions;
-  if (wanted.empty()) wanted = {Precision::bf16, Precision::fp8, Precision::int8};
+  if (wanted.empty()) {
+    wanted = {Precision::bf16, Precision::fp8, Precision::int8};
+    if (model.checkpoint_precision &&
+        std::find(wanted.begin(), wanted.end(), *model.checkpoint_precision) == wanted.end()) {
+      wanted.push_back(*model.checkpoint_precision);
+    }
+  }
   std::vector<Precision> offered;
   for (Precision p : wanted) {
     if (compute_precision(hw, p)) offered.push_back(p);
@@ -146,7 +153,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
       continue;
     }
     std::vector<Judged> tries;
-    for (Precision p : candidate_precisions(query, hw)) {
+    for (Precision p : candidate_precisions(query, hw, model)) {
       for (int tp : candidate_tp_sizes(hw, model)) {
         Deployment d{&model, &hw, p, Precision::bf16, tp};
         tries.push_back(judge(evaluate(d, query, calibration.for_hardware(hw)), query));

@@ -38,9 +38,9 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "0.1b", "--qps", "5"}), 2,
        "llmhw: error: --model: '0.1b' is outside the supported sizes 0.5b..100t\n"},
       {recommend({"--model", "llama-3.1-7b", "--qps", "5"}), 2,
-       "llmhw: error: --model: unknown model 'llama-3.1-7b'; did you mean 'llama-3.1-70b'?; give a catalog "
-       "id "
-       "(data/models/) or a size such as 70b\n"},
+       "llmhw: error: --model: unknown model 'llama-3.1-7b'; did you mean 'llama-3.1-70b'?; `llmhw models "
+       "list` "
+       "shows the catalog, or give a size such as 70b or --model-config PATH\n"},
       {recommend({"--model", "70b", "--qps", "5", "--ttft", "500"}), 2,
        "llmhw: error: --ttft: '500' needs a unit (ms or s), e.g. 500ms\n"},
       {recommend({"--model", "70b", "--qps", "5", "--tpot", "500sm"}), 2,
@@ -70,15 +70,19 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "70b", "--qps", "5", "--pricing", "free"}), 2,
        "llmhw: error: --pricing: 'free' is not one of on-demand, spot, reserved, amortized-purchase\n"},
       {recommend({"--model", "70b"}), 2, "llmhw: error: --qps is required\n"},
+      {recommend({"--qps", "5"}), 2,
+       "llmhw: error: --model: give a model (id, alias, size) or --model-config PATH\n"},
+      {recommend({"--model", "70b", "--model-config", "x.json", "--qps", "5"}), 2,
+       "llmhw: error: --model and --model-config: give one of them, not both\n"},
       {recommend({"--model", "70b", "--qps", "5", "--frobnicate"}), 2,
        "llmhw: error: The following argument was not expected: --frobnicate\n"},
       {{"frobnicate"},
        2,
-       "llmhw: error: unknown command 'frobnicate'; commands: recommend, hardware, validate\n"},
+       "llmhw: error: unknown command 'frobnicate'; commands: recommend, hardware, models, validate\n"},
       {{"recomend", "--model", "8b"},
        2,
        "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, hardware, "
-       "validate\n"},
+       "models, validate\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
   for (const BadInput& c : cases) {

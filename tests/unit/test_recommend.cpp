@@ -92,23 +92,35 @@ TEST_CASE("candidate_tp_sizes: fast group sizes that divide the heads, sorted", 
 
 TEST_CASE("candidate_precisions: auto is 16- and 8-bit, explicit lists are filtered", "[recommend]") {
   llmhw::Query q = chat_query(1);
+  const llmhw::Model model = llmhw_test::llama_8b();
   const llmhw::Hardware bf16_only = llmhw_test::round_gpu();  // bf16 + fp16
   llmhw::Hardware fp8_gpu = bf16_only;
   fp8_gpu.tflops[Precision::fp8] = 200;
   // Auto on a device without fp8 keeps one 8-bit choice (int8 weight-only).
-  CHECK(llmhw::candidate_precisions(q, bf16_only) ==
+  CHECK(llmhw::candidate_precisions(q, bf16_only, model) ==
         std::vector<Precision>{Precision::bf16, Precision::int8});
-  CHECK(llmhw::candidate_precisions(q, fp8_gpu) ==
+  CHECK(llmhw::candidate_precisions(q, fp8_gpu, model) ==
         std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8});
   // Asked explicitly, fp8 weight-only is allowed on a GPU; fp4 is never emulated.
   q.precisions = {Precision::fp8};
-  CHECK(llmhw::candidate_precisions(q, bf16_only) == std::vector<Precision>{Precision::fp8});
+  CHECK(llmhw::candidate_precisions(q, bf16_only, model) == std::vector<Precision>{Precision::fp8});
   q.precisions = {Precision::fp4, Precision::int4};
-  CHECK(llmhw::candidate_precisions(q, bf16_only) == std::vector<Precision>{Precision::int4});
+  CHECK(llmhw::candidate_precisions(q, bf16_only, model) == std::vector<Precision>{Precision::int4});
   llmhw::Hardware tpu = bf16_only;
   tpu.kind = llmhw::DeviceKind::tpu;
   q.precisions = {Precision::fp8};
-  CHECK(llmhw::candidate_precisions(q, tpu).empty());
+  CHECK(llmhw::candidate_precisions(q, tpu, model).empty());
+  // A checkpoint published at 4 bits (gpt-oss: MXFP4) is a candidate in auto mode where the
+  // precision is native.
+  llmhw::Model mxfp4 = model;
+  mxfp4.checkpoint_precision = Precision::fp4;
+  llmhw::Hardware blackwell = fp8_gpu;
+  blackwell.tflops[Precision::fp4] = 400;
+  q.precisions = {};
+  CHECK(llmhw::candidate_precisions(q, blackwell, mxfp4) ==
+        std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8, Precision::fp4});
+  CHECK(llmhw::candidate_precisions(q, fp8_gpu, mxfp4) ==
+        std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8});
 }
 
 TEST_CASE("evaluate: replicas, load per replica and cost", "[recommend][sizing]") {
