@@ -26,12 +26,22 @@ struct Workload {
   double output_tokens = 256;
 };
 
+// One replica: a model on `devices()` devices of one hardware, at a precision and parallelism.
+// Attention and dense layers are split over `tp` ranks and replicated over `dp` attention
+// data-parallel groups (each serving its own share of the sequences); routed experts are split
+// over moe_tp x moe_ep ranks (moe_tp x moe_ep = tp x dp); `pp` pipeline stages split the layers.
 struct Deployment {
   const Model* model = nullptr;
   const Hardware* hardware = nullptr;
   Precision weights = Precision::bf16;
   Precision kv = Precision::bf16;
   int tp = 1;
+  int pp = 1;
+  int dp = 1;
+  int moe_tp = 0;  // 0 = tp x dp (experts sharded like dense layers)
+  int moe_ep = 1;
+  int devices() const { return tp * pp * dp; }
+  int expert_tp() const { return moe_tp > 0 ? moe_tp : tp * dp / moe_ep; }
 };
 
 // The precision the matrix units compute in for weights stored at `weights`: the same when the

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "llmhw/calibration.hpp"
 #include "llmhw/estimate.hpp"
 #include "llmhw/hardware.hpp"
 #include "llmhw/model.hpp"
@@ -31,13 +32,6 @@ struct Query {
   std::vector<Precision> precisions;  // empty = auto (16-bit and 8-bit formats)
   std::vector<DeviceKind> kinds;      // empty = all
   std::string pricing = "on-demand";
-};
-
-// Efficiency per device kind, loaded from data/efficiency.json.
-struct Calibration {
-  Efficiency cpu, gpu, tpu, accelerator;
-  std::string status;  // how the values were obtained (fitted when, on what)
-  const Efficiency& for_hardware(const Hardware& hw) const;
 };
 
 // One candidate deployment evaluated against the query.

@@ -7,7 +7,7 @@ namespace llmhw {
 namespace {
 
 constexpr double kGB = 1e9;
-constexpr double kActivationBytes = 2.0;  // activations travel in 16-bit between TP ranks
+constexpr double kActivationBytes = 2.0;  // activations travel in 16-bit between ranks
 
 bool weight_only_offered(const Hardware& hw, Precision p) {
   // Engines dequantize int8/int4 weights in their GEMM kernels on every kind of device
@@ -52,25 +52,49 @@ double distinct_experts(const MoeShape& e, double tokens) {
   return e.experts * (1.0 - miss);
 }
 
-// Weight bytes read from memory by one device for a step over `tokens` tokens.
-double streamed_weight_bytes(const Deployment& d, double tokens) {
-  const Model& m = *d.model;
-  const ParameterCount c = count_parameters(m);
-  double routed = 0;
-  if (m.moe) routed = c.moe_layers * c.per_expert * distinct_experts(*m.moe, tokens);
-  const double quantized = c.dense_body + routed;
-  // The input embedding is a lookup of `tokens` rows, not a full read; the LM head (or the tied
-  // embedding acting as it) is read whole.
-  const double head = m.tied_embeddings ? c.embedding : c.lm_head;
-  const double bytes = quantized * weight_bytes_per_param(d.weights) + head * unquantized_bytes(d.weights);
-  return bytes / d.tp;
+// What one device of a replica holds and does, from the model's parameter split.
+struct Split {
+  ParameterCount c;
+  double routed_total = 0;  // all routed experts
+  double dense_ranks = 1;   // ranks sharing the dense weights: tp x pp
+  double expert_ranks = 1;  // ranks sharing the routed experts: moe_tp x moe_ep x pp
+};
+
+Split split_of(const Deployment& d) {
+  Split s;
+  s.c = count_parameters(*d.model);
+  s.routed_total = s.c.total - s.c.embedding - s.c.lm_head - s.c.dense_body - s.c.vision;
+  s.dense_ranks = static_cast<double>(d.tp) * d.pp;
+  s.expert_ranks = static_cast<double>(d.expert_tp()) * d.moe_ep * d.pp;
+  return s;
 }
 
-// FLOPs of the matrix multiplications for one token (2 per multiply-add), LM head included.
-double matmul_flops_per_token(const Model& m) {
-  const ParameterCount c = count_parameters(m);
-  const double routed_active = c.active - c.embedding - c.lm_head - c.dense_body;
-  return 2.0 * (c.dense_body + routed_active + static_cast<double>(m.vocab) * m.hidden);
+// Weight bytes one device reads for a step in which `tokens` tokens (over all dp groups) pass
+// the MoE layers. The input embedding is a lookup of a few rows, not a read; the LM head (or
+// the tied embedding acting as it) is read whole.
+double streamed_weight_bytes(const Deployment& d, double tokens) {
+  const Model& m = *d.model;
+  const Split s = split_of(d);
+  const double head = m.tied_embeddings ? s.c.embedding : s.c.lm_head;
+  const double dense =
+      s.c.dense_body * weight_bytes_per_param(d.weights) + head * unquantized_bytes(d.weights);
+  double routed = 0;
+  if (m.moe)
+    routed = s.c.moe_layers * s.c.per_expert * distinct_experts(*m.moe, tokens) *
+             weight_bytes_per_param(d.weights);
+  return dense / s.dense_ranks + routed / s.expert_ranks;
+}
+
+// FLOPs one device computes for `tokens` tokens (over all dp groups) at `context` earlier
+// tokens: attention and dense matmuls within its dp group and TP shard, routed experts spread
+// over all expert ranks.
+double device_flops(const Deployment& d, double tokens, double context) {
+  const Model& m = *d.model;
+  const Split s = split_of(d);
+  const double routed_active = s.c.active - s.c.embedding - s.c.lm_head - s.c.dense_body;
+  const double dense_per_token = 2.0 * (s.c.dense_body + static_cast<double>(m.vocab) * m.hidden) +
+                                 attention_flops_per_token(m, context);
+  return tokens / d.dp * dense_per_token / s.dense_ranks + tokens * 2.0 * routed_active / s.expert_ranks;
 }
 
 double peak_flops(const Deployment& d) {
@@ -79,14 +103,40 @@ double peak_flops(const Deployment& d) {
   return tflops.value_or(0.0) * 1e12;
 }
 
-// An all-reduce after every mixer and every MLP (two per standard layer) of `tokens` x hidden
-// activations; ring all-reduce moves 2(n-1)/n of the message over each link.
-double tensor_parallel_seconds(const Deployment& d, double tokens, const Efficiency& eff) {
-  if (d.tp <= 1) return 0;
-  const double message = tokens * d.model->hidden * kActivationBytes;
-  const double link = d.hardware->interconnect.gbps_per_direction * kGB;
-  const double transfer = link > 0 ? 2.0 * (d.tp - 1) / d.tp * message / link : 0;
-  return tensor_parallel_syncs(*d.model) * (eff.collective_latency_us * 1e-6 + transfer);
+// The link a collective over `ranks` devices runs on: the fast interconnect within the largest
+// fast group, the scale-out network beyond it.
+double link_bytes_per_s(const Hardware& hw, int ranks) {
+  const int fast = hw.fast_group_sizes.empty()
+                       ? hw.devices_per_node
+                       : *std::max_element(hw.fast_group_sizes.begin(), hw.fast_group_sizes.end());
+  const Link& link =
+      ranks <= std::max(fast, hw.devices_per_node) || !hw.scale_out ? hw.interconnect : *hw.scale_out;
+  return link.gbps_per_direction * kGB;
+}
+
+// Ring all-reduce moves 2(n-1)/n of the message over each link; an all-to-all moves (n-1)/n.
+double collective_seconds(double message_bytes, int ranks, double share, const Hardware& hw,
+                          const Efficiency& eff) {
+  if (ranks <= 1) return 0;
+  const double link = link_bytes_per_s(hw, ranks);
+  const double transfer = link > 0 ? share * (ranks - 1.0) / ranks * message_bytes / link : 0;
+  return eff.collective_latency_us * 1e-6 + transfer;
+}
+
+// Tensor parallelism all-reduces after every mixer and MLP (two per standard layer) over the
+// tokens of one dp group; expert parallelism dispatches and combines each token's activations
+// to its top-k experts in every MoE layer.
+double communication_seconds(const Deployment& d, double tokens, const Efficiency& eff) {
+  const Model& m = *d.model;
+  const Hardware& hw = *d.hardware;
+  const double group_tokens = tokens / d.dp;
+  double t = tensor_parallel_syncs(m) *
+             collective_seconds(group_tokens * m.hidden * kActivationBytes, d.tp, 2.0, hw, eff);
+  if (m.moe && d.moe_ep > 1) {
+    const double routed = group_tokens * m.moe->experts_per_token * m.hidden * kActivationBytes;
+    t += count_parameters(m).moe_layers * 2.0 * collective_seconds(routed, d.moe_ep, 1.0, hw, eff);
+  }
+  return t;
 }
 
 }  // namespace
@@ -103,16 +153,22 @@ double model_weight_bytes(const Deployment& d) {
 }
 
 MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency& eff) {
+  const Split s = split_of(d);
+  const double bpp = weight_bytes_per_param(d.weights);
+  const double unquantized = (s.c.embedding + s.c.lm_head + s.c.vision) * unquantized_bytes(d.weights);
   MemoryPlan plan;
-  plan.weights_gb = model_weight_bytes(d) / d.tp / kGB;
+  plan.weights_gb =
+      ((s.c.dense_body * bpp + unquantized) / s.dense_ranks + s.routed_total * bpp / s.expert_ranks) / kGB;
   const double context = w.input_tokens + w.output_tokens;
-  plan.kv_gb_per_sequence =
-      kv_bytes_per_sequence(*d.model, context, element_bytes(d.kv)) * kv_shard_fraction(*d.model, d.tp) / kGB;
+  plan.kv_gb_per_sequence = kv_bytes_per_sequence(*d.model, context, element_bytes(d.kv)) *
+                            kv_shard_fraction(*d.model, d.tp) / d.pp / kGB;
   plan.reserve_gb = eff.reserve_gb;
   plan.capacity_gb = d.hardware->memory_gb * eff.usable_memory_fraction;
   const double kv_budget = plan.capacity_gb - plan.weights_gb - plan.reserve_gb;
   if (kv_budget > 0 && plan.kv_gb_per_sequence > 0) {
-    plan.max_sequences = static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_sequence)));
+    // Each attention data-parallel group holds its own sequences.
+    plan.max_sequences =
+        static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_sequence) * d.dp));
   }
   return plan;
 }
@@ -143,30 +199,41 @@ Bottleneck StepTime::bottleneck() const {
 }
 
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff) {
+  // With pipeline stages, the batch moves through the stages in pp micro-batches; a token of
+  // one micro-batch crosses every stage, so per token the replica reads all its weights as a
+  // pp = 1 replica would, for batch / pp sequences (docs/estimation.md "Parallelism").
+  Deployment stage = d;
+  stage.pp = 1;
+  const double micro_batch = batch / d.pp;
   const Model& m = *d.model;
-  const double kv_bytes =
-      batch * kv_bytes_per_sequence(m, context, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
-  const double bytes = streamed_weight_bytes(d, batch) + kv_bytes;
-  const double flops = batch * (matmul_flops_per_token(m) + attention_flops_per_token(m, context)) / d.tp;
+  const double kv_bytes = micro_batch / d.dp * kv_bytes_per_sequence(m, context, element_bytes(d.kv)) *
+                          kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = bytes / (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops / (peak_flops(d) * eff.decode_compute);
-  t.communication_s = tensor_parallel_seconds(d, batch, eff);
+  t.memory_s = (streamed_weight_bytes(stage, micro_batch) + kv_bytes) /
+               (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
+  t.compute_s = device_flops(stage, micro_batch, context) / (peak_flops(d) * eff.decode_compute);
+  t.communication_s =
+      communication_seconds(stage, micro_batch, eff) +
+      (d.pp - 1) * collective_seconds(micro_batch * m.hidden * kActivationBytes, 2, 1.0, *d.hardware, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
 }
 
 StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff) {
+  // One request's prompt runs on one dp group; its tokens reach the experts of all ranks.
+  Deployment group = d;
+  group.moe_tp = d.expert_tp();  // the experts stay spread over all tp x dp ranks
+  group.pp = 1;
+  group.dp = 1;
   const Model& m = *d.model;
   // Causal attention: token i attends to i earlier tokens, tokens/2 on average.
-  const double flops =
-      tokens * (matmul_flops_per_token(m) + attention_flops_per_token(m, tokens / 2.0)) / d.tp;
+  const double flops_dense_share = device_flops(group, tokens, tokens / 2.0);
   const double kv_write = kv_bytes_per_sequence(m, tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(d, tokens) + kv_write) /
+  t.memory_s = (streamed_weight_bytes(group, tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops / (peak_flops(d) * eff.prefill_compute);
-  t.communication_s = tensor_parallel_seconds(d, tokens, eff);
+  t.compute_s = flops_dense_share / (peak_flops(d) * eff.prefill_compute);
+  t.communication_s = communication_seconds(group, tokens, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
 }
@@ -174,18 +241,18 @@ StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff) {
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff) {
   // Continuous batching, closed loop: over a request's life the replica runs `osl` decode
   // steps for the whole batch and one prefill per request, so per request it spends
-  // osl x step / C on decoding and t_prefill on prefill. Prefills pause decoding, which
-  // stretches TPOT by 1 / (1 - prefill share); a new request waits for the running step
-  // (half a step on average) and for queued prefills (M/D/1 waiting time).
+  // osl x step / C on decoding and t_prefill / dp on prefill (dp groups prefill in parallel).
+  // Prefills pause decoding, which stretches TPOT by 1 / (1 - prefill share); a new request
+  // waits for the running step (half a step on average) and for queued prefills (M/D/1).
   ServingPoint s;
   s.concurrency = concurrency;
   s.step = decode_step(d, concurrency, w.input_tokens + w.output_tokens / 2.0, eff);
   s.prompt = prefill(d, w.input_tokens, eff);
   const double step = s.step.total_s();
   const double t_prefill = s.prompt.total_s();
-  s.requests_per_s = concurrency / (w.output_tokens * step + concurrency * t_prefill);
+  s.requests_per_s = concurrency / (w.output_tokens * step + concurrency * t_prefill / d.dp);
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
-  s.prefill_share = s.requests_per_s * t_prefill;
+  s.prefill_share = s.requests_per_s * t_prefill / d.dp;
   s.tpot_s = step / (1.0 - s.prefill_share);
   const double queue_wait = s.prefill_share * t_prefill / (2.0 * (1.0 - s.prefill_share));
   s.ttft_s = t_prefill + step / 2.0 + queue_wait;

@@ -107,20 +107,6 @@ std::vector<std::string> explain(const Evaluation& e, const Query& q) {
 
 }  // namespace
 
-const Efficiency& Calibration::for_hardware(const Hardware& hw) const {
-  switch (hw.kind) {
-    case DeviceKind::cpu:
-      return cpu;
-    case DeviceKind::gpu:
-      return gpu;
-    case DeviceKind::tpu:
-      return tpu;
-    case DeviceKind::accelerator:
-      return accelerator;
-  }
-  return gpu;
-}
-
 std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model) {
   // auto: 16-bit and 8-bit formats, which serve with near-baseline quality, and the precision
   // the checkpoint is published in (gpt-oss ships MXFP4); other 4-bit formats change the

@@ -20,6 +20,12 @@ const char* first_present(const JsonReader& r, std::initializer_list<const char*
   return nullptr;
 }
 
+// The first present name, or the first name (so that an error names the usual field).
+const char* name_of(const JsonReader& r, std::initializer_list<const char*> names) {
+  const char* present = first_present(r, names);
+  return present ? present : *names.begin();
+}
+
 double dtype_bytes(const std::string& dtype) {
   return dtype == "float32" ? 4.0 : 2.0;
 }
@@ -221,27 +227,34 @@ void warn_unmodelled(const JsonReader& r, Model& m) {
 
 bool tied_default(const JsonReader& top, const JsonReader& text) {
   // PretrainedConfig defaults to tied embeddings, but the decoder configs llmhw reads (Llama,
-  // Mistral, Qwen, DeepSeek, ...) default to untied in their own __init__; Gemma's tie.
+  // Mistral, Qwen, DeepSeek, ...) default to untied in their own __init__; Gemma and Falcon tie.
   const std::string type = text.string_or("model_type", top.string_or("model_type", ""));
-  return type.rfind("gemma", 0) == 0;
+  return type.rfind("gemma", 0) == 0 || type == "falcon";
 }
 
 Model read_config(const JsonReader& top) {
   const JsonReader r = top.has("text_config") ? top.object("text_config") : top;
   Model m;
-  m.layers = r.integer("num_hidden_layers", 1, 10000);
-  m.hidden = r.integer("hidden_size", 1, kMaxDim);
-  m.heads = r.integer("num_attention_heads", 1, 1 << 16);
-  m.kv_heads = r.integer_or("num_key_value_heads", 1, m.heads, m.heads);
+  // Llama-style names first; GPT-J / GPT-2 style (n_layer, n_embd, n_head, n_inner) and Falcon
+  // (num_kv_heads, multi_query) where configs use them.
+  const std::string type = r.string_or("model_type", top.string_or("model_type", ""));
+  m.layers = r.integer(name_of(r, {"num_hidden_layers", "n_layer"}), 1, 10000);
+  m.hidden = r.integer(name_of(r, {"hidden_size", "n_embd"}), 1, kMaxDim);
+  m.heads = r.integer(name_of(r, {"num_attention_heads", "n_head"}), 1, 1 << 16);
+  const char* kv_key = first_present(r, {"num_key_value_heads", "num_kv_heads"});
+  m.kv_heads = kv_key ? r.integer(kv_key, 1, m.heads) : (r.boolean_or("multi_query", false) ? 1 : m.heads);
   m.head_dim = r.integer_or("head_dim", 1, 1 << 16, m.hidden / m.heads);
-  // Pure-MoE configs (Qwen3.5) have no dense intermediate size.
-  m.intermediate = r.integer_or("intermediate_size", 1, kMaxDim, 0);
+  // Pure-MoE configs (Qwen3.5) have no dense intermediate size; GPT-J's n_inner null means 4 x hidden.
+  const bool four_x_mlp = type == "gptj" || type == "falcon" || type == "gpt2";
+  m.intermediate = r.integer_or(name_of(r, {"intermediate_size", "n_inner", "ffn_hidden_size"}), 1, kMaxDim,
+                                four_x_mlp ? 4 * m.hidden : 0);
   // Gemma 3 checkpoints omit vocab_size and rely on Gemma3TextConfig's default of 262,208.
   m.vocab = r.string_or("model_type", "") == "gemma3_text" ? r.integer_or("vocab_size", 1, kMaxDim, 262208)
                                                            : r.integer("vocab_size", 1, kMaxDim);
   m.tied_embeddings =
       r.boolean_or("tie_word_embeddings", top.boolean_or("tie_word_embeddings", tied_default(top, r)));
-  m.gated_mlp = r.string_or("mlp_hidden_act", r.string_or("hidden_act", "silu")) != "relu2";
+  // GPT-J, GPT-2 and Falcon use a plain two-matrix MLP; Nemotron-H's relu2 MLP is not gated either.
+  m.gated_mlp = !four_x_mlp && r.string_or("mlp_hidden_act", r.string_or("hidden_act", "silu")) != "relu2";
   m.global_head_dim = r.integer_or("global_head_dim", 1, 1 << 16, 0);
   m.global_kv_heads = r.integer_or("num_global_key_value_heads", 1, 1 << 16, 0);
   m.global_shared_kv_projection = r.boolean_or("attention_k_eq_v", false);

@@ -87,6 +87,17 @@ TEST_CASE("catalog parameter counts match the published figures", "[models][cata
       {"nemotron-3-nano-30b-a3b", 31.6e9, 3, 3.6e9, 2, false, 0.01},
       // Phi-4: 14.7B (HF safetensors; the model card says 14B).
       {"phi-4", 14.7e9, 3, 14.7e9, 3, false, 0.01},
+      // Llama 2 paper, Table 1 and model cards: 7B, 13B, 70B. These are nominal sizes (Meta publishes
+      // no exact count), so they are checked only to their leading digit; the exact sums are in
+      // data/models/SOURCES.md. Llama 3 8B model card: 8B (HF safetensors 8.03B).
+      {"llama-2-7b", 7e9, 1, 7e9, 1, false, 0.01},
+      {"llama-2-13b", 13e9, 2, 13e9, 2, false, 0.01},
+      {"llama-2-70b", 70e9, 1, 70e9, 1, false, 0.01},
+      {"llama-3-8b", 8.03e9, 3, 8.03e9, 3, false, 0.01},
+      // GPT-J model card: n_parameters 6,053,381,344.
+      {"gpt-j-6b", 6053381344.0, 10, 6053381344.0, 10, false, 0.01},
+      // Gemma report, Table 2: 2B = 524,550,144 embedding + 1,981,884,416 non-embedding.
+      {"gemma-2b", 2506434560.0, 10, 2506434560.0, 10, false, 0.01},
   };
   for (const Published& p : published) {
     INFO(p.id);

@@ -1,0 +1,65 @@
+#include "llmhw/calibration.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace llmhw {
+namespace {
+
+bool covers(const FittedEfficiency& f, const Hardware& hw) {
+  return std::find(f.hardware.begin(), f.hardware.end(), hw.id) != f.hardware.end();
+}
+
+}  // namespace
+
+const FittedEfficiency* Calibration::find(const Hardware& hw, std::string_view engine) const {
+  const FittedEfficiency* any_engine = nullptr;
+  for (const FittedEfficiency& f : fitted) {
+    if (!covers(f, hw)) continue;
+    if (!engine.empty() && f.engine == engine) return &f;
+    if (f.engine == "*" && !any_engine) any_engine = &f;
+  }
+  return any_engine;
+}
+
+const Efficiency& Calibration::for_hardware(const Hardware& hw, std::string_view engine) const {
+  if (const FittedEfficiency* f = find(hw, engine)) return f->efficiency;
+  switch (hw.kind) {
+    case DeviceKind::cpu:
+      return cpu;
+    case DeviceKind::gpu:
+      return gpu;
+    case DeviceKind::tpu:
+      return tpu;
+    case DeviceKind::accelerator:
+      return accelerator;
+  }
+  return gpu;
+}
+
+const Bounds& Calibration::bounds_for(const Hardware& hw, std::string_view engine) const {
+  if (const FittedEfficiency* f = find(hw, engine)) return f->bounds;
+  switch (hw.kind) {
+    case DeviceKind::cpu:
+      return cpu_bounds;
+    case DeviceKind::gpu:
+      return gpu_bounds;
+    case DeviceKind::tpu:
+      return tpu_bounds;
+    case DeviceKind::accelerator:
+      return accelerator_bounds;
+  }
+  return gpu_bounds;
+}
+
+std::string Calibration::describe(const Hardware& hw, std::string_view engine) const {
+  if (const FittedEfficiency* f = find(hw, engine)) {
+    std::string group;
+    for (const auto& id : f->hardware) group += (group.empty() ? "" : ",") + id;
+    return fmt::format("fitted to {} calibration rows of {} with engine {}", f->rows, group, f->engine);
+  }
+  return fmt::format("default for {} (no fit for {})", to_string(hw.kind), hw.id);
+}
+
+}  // namespace llmhw

@@ -1,0 +1,573 @@
+#!/usr/bin/env python3
+"""Normalize the raw calibration files into one observation per measured number.
+
+Reads (paths relative to the repository root):
+  data/calibration/serving_ttft_tpot.csv            (ai-dynamo/aiconfigurator silicon_sample.csv rows)
+  data/calibration/published_throughput_latency.csv (published tables, one number per row)
+Writes:
+  data/calibration/observations.csv
+
+Every raw number becomes exactly one row (a serving row yields two: ttft_ms and tpot_ms).
+Rows that cannot be used for fitting as they stand keep status "unmapped" and say why in
+`note`; mapped rows list the assumptions made. Output order is the order of appearance
+(serving rows first, then published rows), so the output is deterministic.
+
+Python 3.11 standard library only. Usage: python3 tools/normalize_calibration.py [--repo DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+COLUMNS = [
+    "obs_id", "source", "source_row", "model", "hardware", "engine", "precision",
+    "kv_precision", "tp", "pp", "dp", "moe_tp", "moe_ep", "devices", "isl", "osl",
+    "concurrency", "metric", "value", "status", "note",
+]
+
+# llmhw catalog model ids (data/models/*.json), including the ids being added by a colleague
+# (llama-2-*, llama-3-8b, gpt-j-6b, falcon-180b, gemma-7b, gemma-2b).
+CATALOG_MODELS = {
+    "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "llama-3.3-70b", "mistral-7b",
+    "mixtral-8x7b", "mixtral-8x22b", "qwen3-0.6b", "qwen3-8b", "qwen3-32b", "qwen3-30b-a3b",
+    "qwen3-235b-a22b", "qwen3.5-35b-a3b", "qwen3.5-397b-a17b", "deepseek-v3", "deepseek-r1",
+    "gpt-oss-20b", "gpt-oss-120b", "llama-4-scout", "llama-4-maverick", "gemma-3-27b",
+    "gemma-4-26b-a4b", "phi-4", "nemotron-3-nano-30b-a3b", "qwen2.5-7b", "qwen2.5-72b",
+    "llama-3.2-1b", "llama-3.2-3b",
+    "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "gpt-j-6b", "falcon-180b",
+    "gemma-7b", "gemma-2b",
+}
+DENSE_MODELS = {"llama-3.1-8b", "qwen3-32b"}  # dense models present in the serving file
+
+# ---------------------------------------------------------------- serving file mappings
+SERVING_MODELS = {
+    "meta-llama/Llama-3.1-8B-Instruct": ("llama-3.1-8b", ""),
+    "Qwen/Qwen3-32B": ("qwen3-32b", ""),
+    "nvidia/Qwen3-32B-NVFP4": ("qwen3-32b", ""),
+    "Qwen/Qwen3-235B-A22B-FP8": ("qwen3-235b-a22b", ""),
+    "Qwen/Qwen3.5-397B-A17B": ("qwen3.5-397b-a17b", ""),
+    "deepseek-ai/DeepSeek-V3": ("deepseek-v3", ""),
+    "deepseek-ai/DeepSeek-R1": ("deepseek-r1", ""),
+    "nvidia/DeepSeek-R1-NVFP4": ("deepseek-r1", ""),
+    "nvidia/DeepSeek-V3.1-NVFP4": (
+        "deepseek-v3", "DeepSeek-V3.1 checkpoint mapped to deepseek-v3 (same architecture)"),
+}
+SERVING_SYSTEMS = {"h100_sxm": "h100-sxm", "b200_sxm": "b200", "b300_sxm": "b300", "gb200": "gb200"}
+QUANT_MODES = {"nvfp4": "fp4", "fp8": "fp8", "fp8_block": "fp8", "bf16": "bf16", "fp16": "fp16"}
+SERVING_ENGINES = {"trtllm": "trtllm", "vllm": "vllm", "sglang": "sglang"}
+
+# -------------------------------------------------------------- published file mappings
+PUBLISHED_MODELS = {
+    "Llama-2-7B": ("llama-2-7b", ""),
+    "Llama-2-13B": ("llama-2-13b", ""),
+    "Llama-2-70B": ("llama-2-70b", ""),
+    "Llama-2-70B (99.9% acc target)": ("llama-2-70b", "MLPerf 99.9% accuracy class"),
+    "Llama-3-8B": ("llama-3-8b", ""),
+    "Llama-3.1-8B": ("llama-3.1-8b", ""),
+    "Llama-3.1-70B": ("llama-3.1-70b", ""),
+    "Llama-3.1-405B": ("llama-3.1-405b", ""),
+    "Llama-3.3-70B": ("llama-3.3-70b", ""),
+    "Mistral-7B": ("mistral-7b", ""),
+    "Mixtral-8x7B": ("mixtral-8x7b", ""),
+    "Mixtral-8x22B": ("mixtral-8x22b", ""),
+    "GPT-J-6B": ("gpt-j-6b", ""),
+    "Falcon-180B": ("falcon-180b", ""),
+    "Gemma-2B": ("gemma-2b", ""),
+    "Gemma-7B": ("gemma-7b", ""),
+    "Qwen3-30B-A3B": ("qwen3-30b-a3b", ""),
+    "Qwen3-235B-A22B": ("qwen3-235b-a22b", ""),
+    "GPT-OSS-20B": ("gpt-oss-20b", ""),
+    "GPT-OSS-120B": ("gpt-oss-120b", ""),
+    "DeepSeek-R1": ("deepseek-r1", ""),
+    "DeepSeek-R1-0528": ("deepseek-r1", "R1-0528 checkpoint mapped to deepseek-r1 (same architecture)"),
+}
+
+# hardware string -> (hardware id or "", note). "" id means no usable profile; the note is the reason.
+PUBLISHED_HARDWARE = {
+    "NVIDIA H100 SXM5 80GB": ("h100-sxm", ""),
+    "NVIDIA H200 SXM 141GB": ("h200-sxm", ""),
+    "NVIDIA A100 SXM4 80GB": ("a100-80gb", ""),
+    "NVIDIA A100 SXM4 40GB (Azure Standard_ND96asr_v4)": ("a100-40gb", ""),
+    "NVIDIA L40S 48GB": ("l40s", ""),
+    "NVIDIA B200 180GB": ("b200", ""),
+    "NVIDIA GB200 192GB (NVL72)": ("gb200", ""),
+    "NVIDIA GB200 186GB (NVL72 tray, 4 GPUs)": ("gb200", ""),
+    "NVIDIA GH200 480GB (96GB HBM3 + LPDDR5X)": ("gh200", ""),
+    "NVIDIA GH200 (96GB HBM3 CG1)": ("gh200", ""),
+    "NVIDIA RTX PRO 6000 Blackwell Server Edition": ("rtx-pro-6000", ""),
+    "AMD Instinct MI300X 192GB": ("mi300x", ""),
+    "AMD Instinct MI300X 192GB HBM3": ("mi300x", ""),
+    "AMD Instinct MI300X 192GB (750W)": ("mi300x", ""),
+    "AMD Instinct MI300X 192GB (OCI BM.GPU.MI300X.8)": ("mi300x", ""),
+    "AMD Instinct MI300X 192GB HBM3 750W (server: 2x EPYC 9554)": ("mi300x", ""),
+    "AMD Instinct MI325X 256GB HBM3e": ("mi325x", ""),
+    "Intel Gaudi 2 96GB HBM2E": ("gaudi2", ""),
+    "Google Cloud TPU v5e": ("tpu-v5e", ""),
+    "AWS Graviton3 (r7g.16xlarge, 64 vCPU Neoverse-V1)": (
+        "graviton3", "r7g.16xlarge: same Graviton3 chip as the profile (m7g), more DRAM"),
+    # Devices that differ materially from the nearest profile: left unmapped.
+    "NVIDIA A100 PCIe 80GB": (
+        "", "no hardware profile for NVIDIA A100 PCIe 80GB (a100-80gb is SXM4: 2,039 vs 1,935 GB/s, "
+            "400 vs 300 W, NVSwitch vs PCIe/NVLink bridge)"),
+    "NVIDIA GH200 NVL32 (32x GH200 Grace Hopper, NVLink Switch)": (
+        "", "no hardware profile for GH200 NVL32 (gh200 profile is a single superchip without an "
+            "NVLink-switch domain)"),
+    "Intel Xeon 6980P (Granite Rapids) x2 sockets, 128 cores/socket, 24x96GB MRDIMM-8800 (2304GB)": (
+        "", "hardware differs from profile: xeon-6980p assumes DDR5-6400 (614 GB/s/socket), this "
+            "run used MRDIMM-8800 (~845 GB/s/socket)"),
+    "Intel Xeon 6980P x2 sockets (128 cores/socket), 24 slots/socket x 96GB MRDIMM-8800": (
+        "", "hardware differs from profile: xeon-6980p assumes DDR5-6400 (614 GB/s/socket), this "
+            "run used MRDIMM-8800 (~845 GB/s/socket)"),
+    "Intel Arc Pro B60 Dual (1 card, 2x24GB GPUs)": ("", "no hardware profile for Intel Arc Pro B60"),
+    "Apple M2 Max (CPU only, ARM_NEON, 8 threads)": ("", "no hardware profile for Apple M2 Max"),
+    "Apple M5 (GPU via Metal)": ("", "no hardware profile for Apple M5"),
+    "Intel Xeon w9-3475X (Sapphire Rapids-WS), capped at 2.2 GHz fixed": (
+        "", "no hardware profile for Intel Xeon w9-3475X"),
+}
+BLACKWELL = {"b200", "b300", "gb200", "rtx-pro-6000"}
+
+# Canonical unmapped-reason keys (used for the summary); the note carries the detail.
+R_NO_MODEL = "no catalog model"
+R_NO_HW = "no hardware profile"
+R_HW_DIFFERS = "hardware differs from profile"
+R_PRECISION = "weight precision not stated/verified"
+R_VARIABLE = "variable-length dataset without stated means"
+R_OSL = "output length not stated"
+R_OUT_VS_TOTAL = "output vs total tokens not stated"
+R_PER_GPU = "per-GPU vs total not stated"
+R_NO_CONC = "no fixed concurrency (request-rate / MLPerf Server scenario)"
+R_METRIC = "not a latency/throughput metric llmhw predicts"
+R_VALUE = "value not a positive number"
+R_PARALLEL = "parallelism not parseable"
+
+
+def fmt_decimal(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
+
+
+def as_decimal(s: str) -> Decimal | None:
+    try:
+        d = Decimal(s.strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    if not d.is_finite() or d <= 0:
+        return None
+    return d
+
+
+def as_int(s: str) -> int | None:
+    s = s.strip()
+    return int(s) if re.fullmatch(r"\d+", s) else None
+
+
+class Row:
+    """One output observation under construction."""
+
+    def __init__(self, obs_id: str, source: str, source_row: str):
+        self.f = {c: "" for c in COLUMNS}
+        self.f.update(obs_id=obs_id, source=source, source_row=source_row)
+        self.reasons: list[tuple[str, str]] = []  # (key, detail)
+        self.notes: list[str] = []
+
+    def reason(self, key: str, detail: str = "") -> None:
+        if key not in [k for k, _ in self.reasons]:
+            self.reasons.append((key, detail or key))
+
+    def note(self, text: str) -> None:
+        if text and text not in self.notes:
+            self.notes.append(text)
+
+    def finish(self) -> dict:
+        self.f["status"] = "unmapped" if self.reasons else "mapped"
+        self.f["note"] = "; ".join([d for _, d in self.reasons] + self.notes)
+        return dict(self.f)
+
+
+# ------------------------------------------------------------------------ serving file
+def serving_rows(path: Path) -> list[Row]:
+    out: list[Row] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for idx, r in enumerate(csv.DictReader(fh), start=1):
+            common_reasons: list[tuple[str, str]] = []
+            common_notes: list[str] = []
+            f: dict[str, str] = {}
+
+            model, mnote = SERVING_MODELS.get(r["model"], ("", ""))
+            if not model:
+                common_reasons.append((R_NO_MODEL, f"no catalog model for {r['model']}"))
+            f["model"] = model
+            if mnote:
+                common_notes.append(mnote)
+
+            hw = SERVING_SYSTEMS.get(r["system"], "")
+            if not hw:
+                common_reasons.append((R_NO_HW, f"no hardware profile for {r['system']}"))
+            f["hardware"] = hw
+
+            engine = SERVING_ENGINES.get(r["backend"], "other")
+            f["engine"] = engine
+
+            gemm = QUANT_MODES.get(r["gemm_quant_mode"].strip(), "")
+            moe = QUANT_MODES.get(r["moe_quant_mode"].strip(), "") if r["moe_quant_mode"].strip() else ""
+            prec = moe or gemm
+            if moe and gemm and moe != gemm:
+                common_notes.append(f"gemm {r['gemm_quant_mode']} vs moe {r['moe_quant_mode']}: "
+                                    f"precision from MoE weights")
+            if not prec:
+                common_reasons.append((R_PRECISION, f"unknown quant mode {r['gemm_quant_mode']!r}"))
+            elif r["precision"].strip() and r["precision"].strip() != prec:
+                common_notes.append(f"precision column says {r['precision']}, quant modes say {prec}")
+            f["precision"] = prec
+            # TensorRT-LLM takes the KV-cache dtype from NVIDIA's quantized checkpoints (README).
+            f["kv_precision"] = "fp8" if (engine == "trtllm" and prec in ("fp8", "fp4")) else "bf16"
+
+            tp, pp = as_int(r["tp"]), as_int(r["pp"])
+            if tp is None or pp is None or tp == 0 or pp == 0:
+                common_reasons.append((R_PARALLEL, f"tp/pp not parseable ({r['tp']!r}/{r['pp']!r})"))
+                tp, pp = tp or 0, pp or 0
+            dp = as_int(r["attention_dp"]) or 1
+            moe_tp = as_int(r["moe_tp"]) or tp * dp
+            moe_ep = as_int(r["moe_ep"]) or 1
+            if moe_tp * moe_ep != tp * dp:
+                if model in DENSE_MODELS:
+                    common_notes.append(f"dense model: raw moe_tp*moe_ep={moe_tp * moe_ep} != tp*dp={tp * dp} "
+                                        f"(MoE fields unused)")
+                else:
+                    common_notes.append(f"moe_tp*moe_ep={moe_tp * moe_ep} != tp*dp={tp * dp}")
+            f.update(tp=str(tp), pp=str(pp), dp=str(dp), moe_tp=str(moe_tp), moe_ep=str(moe_ep),
+                     devices=str(tp * pp * dp))
+
+            for col in ("isl", "osl", "concurrency"):
+                v = as_int(r[col])
+                f[col] = "" if v is None else str(v)
+                if v is None:
+                    common_reasons.append((R_PARALLEL if col == "concurrency" else R_OSL,
+                                           f"{col} not an integer ({r[col]!r})"))
+
+            for metric in ("ttft_ms", "tpot_ms"):
+                row = Row(f"s{idx}-{metric.split('_')[0]}", "serving", str(idx))
+                row.f.update(f)
+                for k, d in common_reasons:
+                    row.reason(k, d)
+                for n in common_notes:
+                    row.note(n)
+                row.f["metric"] = metric
+                raw = r[metric].strip()
+                row.f["value"] = raw
+                if as_decimal(raw) is None:
+                    row.reason(R_VALUE, f"{metric} value {raw!r} not a positive number")
+                out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------------- published file
+def map_engine(s: str) -> tuple[str, str]:
+    l = s.lower()
+    if l.startswith("tensorrt-llm"):
+        if "mlperf" in l:
+            return "trtllm", "NVIDIA MLPerf harness on TensorRT-LLM"
+        if "static batching" in l:
+            return "trtllm", ""  # noted as "static batch of N" with the concurrency
+        if "output length 1" in l:
+            return "trtllm", "gptSessionBenchmark, output length 1"
+        return "trtllm", ""
+    if l.startswith("vllm"):
+        return "vllm", ""
+    if l.startswith("sglang"):
+        return "sglang", "SGLang CPU backend in Intel MLPerf harness" if "cpu" in l else ""
+    if l.startswith("llama.cpp"):
+        return "llama.cpp", "" if "mainline" in l else "non-mainline llama.cpp build"
+    if l.startswith("jetstream"):
+        return "jetstream", ""
+    return "other", f"engine: {s}"
+
+
+def map_weight_precision(w: str) -> tuple[str, str, bool]:
+    """-> (precision, note, ok)."""
+    l = w.strip().lower()
+    if l.startswith("fp16"):
+        return "fp16", "", True
+    if l.startswith("fp8"):
+        return "fp8", "", True
+    if l.startswith("fp4"):
+        return "fp4", "", True
+    if l.startswith("bfloat16") or l == "bf16":
+        return "bf16", "", True
+    if l.startswith("int8"):
+        return "int8", "", True
+    if l == "w4a8":
+        return "int4", "W4A8 (int4 weights, int8 activations)", True
+    if l.startswith("q4_0"):
+        return "int4", "GGUF Q4_0 (~4.5 bits/weight incl. scales) as int4", True
+    if l.startswith("q5_0"):
+        return "int4", "GGUF Q5_0 (~5.5 bits/weight incl. scales) recorded as int4", True
+    if "presumably bf16" in l:
+        return "bf16", "precision not stated (no quantization flag): bf16 assumed", True
+    if "generally fp4" in l:
+        return "fp4", "precision not verified: fp4 assumed per row note (Blackwell submissions generally FP4)", True
+    return "", f"weight precision {w!r}", False
+
+
+def map_kv(kv: str, engine: str, prec: str, hw: str) -> tuple[str, str]:
+    l = kv.strip().lower()
+    rule = "fp8" if (engine == "trtllm" and prec in ("fp8", "fp4")) else "bf16"
+    if l.startswith("fp8 on blackwell"):
+        if hw in BLACKWELL:
+            return "fp8", ""
+        return rule, f"kv 'auto' on Hopper: {rule} assumed"
+    if l.startswith("fp8"):
+        return "fp8", ""
+    if l.startswith("bfloat16") or l == "bf16":
+        return "bf16", ""
+    if l.startswith("fp16") or l.startswith("f16"):
+        return "bf16", "fp16 KV (2 bytes) recorded as bf16"
+    if l.startswith("int8"):
+        return "fp8", "int8 KV (1 byte) recorded as fp8"
+    if rule == "fp8":
+        return "fp8", "kv not stated: fp8 assumed (trtllm quantized checkpoint)"
+    return "bf16", "kv not stated: bf16 assumed"
+
+
+def published_rows(path: Path) -> list[Row]:
+    out: list[Row] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            rid = r["id"].strip()
+            row = Row(f"p{rid}", "published", rid)
+            notes_l = r["notes"].lower()
+
+            model, mnote = PUBLISHED_MODELS.get(r["model"].strip(), ("", ""))
+            if not model:
+                row.reason(R_NO_MODEL, f"no catalog model for {r['model']}")
+            row.f["model"] = model
+            row.note(mnote)
+
+            hw, hnote = PUBLISHED_HARDWARE.get(r["hardware"].strip(), ("", None))
+            if hnote is None:
+                row.reason(R_NO_HW, f"no hardware profile for {r['hardware']}")
+            elif not hw:
+                row.reason(R_HW_DIFFERS if hnote.startswith("hardware differs") else R_NO_HW, hnote)
+            else:
+                row.note(hnote)
+            row.f["hardware"] = hw
+
+            engine, enote = map_engine(r["engine"])
+            row.f["engine"] = engine
+            row.note(enote)
+
+            prec, pnote, ok = map_weight_precision(r["weight_dtype"])
+            if not ok:
+                row.reason(R_PRECISION, pnote)
+            else:
+                row.note(pnote)
+            row.f["precision"] = prec
+            if prec:
+                kv, knote = map_kv(r["kv_dtype"], engine, prec, hw)
+                row.f["kv_precision"] = kv
+                row.note(knote)
+
+            # ---- parallelism
+            nd_raw = r["num_devices"].strip()
+            nd = as_int(nd_raw)
+            if nd is None:
+                m = re.fullmatch(r"(\d+) card", nd_raw)
+                if m:
+                    nd = int(m.group(1))
+                    row.note(f"num_devices '{nd_raw}' (dual-GPU card counted as 1 device)")
+            tp_raw, pp_raw = r["tp"].strip(), r["pp"].strip()
+            dp, moe_tp, moe_ep = 1, None, 1
+            tp = as_int(tp_raw)
+            if tp is None:
+                m_dep = re.fullmatch(r"DEP(\d+)", tp_raw)
+                m_rep = re.fullmatch(r"(\d+) \(x(\d+) replicas\)", tp_raw)
+                if m_dep:
+                    n = int(m_dep.group(1))
+                    tp, dp, moe_tp, moe_ep = 1, n, 1, n
+                    row.note(f"DEP{n}: attention DP {n} + expert parallel {n}")
+                elif m_rep:
+                    tp, dp = int(m_rep.group(1)), int(m_rep.group(2))
+                    row.note(f"TP{tp} x {dp} replicas: dp={dp}")
+                elif tp_raw.lower().startswith("not stated") and nd:
+                    tp = nd
+                    row.note("tp not stated: tp = devices assumed")
+                elif tp_raw.lower().startswith("n/a") and nd:
+                    tp = nd
+                    if nd > 1:
+                        row.note(f"tp n/a ({tp_raw}): tp = devices")
+            pp = as_int(pp_raw)
+            if pp is None and (pp_raw == "" or pp_raw.lower().startswith("n/a")):
+                pp = 1
+            if tp is None or pp is None or nd is None:
+                row.reason(R_PARALLEL, f"parallelism not parseable (tp={tp_raw!r}, pp={pp_raw!r}, devices={nd_raw!r})")
+            else:
+                if moe_tp is None:
+                    moe_tp = tp
+                row.f.update(tp=str(tp), pp=str(pp), dp=str(dp), moe_tp=str(moe_tp), moe_ep=str(moe_ep),
+                             devices=str(nd))
+                if tp * pp * dp != nd:
+                    row.note(f"tp*pp*dp={tp * pp * dp} != devices={nd}")
+
+            # ---- lengths
+            isl, osl = as_int(r["input_len"]), as_int(r["output_len"])
+            row.f["isl"] = "" if isl is None else str(isl)
+            row.f["osl"] = "" if osl is None else str(osl)
+            for raw, val in ((r["input_len"].strip(), isl), (r["output_len"].strip(), osl)):
+                if val is None and raw:
+                    row.reason(R_VARIABLE, f"variable-length dataset without stated means ({r['input_len'].strip()} / "
+                                           f"{r['output_len'].strip() or 'n/a'})")
+            if isl is None and not r["input_len"].strip():
+                row.reason(R_VARIABLE, "input length not stated")
+
+            # ---- concurrency
+            c_raw = r["batch_or_concurrency"].strip()
+            cl = c_raw.lower()
+            conc = None
+            if (cl.startswith("max load") or cl == "offline" or "infinite request rate" in cl
+                    or cl.startswith("qps inf")):
+                conc = "max"
+                m = re.match(r"max-num-seqs (\d+)", cl)
+                if m:
+                    row.note(f"max-num-seqs {m.group(1)}")
+                if cl.startswith("qps inf"):
+                    row.note("infinite request rate")
+            elif as_int(c_raw) is not None:
+                conc = str(as_int(c_raw))
+            elif re.fullmatch(r"(\d+) \(single request\)", c_raw):
+                conc = c_raw.split()[0]
+            elif cl.startswith("qps"):
+                row.reason(R_NO_CONC, f"request-rate run ({c_raw}), no fixed concurrency")
+            elif cl in ("server", "interactive"):
+                row.reason(R_NO_CONC, f"MLPerf {c_raw} scenario (Poisson arrivals), no fixed concurrency")
+            else:
+                row.reason(R_NO_CONC, f"concurrency {c_raw!r} not usable")
+            row.f["concurrency"] = conc or ""
+            el = r["engine"].lower()
+            if conc and conc != "max" and ("static batch" in notes_l or "static batching" in el
+                                           or "latency test" in notes_l or "benchmark_latency" in el
+                                           or "latency benchmark" in el):
+                row.note(f"static batch of {conc}")
+
+            if "misaligned" in notes_l:
+                row.note("column assignment reconstructed (misaligned header in source doc)")
+            if "inferred" in r["unit"].lower():
+                row.note("tokens/s inferred by loadgen from samples/s")
+
+            # ---- metric and value
+            metric, unit = r["metric"].strip(), r["unit"].strip()
+            ul = unit.lower()
+            val = as_decimal(r["value"])
+            out_metric, out_val = metric, r["value"].strip()
+            if metric == "throughput_tokens_per_s_total":
+                if ul.startswith("output tokens/s") and "not stated" not in ul:
+                    out_metric = "output_tokens_per_s"
+                else:
+                    row.reason(R_OUT_VS_TOTAL, f"output vs total tokens not stated ({unit})")
+            elif metric == "throughput_output_tokens_per_s_per_device":
+                out_metric = "output_tokens_per_s"
+                if val is not None and nd:
+                    out_val = fmt_decimal(val * nd)
+                    if nd > 1:
+                        row.note(f"per-GPU value {r['value'].strip()} x {nd} devices")
+            elif metric == "throughput_tokens_per_s_total_or_per_gpu_unclear":
+                if nd == 1 and ul.startswith("output tokens/s"):
+                    out_metric = "output_tokens_per_s"
+                    row.note("per-GPU vs total ambiguity moot: 1 GPU")
+                else:
+                    row.reason(R_PER_GPU, f"per-GPU vs total not stated ({unit})")
+            elif metric == "ttft_ms":
+                out_metric = "ttft_ms"
+            elif metric == "ttft_s":
+                out_metric = "ttft_ms"
+                if val is not None:
+                    out_val = fmt_decimal(val * 1000)
+            elif metric == "tpot_ms":
+                out_metric = "tpot_ms"
+            elif metric == "e2e_latency_s":
+                out_metric = "e2e_ms"
+                if val is not None:
+                    out_val = fmt_decimal(val * 1000)
+            elif metric == "prefill_tokens_per_s":
+                out_metric = "prefill_tokens_per_s"
+            elif metric == "max_batch_configured":
+                row.reason(R_METRIC, "configured batch size, not a measurement")
+            else:
+                row.reason(R_METRIC, f"metric {metric} ({unit}) not predicted by llmhw")
+            if val is None:
+                row.reason(R_VALUE, f"value {r['value']!r} not a positive number")
+            row.f["metric"], row.f["value"] = out_metric, out_val
+            out.append(row)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repo", type=Path, default=Path(__file__).resolve().parent.parent,
+                    help="repository root (default: parent of tools/)")
+    args = ap.parse_args()
+    cal = args.repo / "data" / "calibration"
+
+    rows = serving_rows(cal / "serving_ttft_tpot.csv") + published_rows(cal / "published_throughput_latency.csv")
+    finished = [r.finish() for r in rows]
+
+    ids = [r["obs_id"] for r in finished]
+    dupes = [k for k, v in collections.Counter(ids).items() if v > 1]
+    if dupes:
+        print(f"error: duplicate obs_id: {dupes[:5]}", file=sys.stderr)
+        return 1
+
+    # Cross-check ids against the catalogs on disk (warnings only: some model ids are pending).
+    sys.stdout.flush()
+    hw_ids = {p.stem for p in (args.repo / "data" / "hardware").glob("*.json")}
+    model_ids = {p.stem for p in (args.repo / "data" / "models").glob("*.json")}
+    for kind, col, known in (("hardware", "hardware", hw_ids), ("model", "model", model_ids)):
+        used = sorted({r[col] for r in finished if r[col]})
+        missing = [u for u in used if u not in known]
+        if missing:
+            print(f"warning: {kind} ids not in data/{kind if kind == 'hardware' else 'models'}/: "
+                  f"{', '.join(missing)}", file=sys.stderr)
+    bad_models = sorted({r["model"] for r in finished if r["model"] and r["model"] not in CATALOG_MODELS})
+    if bad_models:
+        print(f"error: model ids outside the catalog list: {bad_models}", file=sys.stderr)
+        return 1
+
+    dst = cal / "observations.csv"
+    with dst.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(finished)
+
+    # ---- summary
+    print(f"wrote {dst} ({len(finished)} observations)")
+    by = collections.Counter((r["source"], r["status"]) for r in finished)
+    for src in ("serving", "published"):
+        print(f"  {src:9s}: mapped {by[(src, 'mapped')]:5d}  unmapped {by[(src, 'unmapped')]:5d}")
+    print(f"  total    : mapped {sum(v for (s, st), v in by.items() if st == 'mapped'):5d}  "
+          f"unmapped {sum(v for (s, st), v in by.items() if st == 'unmapped'):5d}")
+    reasons = collections.Counter()
+    primary = collections.Counter()
+    for row in rows:
+        if row.reasons:
+            primary[row.reasons[0][0]] += 1
+        for k, _ in row.reasons:
+            reasons[k] += 1
+    if reasons:
+        print("unmapped reasons (a row can have several):")
+        for k, v in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {v:4d}  {k}")
+        print("unmapped rows by first reason:")
+        for k, v in sorted(primary.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {v:4d}  {k}")
+    mapped_metrics = collections.Counter(r["metric"] for r in finished if r["status"] == "mapped")
+    print("mapped observations by metric: " + ", ".join(f"{k} {v}" for k, v in sorted(mapped_metrics.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
