@@ -1,6 +1,7 @@
 #pragma once
 // Efficiency factors and error bands, per device kind and, where measured data allowed a fit,
 // per hardware group and serving engine (data/efficiency.json, written by tools/calibrate).
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,12 @@ struct Calibration {
   Efficiency cpu, gpu, tpu, accelerator;  // unfitted defaults per device kind
   Bounds cpu_bounds, gpu_bounds, tpu_bounds, accelerator_bounds;
   std::vector<FittedEfficiency> fitted;
-  std::string status;  // how the values were obtained (fitted when, on what)
+  std::map<std::string, EngineLimits> engines;  // batching limits per engine ("*": default)
+  std::string status;                           // how the values were obtained (fitted when, on what)
+
+  // What an engine batches per step (offline, "as many as memory holds" runs stop at max_batch).
+  EngineLimits limits(std::string_view engine) const;
+  int max_batch(std::string_view engine) const { return limits(engine).max_batch; }
 
   // The efficiency for a device and engine: a fit for this hardware and engine, else for this
   // hardware and any engine, else the device kind's default.

@@ -19,6 +19,10 @@ struct Efficiency {
   double usable_memory_fraction = 1;  // share of device memory the engine may allocate
   double reserve_gb = 0.0;            // activations, graphs, communication buffers per device
   double collective_latency_us = 0;   // fixed cost of one all-reduce
+  // Closed-loop benchmarks only: how much of a wave of arrivals prefills ahead of a request
+  // (1 = all requests arrive together and wait for the whole wave on average; 0 = arrivals are
+  // staggered and each waits only for its own prefill). Fitted per hardware group and engine.
+  double wave_synchronization = 1.0;
 };
 
 struct Workload {
@@ -50,11 +54,12 @@ struct Deployment {
 std::optional<Precision> compute_precision(const Hardware& hw, Precision weights);
 
 struct MemoryPlan {
-  double weights_gb = 0;          // per device
-  double kv_gb_per_sequence = 0;  // per device, one sequence at its full context
-  double reserve_gb = 0;          // per device
-  double capacity_gb = 0;         // usable per device
-  long max_sequences = 0;         // sequences whose KV fits next to the weights
+  double weights_gb = 0;                  // per device
+  double kv_gb_per_sequence = 0;          // per device, one sequence at its full context
+  double kv_gb_per_running_sequence = 0;  // per device, one sequence at the mean context isl + osl/2
+  double reserve_gb = 0;                  // per device
+  double capacity_gb = 0;                 // usable per device
+  long max_sequences = 0;                 // running sequences whose KV fits next to the weights
   bool fits() const { return max_sequences >= 1; }
 };
 
@@ -78,8 +83,8 @@ struct StepTime {
 
 // One decode step for `batch` sequences whose KV holds `context` tokens on average.
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff);
-// Prefill of one request of `tokens` prompt tokens.
-StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff);
+// Prefill of `prompts` requests of `tokens` prompt tokens each, batched in one engine step.
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts = 1);
 
 // Steady state of continuous batching with `concurrency` requests in flight (closed loop).
 struct ServingPoint {
@@ -93,6 +98,20 @@ struct ServingPoint {
   StepTime prompt;           // the prefill of one request
 };
 
+// Open loop: requests arrive at random (Poisson) and are admitted as they come; used to size
+// deployments for a request rate (recommend).
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff);
+
+// What an engine batches in one step.
+struct EngineLimits {
+  int max_batch = 1024;       // running sequences (vLLM max_num_seqs, TensorRT-LLM max_batch_size)
+  int max_num_tokens = 8192;  // tokens per step (prefill chunk / max_num_batched_tokens)
+};
+
+// Closed loop, as benchmarks run it: `concurrency` requests always in flight, all of one shape,
+// so they arrive in groups: the engine prefills up to max_num_tokens / isl prompts in one step,
+// and a group's prefill pauses the other groups' decoding (docs/estimation.md "Serving").
+ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double concurrency,
+                               const Efficiency& eff, const EngineLimits& limits);
 
 }  // namespace llmhw

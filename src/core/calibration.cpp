@@ -53,6 +53,12 @@ const Bounds& Calibration::bounds_for(const Hardware& hw, std::string_view engin
   return gpu_bounds;
 }
 
+EngineLimits Calibration::limits(std::string_view engine) const {
+  if (auto it = engines.find(std::string(engine)); it != engines.end()) return it->second;
+  if (auto it = engines.find("*"); it != engines.end()) return it->second;
+  return {};
+}
+
 std::string Calibration::describe(const Hardware& hw, std::string_view engine) const {
   if (const FittedEfficiency* f = find(hw, engine)) {
     std::string group;

@@ -103,24 +103,31 @@ double peak_flops(const Deployment& d) {
   return tflops.value_or(0.0) * 1e12;
 }
 
-// The link a collective over `ranks` devices runs on: the fast interconnect within the largest
-// fast group, the scale-out network beyond it.
-double link_bytes_per_s(const Hardware& hw, int ranks) {
+// Devices joined by the fast interconnect (NVLink domain, TPU slice, node).
+int fast_domain(const Hardware& hw) {
   const int fast = hw.fast_group_sizes.empty()
-                       ? hw.devices_per_node
+                       ? 1
                        : *std::max_element(hw.fast_group_sizes.begin(), hw.fast_group_sizes.end());
-  const Link& link =
-      ranks <= std::max(fast, hw.devices_per_node) || !hw.scale_out ? hw.interconnect : *hw.scale_out;
-  return link.gbps_per_direction * kGB;
+  return std::max({1, fast, hw.devices_per_node});
 }
 
-// Ring all-reduce moves 2(n-1)/n of the message over each link; an all-to-all moves (n-1)/n.
+// A ring collective moves share x (n-1)/n of the message over each link (all-reduce: share 2,
+// all-to-all: 1). Beyond the fast domain it runs hierarchically, as NCCL does: within each
+// domain on the fast links, then between domains on the scale-out network, each device
+// carrying its 1/domain slice of the message.
 double collective_seconds(double message_bytes, int ranks, double share, const Hardware& hw,
                           const Efficiency& eff) {
   if (ranks <= 1) return 0;
-  const double link = link_bytes_per_s(hw, ranks);
-  const double transfer = link > 0 ? share * (ranks - 1.0) / ranks * message_bytes / link : 0;
-  return eff.collective_latency_us * 1e-6 + transfer;
+  auto ring = [&](double bytes, int n, const Link& link) {
+    const double bw = link.gbps_per_direction * kGB;
+    return bw > 0 ? share * (n - 1.0) / n * bytes / bw : 0.0;
+  };
+  const int domain = fast_domain(hw);
+  if (ranks <= domain || !hw.scale_out)
+    return eff.collective_latency_us * 1e-6 + ring(message_bytes, ranks, hw.interconnect);
+  const int domains = (ranks + domain - 1) / domain;
+  return 2 * eff.collective_latency_us * 1e-6 + ring(message_bytes, domain, hw.interconnect) +
+         ring(message_bytes / domain, domains, *hw.scale_out);
 }
 
 // Tensor parallelism all-reduces after every mixer and MLP (two per standard layer) over the
@@ -160,15 +167,21 @@ MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency&
   plan.weights_gb =
       ((s.c.dense_body * bpp + unquantized) / s.dense_ranks + s.routed_total * bpp / s.expert_ranks) / kGB;
   const double context = w.input_tokens + w.output_tokens;
-  plan.kv_gb_per_sequence = kv_bytes_per_sequence(*d.model, context, element_bytes(d.kv)) *
-                            kv_shard_fraction(*d.model, d.tp) / d.pp / kGB;
+  const double per_device = kv_shard_fraction(*d.model, d.tp) / d.pp / kGB;
+  plan.kv_gb_per_sequence = kv_bytes_per_sequence(*d.model, context, element_bytes(d.kv)) * per_device;
+  // Paged KV caches (vLLM, SGLang, TensorRT-LLM) hold each sequence at its current length; with
+  // requests at every stage of generation that averages isl + osl / 2 tokens per sequence.
+  plan.kv_gb_per_running_sequence =
+      kv_bytes_per_sequence(*d.model, w.input_tokens + w.output_tokens / 2.0, element_bytes(d.kv)) *
+      per_device;
   plan.reserve_gb = eff.reserve_gb;
   plan.capacity_gb = d.hardware->memory_gb * eff.usable_memory_fraction;
   const double kv_budget = plan.capacity_gb - plan.weights_gb - plan.reserve_gb;
-  if (kv_budget > 0 && plan.kv_gb_per_sequence > 0) {
+  // At least one sequence must fit at its full length.
+  if (kv_budget >= plan.kv_gb_per_sequence && plan.kv_gb_per_running_sequence > 0) {
     // Each attention data-parallel group holds its own sequences.
     plan.max_sequences =
-        static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_sequence) * d.dp));
+        static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_running_sequence) * d.dp));
   }
   return plan;
 }
@@ -219,21 +232,22 @@ StepTime decode_step(const Deployment& d, double batch, double context, const Ef
   return t;
 }
 
-StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff) {
-  // One request's prompt runs on one dp group; its tokens reach the experts of all ranks.
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts) {
+  // The prompts run on one dp group; their tokens reach the experts of all ranks.
   Deployment group = d;
   group.moe_tp = d.expert_tp();  // the experts stay spread over all tp x dp ranks
   group.pp = 1;
   group.dp = 1;
   const Model& m = *d.model;
-  // Causal attention: token i attends to i earlier tokens, tokens/2 on average.
-  const double flops_dense_share = device_flops(group, tokens, tokens / 2.0);
-  const double kv_write = kv_bytes_per_sequence(m, tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
+  // Causal attention: token i attends to i earlier tokens of its own prompt, tokens/2 on average.
+  const double flops = device_flops(group, prompts * tokens, tokens / 2.0);
+  const double kv_write =
+      prompts * kv_bytes_per_sequence(m, tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(group, tokens) + kv_write) /
+  t.memory_s = (streamed_weight_bytes(group, prompts * tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops_dense_share / (peak_flops(d) * eff.prefill_compute);
-  t.communication_s = communication_seconds(group, tokens, eff);
+  t.compute_s = flops / (peak_flops(d) * eff.prefill_compute);
+  t.communication_s = communication_seconds(group, prompts * tokens, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
 }
@@ -256,6 +270,39 @@ ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, c
   s.tpot_s = step / (1.0 - s.prefill_share);
   const double queue_wait = s.prefill_share * t_prefill / (2.0 * (1.0 - s.prefill_share));
   s.ttft_s = t_prefill + step / 2.0 + queue_wait;
+  return s;
+}
+
+ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double concurrency,
+                               const Efficiency& eff, const EngineLimits& limits) {
+  // Requests of one shape are replaced as they finish, so they arrive in waves: the engine runs
+  // at most max_batch of them (the rest queue), prefills k = max_num_tokens / isl prompts per step
+  // (at least one; a longer prompt is chunked, costed as one), so a wave of C running requests
+  // takes n = C / k prefill steps (spread over the dp groups). A request waits for its own prefill
+  // and, as far as arrivals are synchronised (s, fitted), for half the wave's other prefills; the
+  // requests prefilled first decode while the rest of the wave prefills, stretching their TPOT. A round is
+  // the wave's prefill plus osl - 1 decode steps; requests beyond max_batch wait whole rounds.
+  ServingPoint s;
+  s.concurrency = concurrency;
+  // The batch limit is per engine instance: each attention data-parallel group runs its own.
+  const double running = std::max(1.0, std::min(concurrency, static_cast<double>(limits.max_batch) * d.dp));
+  const double per_step = std::max(1.0, std::floor(limits.max_num_tokens / w.input_tokens));
+  const double group = std::min(running, per_step);
+  const double prefill_steps = std::max(1.0, std::ceil(running / group / d.dp - 1e-9));
+  s.step = decode_step(d, running, w.input_tokens + w.output_tokens / 2.0, eff);
+  s.prompt = prefill(d, w.input_tokens, eff, group);
+  const double step = s.step.total_s();
+  const double group_prefill = s.prompt.total_s();
+  const double decode_steps = std::max(0.0, w.output_tokens - 1);
+  const double round = prefill_steps * group_prefill + decode_steps * step;
+  s.requests_per_s = running / round;
+  s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
+  s.prefill_share = prefill_steps * group_prefill / round;
+  const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
+  const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
+  s.ttft_s = group_prefill * (1.0 + ahead) + queued_rounds * round;
+  const double stall = ahead * group_prefill;
+  s.tpot_s = decode_steps > 0 ? step + stall / decode_steps : step;
   return s;
 }
 

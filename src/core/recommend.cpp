@@ -82,7 +82,7 @@ Rejection reject(const Hardware& hw, const std::vector<Judged>& tries, const Que
 std::vector<std::string> explain(const Evaluation& e, const Query& q) {
   const Deployment& d = e.deployment;
   const Hardware& hw = *d.hardware;
-  const double kv_gb = e.memory.kv_gb_per_sequence * std::ceil(e.at_load.concurrency) * d.tp;
+  const double kv_gb = e.memory.kv_gb_per_running_sequence * std::ceil(e.at_load.concurrency) * d.tp;
   std::vector<std::string> reasons;
   reasons.push_back(fmt::format(
       "{}x {} per replica{}: {} at {} is {} of weights + {} KV cache for {:.0f} concurrent requests", d.tp,

@@ -1,4 +1,5 @@
-// data/efficiency.json: efficiency factors per device kind.
+// data/efficiency.json: efficiency factors per device kind, fitted per hardware group and
+// engine, error bands, and engine batch limits (written by tools/calibrate).
 #include "io/json_reader.hpp"
 #include "llmhw/io/loaders.hpp"
 
@@ -12,19 +13,53 @@ double fraction(const JsonReader& r, const char* key) {
   return v;
 }
 
+double non_negative(const JsonReader& r, const char* key) {
+  const double v = r.number(key);
+  if (!(v >= 0)) r.fail(key, "must not be negative");
+  return v;
+}
+
 Efficiency read_efficiency(const JsonReader& r) {
   Efficiency e;
   e.memory_bandwidth = fraction(r, "memory_bandwidth");
   e.decode_compute = fraction(r, "decode_compute");
   e.prefill_compute = fraction(r, "prefill_compute");
   e.usable_memory_fraction = fraction(r, "usable_memory_fraction");
-  e.step_overhead_ms = r.number("step_overhead_ms");
-  e.reserve_gb = r.number("reserve_gb");
-  e.collective_latency_us = r.number("collective_latency_us");
-  if (e.step_overhead_ms < 0) r.fail("step_overhead_ms", "must not be negative");
-  if (e.reserve_gb < 0) r.fail("reserve_gb", "must not be negative");
-  if (e.collective_latency_us < 0) r.fail("collective_latency_us", "must not be negative");
+  e.step_overhead_ms = non_negative(r, "step_overhead_ms");
+  e.reserve_gb = non_negative(r, "reserve_gb");
+  e.collective_latency_us = non_negative(r, "collective_latency_us");
+  if (r.has("wave_synchronization")) {
+    e.wave_synchronization = r.number("wave_synchronization");
+    if (!(e.wave_synchronization >= 0 && e.wave_synchronization <= 1))
+      r.fail("wave_synchronization", "must be in [0, 1]");
+  }
   return e;
+}
+
+Band read_band(const JsonReader& r, const char* key) {
+  if (r.array_size(key) != 2) r.fail(key, "expected [low, high]");
+  const auto& a = r.raw(key);
+  if (!a[0].is_number() || !a[1].is_number()) r.fail(key, "expected two numbers");
+  Band b{a[0].get<double>(), a[1].get<double>()};
+  if (!(b.low > 0 && b.low <= 1 && b.high >= 1 && b.high < 100)) {
+    r.fail(key, "expected 0 < low <= 1 <= high (measured / predicted ratios)");
+  }
+  return b;
+}
+
+Bounds read_bounds(const JsonReader& r) {
+  return {read_band(r, "ttft"), read_band(r, "tpot"), read_band(r, "throughput")};
+}
+
+FittedEfficiency read_fitted(const JsonReader& r) {
+  FittedEfficiency f;
+  f.hardware = r.strings_or_empty("hardware");
+  if (f.hardware.empty()) r.fail("hardware", "expected a non-empty list of hardware ids");
+  f.engine = r.string("engine");
+  f.efficiency = read_efficiency(r);
+  f.bounds = read_bounds(r.object("bounds"));
+  f.rows = r.integer("rows", 0, 1000000);
+  return f;
 }
 
 }  // namespace
@@ -34,12 +69,28 @@ Calibration load_calibration(const std::filesystem::path& path) {
   const nlohmann::json doc = parse_json(read_text_file(path), file);
   JsonReader r(doc, file);
   if (!doc.is_object()) r.fail_here("expected a JSON object");
-  const JsonReader kinds = r.object("by_kind");
   Calibration c;
+  const JsonReader kinds = r.object("by_kind");
   c.cpu = read_efficiency(kinds.object("cpu"));
   c.gpu = read_efficiency(kinds.object("gpu"));
   c.tpu = read_efficiency(kinds.object("tpu"));
   c.accelerator = read_efficiency(kinds.object("accelerator"));
+  const JsonReader bounds = r.object("bounds_by_kind");
+  c.cpu_bounds = read_bounds(bounds.object("cpu"));
+  c.gpu_bounds = read_bounds(bounds.object("gpu"));
+  c.tpu_bounds = read_bounds(bounds.object("tpu"));
+  c.accelerator_bounds = read_bounds(bounds.object("accelerator"));
+  if (r.has("engines")) {
+    const JsonReader engines = r.object("engines");
+    for (const auto& [name, unused] : engines.value().items()) {
+      const JsonReader e = engines.object(name);
+      c.engines[name] = {e.integer("max_batch", 1, 1 << 20), e.integer("max_num_tokens", 1, 1 << 24)};
+    }
+  }
+  if (r.has("fitted")) {
+    for (size_t i = 0; i < r.array_size("fitted"); ++i)
+      c.fitted.push_back(read_fitted(r.element("fitted", i)));
+  }
   c.status = r.string_or("status", "");
   return c;
 }

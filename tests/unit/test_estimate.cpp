@@ -118,8 +118,10 @@ TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[
     CHECK(p.weights_gb == Approx(weights_gb / 2));  // 70.5537 GB
     // KV: 327,680 bytes/token x 1280 tokens x 4 of 8 KV heads = 209,715,200 bytes = 0.2097 GB.
     CHECK(p.kv_gb_per_sequence == Approx(327'680.0 * 1280 * 0.5 / 1e9));
-    // (72 - 70.553706496) / 0.2097152 = 6.896 -> 6 sequences.
-    CHECK(p.max_sequences == 6);
+    // Running sequences are held at their mean length 1024 + 256/2 = 1152 tokens:
+    // 327,680 x 1152 x 0.5 = 188,743,680 bytes; (72 - 70.553706496) / 0.18874368 = 7.66 -> 7.
+    CHECK(p.kv_gb_per_running_sequence == Approx(327'680.0 * 1152 * 0.5 / 1e9));
+    CHECK(p.max_sequences == 7);
     CHECK(p.fits());
   }
   SECTION("a reserve takes memory from the KV cache") {
@@ -127,8 +129,17 @@ TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[
     with_reserve.reserve_gb = 1.0;
     const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, with_reserve);
     CHECK(p.reserve_gb == Approx(1.0));
-    // (72 - 70.553706496 - 1) / 0.2097152 = 2.128 -> 2 sequences.
+    // (72 - 70.553706496 - 1) / 0.18874368 = 2.36 -> 2 sequences.
     CHECK(p.max_sequences == 2);
+  }
+  SECTION("a budget below one full-length sequence fits none, whatever the mean length") {
+    llmhw::Efficiency tight = eff;
+    // Budget 72 - 70.5537 - 1.3 = 0.1463 GB: less than the 0.2097 GB a full sequence needs,
+    // though it is 0.78 of a mean-length one.
+    tight.reserve_gb = 1.3;
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, tight);
+    CHECK(p.max_sequences == 0);
+    CHECK_FALSE(p.fits());
   }
   SECTION("fp8 KV halves the KV per sequence") {
     llmhw::Deployment d = deploy(m, hw, Precision::bf16, 2);

@@ -169,7 +169,8 @@ TEST_CASE("evaluate: memory caps the concurrency", "[recommend][sizing]") {
   q.tpot_ms = 200;
   q.ttft_ms = 5000;
   // 21 GB x 0.9 = 18.9 usable - 2 reserve - 8,030,261,248 x 2 bytes (16.0605 GB) = 0.839478 GB
-  // for KV; a sequence of 1280 tokens needs 131,072 x 1280 = 0.16777216 GB -> floor(5.004) = 5.
+  // for KV; a running sequence holds 1024 + 256/2 = 1152 tokens on average, 131,072 x 1152 =
+  // 0.150994944 GB -> floor(5.56) = 5 (and one full 1280-token sequence, 0.168 GB, fits).
   const llmhw::Evaluation e =
       llmhw::evaluate({&m, &hw, Precision::bf16, Precision::bf16, 1}, q, llmhw_test::realistic());
   CHECK(e.memory.max_sequences == 5);

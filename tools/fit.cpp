@@ -1,0 +1,143 @@
+#include "fit.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace llmhw::tools {
+namespace {
+
+constexpr size_t kParams = 5;
+using Point = std::array<double, kParams>;
+
+// Unconstrained coordinates <-> physical values: efficiencies in [0.02, 1] through a logistic,
+// the step overhead in [0.01, 50] ms through a clamped exponential, wave synchronisation in [0, 1].
+double logistic(double u) {
+  return 0.02 + 0.98 / (1.0 + std::exp(-u));
+}
+double logit(double e) {
+  const double x = std::clamp((e - 0.02) / 0.98, 1e-6, 1 - 1e-6);
+  return std::log(x / (1 - x));
+}
+
+Efficiency to_efficiency(const Point& x, Efficiency base) {
+  base.memory_bandwidth = logistic(x[0]);
+  base.decode_compute = logistic(x[1]);
+  base.prefill_compute = logistic(x[2]);
+  base.step_overhead_ms = std::clamp(std::exp(x[3]), 0.01, 50.0);
+  base.wave_synchronization = (logistic(x[4]) - 0.02) / 0.98;
+  return base;
+}
+
+Point to_point(const Efficiency& e) {
+  return {logit(e.memory_bandwidth), logit(e.decode_compute), logit(e.prefill_compute),
+          std::log(std::max(0.01, e.step_overhead_ms)),
+          logit(0.02 + 0.98 * std::clamp(e.wave_synchronization, 0.01, 0.99))};
+}
+
+}  // namespace
+
+std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
+                                const Calibration& calibration, const Efficiency& eff) {
+  std::vector<Scored> out;
+  for (const Observation* o : rows) {
+    const Prediction p = predict(*o, c, eff, calibration.limits(o->engine));
+    if (p.ok && o->value > 0) out.push_back({o, p.value, p.clamped});
+  }
+  return out;
+}
+
+double mean_squared_log_error(const std::vector<Scored>& scored) {
+  if (scored.empty()) return 0;
+  double sum = 0;
+  for (const Scored& s : scored) {
+    const double e = std::log(s.predicted / s.observation->value);
+    sum += e * e;
+  }
+  return sum / static_cast<double>(scored.size());
+}
+
+FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
+                         const Calibration& calibration, const Efficiency& start) {
+  auto loss = [&](const Point& x) {
+    const auto scored = predict_all(rows, c, calibration, to_efficiency(x, start));
+    // Rows a parameter set cannot predict (they stop fitting in memory) are penalised, so the
+    // fit cannot improve its score by dropping rows.
+    const double missing = static_cast<double>(rows.size() - scored.size());
+    return (mean_squared_log_error(scored) * static_cast<double>(scored.size()) + 4.0 * missing) /
+           static_cast<double>(std::max<size_t>(1, rows.size()));
+  };
+  // Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5).
+  std::array<Point, kParams + 1> simplex;
+  std::array<double, kParams + 1> value{};
+  simplex[0] = to_point(start);
+  for (size_t i = 1; i <= kParams; ++i) {
+    simplex[i] = simplex[0];
+    simplex[i][i - 1] += 0.8;
+  }
+  for (size_t i = 0; i <= kParams; ++i) value[i] = loss(simplex[i]);
+  for (int iteration = 0; iteration < 160; ++iteration) {
+    std::array<size_t, kParams + 1> order{};
+    for (size_t i = 0; i <= kParams; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return value[a] < value[b]; });
+    const size_t best = order[0], worst = order[kParams], second = order[kParams - 1];
+    if (value[worst] - value[best] < 1e-7) break;
+    Point centroid{};
+    for (size_t i = 0; i <= kParams; ++i) {
+      if (i == worst) continue;
+      for (size_t k = 0; k < kParams; ++k) centroid[k] += simplex[i][k] / kParams;
+    }
+    auto along = [&](double t) {
+      Point p;
+      for (size_t k = 0; k < kParams; ++k) p[k] = centroid[k] + t * (simplex[worst][k] - centroid[k]);
+      return p;
+    };
+    const Point reflected = along(-1.0);
+    const double fr = loss(reflected);
+    if (fr < value[best]) {
+      const Point expanded = along(-2.0);
+      const double fe = loss(expanded);
+      if (fe < fr) {
+        simplex[worst] = expanded, value[worst] = fe;
+      } else {
+        simplex[worst] = reflected, value[worst] = fr;
+      }
+    } else if (fr < value[second]) {
+      simplex[worst] = reflected, value[worst] = fr;
+    } else {
+      const Point contracted = along(0.5);
+      const double fc = loss(contracted);
+      if (fc < value[worst]) {
+        simplex[worst] = contracted, value[worst] = fc;
+      } else {
+        for (size_t i = 0; i <= kParams; ++i) {
+          if (i == best) continue;
+          for (size_t k = 0; k < kParams; ++k)
+            simplex[i][k] = simplex[best][k] + 0.5 * (simplex[i][k] - simplex[best][k]);
+          value[i] = loss(simplex[i]);
+        }
+      }
+    }
+  }
+  const size_t best = static_cast<size_t>(std::min_element(value.begin(), value.end()) - value.begin());
+  FitResult r;
+  r.efficiency = to_efficiency(simplex[best], start);
+  r.loss = value[best];
+  r.rows = static_cast<int>(predict_all(rows, c, calibration, r.efficiency).size());
+  return r;
+}
+
+double ratio_quantile(const std::vector<Scored>& scored, const std::string& metric, double p) {
+  std::vector<double> ratios;
+  for (const Scored& s : scored) {
+    if (s.observation->metric == metric) ratios.push_back(s.observation->value / s.predicted);
+  }
+  if (ratios.empty()) return 1.0;
+  std::sort(ratios.begin(), ratios.end());
+  const double pos = p * static_cast<double>(ratios.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const auto hi = std::min(ratios.size() - 1, lo + 1);
+  return ratios[lo] + (pos - static_cast<double>(lo)) * (ratios[hi] - ratios[lo]);
+}
+
+}  // namespace llmhw::tools

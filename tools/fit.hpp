@@ -1,0 +1,35 @@
+#pragma once
+// Fitting efficiency factors to observations: minimise the mean squared log error of the
+// estimator's predictions over a group's rows, with Nelder-Mead over five physically meaningful
+// parameters (bandwidth efficiency, decode and prefill compute efficiency, step overhead, and how
+// synchronised a closed-loop benchmark's arrivals are).
+#include <vector>
+
+#include "observations.hpp"
+
+namespace llmhw::tools {
+
+struct Scored {
+  const Observation* observation;
+  double predicted;
+  bool clamped;
+};
+
+// Predicts every row it can; rows it cannot are left out (counted by the caller).
+std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
+                                const Calibration& calibration, const Efficiency& eff);
+double mean_squared_log_error(const std::vector<Scored>& scored);
+
+struct FitResult {
+  Efficiency efficiency;
+  double loss = 0;
+  int rows = 0;  // rows predicted
+};
+
+FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
+                         const Calibration& calibration, const Efficiency& start);
+
+// The p-th quantile (0..1) of measured / predicted over the rows of one metric.
+double ratio_quantile(const std::vector<Scored>& scored, const std::string& metric, double p);
+
+}  // namespace llmhw::tools

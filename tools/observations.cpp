@@ -1,0 +1,193 @@
+#include "observations.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "llmhw/error.hpp"
+#include "llmhw/io/loaders.hpp"
+
+namespace llmhw::tools {
+namespace {
+
+// One CSV record; fields may be quoted with "" escapes (RFC 4180).
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+int to_int(const std::string& s, int fallback) {
+  if (s.empty()) return fallback;
+  try {
+    return std::stoi(s);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+double to_double(const std::string& s) {
+  try {
+    return s.empty() ? 0.0 : std::stod(s);
+  } catch (const std::exception&) {
+    return 0.0;
+  }
+}
+
+}  // namespace
+
+std::vector<Observation> read_observations(const std::filesystem::path& csv) {
+  std::ifstream in(csv);
+  if (!in) throw data_error(fmt::format("{}: cannot be read", csv.string()));
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> header = split_csv(line);
+  std::map<std::string, size_t> column;
+  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+  for (const char* required :
+       {"obs_id", "model", "hardware", "engine", "precision", "kv_precision", "tp", "pp", "dp", "moe_tp",
+        "moe_ep", "devices", "isl", "osl", "concurrency", "metric", "value", "status"}) {
+    if (!column.count(required)) throw data_error(fmt::format("{}: no column '{}'", csv.string(), required));
+  }
+  std::vector<Observation> out;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::vector<std::string> f = split_csv(line);
+    auto get = [&](const char* name) { return column[name] < f.size() ? f[column[name]] : std::string(); };
+    Observation o;
+    o.id = get("obs_id");
+    o.source = get("source");
+    o.model = get("model");
+    o.hardware = get("hardware");
+    o.engine = get("engine");
+    o.precision = parse_precision(get("precision")).value_or(Precision::bf16);
+    o.kv = parse_precision(get("kv_precision")).value_or(Precision::bf16);
+    o.tp = to_int(get("tp"), 1);
+    o.pp = to_int(get("pp"), 1);
+    o.dp = std::max(1, to_int(get("dp"), 1));
+    o.moe_tp = to_int(get("moe_tp"), 0);
+    o.moe_ep = std::max(1, to_int(get("moe_ep"), 1));
+    o.devices = to_int(get("devices"), o.tp * o.pp * o.dp);
+    o.isl = to_double(get("isl"));
+    o.osl = to_double(get("osl"));
+    const std::string c = get("concurrency");
+    if (c != "max") o.concurrency = to_double(c);
+    o.metric = get("metric");
+    o.value = to_double(get("value"));
+    o.mapped = get("status") == "mapped";
+    o.note = get("note");
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Catalogs load_catalogs(const std::filesystem::path& data_dir) {
+  Catalogs c;
+  for (const auto& entry : io::list_model_catalog(data_dir / "models"))
+    c.models[entry.id] = io::load_catalog_model(entry);
+  for (Hardware& hw : io::load_hardware_dir(data_dir / "hardware")) c.hardware[hw.id] = std::move(hw);
+  return c;
+}
+
+namespace {
+
+Deployment deployment_of(const Observation& o, const Catalogs& c) {
+  Deployment d;
+  d.model = &c.models.at(o.model);
+  d.hardware = &c.hardware.at(o.hardware);
+  d.weights = o.precision;
+  d.kv = o.kv;
+  d.tp = std::max(1, o.tp);
+  d.pp = std::max(1, o.pp);
+  d.dp = std::max(1, o.dp);
+  // Wide DeepSeek deployments list tp = 20, 28, 36, 48, 72 with 128 attention heads; no engine
+  // splits heads unevenly, so these run attention data-parallel (one rank per sequence group).
+  if (d.model->heads % d.tp != 0) {
+    d.dp *= d.tp;
+    d.tp = 1;
+  }
+  d.moe_ep = o.moe_ep;
+  d.moe_tp = o.moe_tp > 0 && o.moe_tp * o.moe_ep == d.tp * d.dp ? o.moe_tp : 0;
+  if (d.moe_tp == 0 && d.moe_ep > d.tp * d.dp) d.moe_ep = 1;
+  return d;
+}
+
+const std::vector<std::string> kMetrics = {"ttft_ms", "tpot_ms", "output_tokens_per_s", "e2e_ms",
+                                           "prefill_tokens_per_s"};
+
+}  // namespace
+
+Prediction check_mappable(const Observation& o, const Catalogs& c) {
+  if (!o.mapped) return {false, "not mapped: " + o.note, 0};
+  if (!c.models.count(o.model)) return {false, "model not in catalog: " + o.model, 0};
+  if (!c.hardware.count(o.hardware)) return {false, "hardware not in catalog: " + o.hardware, 0};
+  if (std::find(kMetrics.begin(), kMetrics.end(), o.metric) == kMetrics.end()) {
+    return {false, "metric not predicted: " + o.metric, 0};
+  }
+  if (o.isl <= 0 || (o.osl <= 0 && o.metric != "prefill_tokens_per_s")) return {false, "no request shape", 0};
+  const Deployment d = deployment_of(o, c);
+  if (!compute_precision(*d.hardware, d.weights)) return {false, "precision not offered on the hardware", 0};
+  return {true, "", 0};
+}
+
+Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& eff,
+                   const EngineLimits& limits) {
+  Prediction p = check_mappable(o, c);
+  if (!p.ok) return p;
+  const Deployment d = deployment_of(o, c);
+  const Workload w{o.isl, std::max(1.0, o.osl)};
+  if (o.metric == "prefill_tokens_per_s") {
+    p.value = o.isl / prefill(d, o.isl, eff).total_s();
+    return p;
+  }
+  const MemoryPlan mem = plan_memory(d, w, eff);
+  if (!mem.fits()) return {false, "does not fit in memory", 0};
+  // "max" runs hold as many sequences as fit in memory (and the engine allows). A benchmark at a
+  // fixed concurrency ran that many at once; where llmhw's memory estimate holds fewer (engines
+  // differ in KV precision and memory fraction), the row is predicted at the measured
+  // concurrency and counted as `clamped` in the report rather than queued.
+  EngineLimits fitting = limits;
+  const long fits = std::min<long>(mem.max_sequences, limits.max_batch);
+  if (!o.concurrency) fitting.max_batch = static_cast<int>(fits);
+  const double concurrency = o.concurrency ? std::max(1.0, *o.concurrency) : static_cast<double>(fits);
+  p.clamped = o.concurrency && *o.concurrency > static_cast<double>(mem.max_sequences);
+  const ServingPoint s = serve_closed_loop(d, w, concurrency, eff, fitting);
+  const double replicas = std::max(1.0, static_cast<double>(o.devices) / d.devices());
+  if (o.metric == "ttft_ms") p.value = s.ttft_s * 1e3;
+  if (o.metric == "tpot_ms") p.value = s.tpot_s * 1e3;
+  if (o.metric == "e2e_ms") p.value = (s.ttft_s + (w.output_tokens - 1) * s.tpot_s) * 1e3;
+  if (o.metric == "output_tokens_per_s") p.value = s.output_tokens_per_s * replicas;
+  if (!std::isfinite(p.value) || p.value <= 0) return {false, "prediction not finite", 0};
+  return p;
+}
+
+std::string model_family(const std::string& id) {
+  for (const char* family : {"gpt-oss", "gpt-j", "deepseek", "mixtral", "mistral", "nemotron", "llama",
+                             "qwen", "gemma", "phi", "falcon"}) {
+    if (id.rfind(family, 0) == 0) return family;
+  }
+  return id;
+}
+
+}  // namespace llmhw::tools

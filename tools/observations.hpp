@@ -1,0 +1,50 @@
+#pragma once
+// Measured observations (data/calibration/observations.csv) and the estimator's prediction of
+// each, shared by tools/calibrate and tools/accuracy.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "llmhw/calibration.hpp"
+#include "llmhw/estimate.hpp"
+
+namespace llmhw::tools {
+
+struct Observation {
+  std::string id, source, model, hardware, engine, metric, note;
+  Precision precision = Precision::bf16, kv = Precision::bf16;
+  int tp = 1, pp = 1, dp = 1, moe_tp = 1, moe_ep = 1, devices = 1;
+  double isl = 0, osl = 0;
+  std::optional<double> concurrency;  // nullopt: as many as memory and the engine allow ("max")
+  double value = 0;
+  bool mapped = false;
+};
+
+std::vector<Observation> read_observations(const std::filesystem::path& csv);
+
+// Catalog models and hardware by id, loaded once.
+struct Catalogs {
+  std::map<std::string, Model> models;
+  std::map<std::string, Hardware> hardware;
+};
+Catalogs load_catalogs(const std::filesystem::path& data_dir);
+
+struct Prediction {
+  bool ok = false;
+  std::string why_not;  // when !ok: not mapped, unknown model/hardware, does not fit, unsupported metric
+  double value = 0;
+  bool clamped = false;  // the measured concurrency exceeds what llmhw thinks fits in memory
+};
+
+// Whether llmhw can predict the observation at all (independent of efficiency values).
+Prediction check_mappable(const Observation& o, const Catalogs& c);
+// The estimator's prediction of the observation with the given efficiency.
+Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& eff,
+                   const EngineLimits& limits);
+
+// "llama-3.1-70b" -> "llama", "qwen3.5-397b-a17b" -> "qwen", "gpt-oss-20b" -> "gpt-oss".
+std::string model_family(const std::string& model_id);
+
+}  // namespace llmhw::tools
