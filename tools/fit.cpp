@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace llmhw::tools {
 namespace {
@@ -35,48 +36,10 @@ Point to_point(const Efficiency& e) {
           logit(0.02 + 0.98 * std::clamp(e.wave_synchronization, 0.01, 0.99))};
 }
 
-}  // namespace
-
-std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
-                                const Calibration& calibration, const Efficiency& eff) {
-  std::vector<Scored> out;
-  for (const Observation* o : rows) {
-    const Prediction p = predict(*o, c, eff, calibration.limits(o->engine));
-    if (p.ok && o->value > 0) out.push_back({o, p.value, p.clamped});
-  }
-  return out;
-}
-
-double mean_squared_log_error(const std::vector<Scored>& scored) {
-  if (scored.empty()) return 0;
-  double sum = 0;
-  for (const Scored& s : scored) {
-    const double e = std::log(s.predicted / s.observation->value);
-    sum += e * e;
-  }
-  return sum / static_cast<double>(scored.size());
-}
-
-FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
-                         const Calibration& calibration, const Efficiency& start) {
-  auto loss = [&](const Point& x) {
-    const auto scored = predict_all(rows, c, calibration, to_efficiency(x, start));
-    // Rows a parameter set cannot predict (they stop fitting in memory) are penalised, so the
-    // fit cannot improve its score by dropping rows.
-    const double missing = static_cast<double>(rows.size() - scored.size());
-    return (mean_squared_log_error(scored) * static_cast<double>(scored.size()) + 4.0 * missing) /
-           static_cast<double>(std::max<size_t>(1, rows.size()));
-  };
-  // Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5).
-  std::array<Point, kParams + 1> simplex;
-  std::array<double, kParams + 1> value{};
-  simplex[0] = to_point(start);
-  for (size_t i = 1; i <= kParams; ++i) {
-    simplex[i] = simplex[0];
-    simplex[i][i - 1] += 0.8;
-  }
-  for (size_t i = 0; i <= kParams; ++i) value[i] = loss(simplex[i]);
-  for (int iteration = 0; iteration < 160; ++iteration) {
+template <typename Loss>
+void nelder_mead(std::array<Point, kParams + 1>& simplex, std::array<double, kParams + 1>& value,
+                 const Loss& loss, int iterations) {
+  for (int iteration = 0; iteration < iterations; ++iteration) {
     std::array<size_t, kParams + 1> order{};
     for (size_t i = 0; i <= kParams; ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return value[a] < value[b]; });
@@ -118,6 +81,59 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
         }
       }
     }
+  }
+}
+
+}  // namespace
+
+std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
+                                const Calibration& calibration, const Efficiency& eff) {
+  std::vector<Scored> out;
+  for (const Observation* o : rows) {
+    const Prediction p = predict(*o, c, eff, calibration.limits(o->engine));
+    if (p.ok && o->value > 0) out.push_back({o, p.value, p.clamped});
+  }
+  return out;
+}
+
+double mean_squared_log_error(const std::vector<Scored>& scored) {
+  if (scored.empty()) return 0;
+  double sum = 0;
+  for (const Scored& s : scored) {
+    const double e = std::log(s.predicted / s.observation->value);
+    sum += e * e;
+  }
+  return sum / static_cast<double>(scored.size());
+}
+
+FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
+                         const Calibration& calibration, const Efficiency& start) {
+  auto loss = [&](const Point& x) {
+    const auto scored = predict_all(rows, c, calibration, to_efficiency(x, start));
+    // Rows a parameter set cannot predict (they stop fitting in memory) are penalised, so the
+    // fit cannot improve its score by dropping rows.
+    const double missing = static_cast<double>(rows.size() - scored.size());
+    return (mean_squared_log_error(scored) * static_cast<double>(scored.size()) + 4.0 * missing) /
+           static_cast<double>(std::max<size_t>(1, rows.size()));
+  };
+  // Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5), restarted around the
+  // best point until a restart no longer improves (a collapsed simplex stalls short of the minimum).
+  std::array<Point, kParams + 1> simplex;
+  std::array<double, kParams + 1> value{};
+  Point centre = to_point(start);
+  double previous = std::numeric_limits<double>::infinity();
+  for (int restart = 0; restart < 6; ++restart) {
+    simplex[0] = centre;
+    for (size_t i = 1; i <= kParams; ++i) {
+      simplex[i] = centre;
+      simplex[i][i - 1] += restart == 0 ? 0.8 : 0.3;
+    }
+    for (size_t i = 0; i <= kParams; ++i) value[i] = loss(simplex[i]);
+    nelder_mead(simplex, value, loss, 300);
+    const size_t best_i = static_cast<size_t>(std::min_element(value.begin(), value.end()) - value.begin());
+    centre = simplex[best_i];
+    if (previous - value[best_i] < 1e-7) break;
+    previous = value[best_i];
   }
   const size_t best = static_cast<size_t>(std::min_element(value.begin(), value.end()) - value.begin());
   FitResult r;

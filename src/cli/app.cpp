@@ -91,6 +91,7 @@ int run(int argc, const char* const* argv, Streams streams) {
                  "are read too");
   Action action;
   setup_recommend(app, global, action);
+  setup_estimate(app, global, action);
   setup_hardware(app, global, action);
   setup_models(app, global, action);
   setup_validate(app, action);

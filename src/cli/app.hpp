@@ -31,6 +31,7 @@ using Action = std::function<int(Streams&)>;
 void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_models(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_validate(CLI::App& app, Action& action);
 
 // "table" or "json" (or a usage error naming --format).

@@ -78,11 +78,12 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
        "llmhw: error: The following argument was not expected: --frobnicate\n"},
       {{"frobnicate"},
        2,
-       "llmhw: error: unknown command 'frobnicate'; commands: recommend, hardware, models, validate\n"},
+       "llmhw: error: unknown command 'frobnicate'; commands: recommend, estimate, hardware, models, "
+       "validate\n"},
       {{"recomend", "--model", "8b"},
        2,
-       "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, hardware, "
-       "models, validate\n"},
+       "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, estimate, "
+       "hardware, models, validate\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
   for (const BadInput& c : cases) {

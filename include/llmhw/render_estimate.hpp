@@ -1,0 +1,30 @@
+#pragma once
+// Renderers for `llmhw estimate`.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "llmhw/calibration.hpp"
+#include "llmhw/estimate.hpp"
+
+namespace llmhw::render {
+
+// One deployment's estimate, as the estimate command computed it.
+struct EstimateView {
+  Deployment deployment;
+  Workload workload;
+  std::string engine;                 // "" = any
+  std::optional<double> concurrency;  // nullopt = "max"
+  double effective_concurrency = 0;   // what ran
+  MemoryPlan memory;
+  bool fits = false;                  // weights and the requested concurrency fit
+  std::optional<ServingPoint> point;  // absent when the weights do not fit
+  Bounds bounds;
+  std::string bottleneck;
+  std::vector<std::string> notes;
+};
+
+std::string estimate_table(const EstimateView& v);
+std::string estimate_json(const EstimateView& v);
+
+}  // namespace llmhw::render

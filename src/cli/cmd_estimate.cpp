@@ -1,0 +1,182 @@
+// llmhw estimate: one deployment predicted (memory, TTFT, TPOT, throughput) with error bands.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/app.hpp"
+#include "cli/catalog.hpp"
+#include "cli/model_lookup.hpp"
+#include "llmhw/error.hpp"
+#include "llmhw/io/loaders.hpp"
+#include "llmhw/recommend.hpp"
+#include "llmhw/render_estimate.hpp"
+#include "llmhw/units.hpp"
+
+namespace llmhw::cli {
+namespace {
+
+const std::vector<std::string> kEngines = {"vllm", "sglang", "trtllm", "llama.cpp", "jetstream", "other"};
+
+struct EstimateOptions {
+  std::string model, model_config, hardware, precision, kv_precision = "bf16";
+  std::string tp, pp = "1", ep = "1", dp = "1", engine;
+  std::string input_tokens, output_tokens, concurrency, format = "table";
+};
+
+Precision precision_flag(const std::string& text, const char* flag,
+                         std::initializer_list<Precision> allowed) {
+  auto p = parse_precision(text);
+  if (!p || std::find(allowed.begin(), allowed.end(), *p) == allowed.end()) {
+    std::string names;
+    for (Precision a : allowed) names += (names.empty() ? "" : ", ") + std::string(to_string(a));
+    throw usage_error(fmt::format("{}: '{}' is not one of {}", flag, text, names));
+  }
+  return *p;
+}
+
+// --precision, or the checkpoint's own precision where the device offers it, else bf16.
+Precision weights_precision(const EstimateOptions& o, const Model& m, const Hardware& hw) {
+  if (!o.precision.empty()) {
+    const Precision p = precision_flag(
+        o.precision, "--precision",
+        {Precision::bf16, Precision::fp16, Precision::fp8, Precision::int8, Precision::int4, Precision::fp4});
+    if (!compute_precision(hw, p)) {
+      throw usage_error(fmt::format("--precision: {} is not offered on {} (see `llmhw hardware show {}`)",
+                                    to_string(p), hw.id, hw.id));
+    }
+    return p;
+  }
+  if (m.checkpoint_precision && compute_precision(hw, *m.checkpoint_precision))
+    return *m.checkpoint_precision;
+  return Precision::bf16;
+}
+
+// The smallest tensor-parallel size the device's fast group allows that holds the weights and
+// one full sequence.
+int default_tp(const Deployment& base, const Workload& w, const Efficiency& eff) {
+  for (int tp : candidate_tp_sizes(*base.hardware, *base.model)) {
+    Deployment d = base;
+    d.tp = tp;
+    if (plan_memory(d, w, eff).fits()) return tp;
+  }
+  const auto sizes = candidate_tp_sizes(*base.hardware, *base.model);
+  return sizes.empty() ? 1 : sizes.back();
+}
+
+Deployment build_deployment(const EstimateOptions& o, const Model& m, const Hardware& hw, const Workload& w,
+                            const Efficiency& eff) {
+  Deployment d;
+  d.model = &m;
+  d.hardware = &hw;
+  d.weights = weights_precision(o, m, hw);
+  d.kv = precision_flag(o.kv_precision, "--kv-precision", {Precision::bf16, Precision::fp8, Precision::int8});
+  d.pp = static_cast<int>(parse_count(o.pp, "--pp", 1024));
+  d.dp = static_cast<int>(parse_count(o.dp, "--dp", 4096));
+  d.moe_ep = static_cast<int>(parse_count(o.ep, "--ep", 4096));
+  d.tp = o.tp.empty() ? default_tp(d, w, eff) : static_cast<int>(parse_count(o.tp, "--tp", 4096));
+  if (m.heads % d.tp != 0) {
+    throw usage_error(fmt::format("--tp: {} does not divide the model's {} attention heads", d.tp, m.heads));
+  }
+  if (d.moe_ep > 1 && !m.moe) throw usage_error("--ep: the model has no experts");
+  if ((d.tp * d.dp) % d.moe_ep != 0) {
+    throw usage_error(fmt::format("--ep: {} must divide tp x dp = {} (experts are spread over those ranks)",
+                                  d.moe_ep, d.tp * d.dp));
+  }
+  return d;
+}
+
+int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams& s) {
+  check_format(o.format);
+  if (!o.engine.empty() && std::find(kEngines.begin(), kEngines.end(), o.engine) == kEngines.end()) {
+    throw usage_error(fmt::format(
+        "--engine: '{}' is not one of vllm, sglang, trtllm, llama.cpp, jetstream, other", o.engine));
+  }
+  const Workload w{static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens)),
+                   static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens))};
+  std::optional<double> concurrency;
+  if (o.concurrency != "max")
+    concurrency = static_cast<double>(parse_count(o.concurrency, "--concurrency", 10'000'000));
+  const auto data = resolve_data_dir(global);
+  const ResolvedModel model = resolve_model(o.model, o.model_config, data / "models");
+  const Catalog catalog = load_catalog(global);
+  const Hardware& hw = find_hardware(catalog, o.hardware, "--hardware");
+  const Calibration calibration = io::load_calibration(data / "efficiency.json");
+  const Efficiency& eff = calibration.for_hardware(hw, o.engine);
+
+  render::EstimateView v;
+  v.deployment = build_deployment(o, model.model, hw, w, eff);
+  v.workload = w;
+  v.engine = o.engine;
+  v.concurrency = concurrency;
+  v.memory = plan_memory(v.deployment, w, eff);
+  v.bounds = calibration.bounds_for(hw, o.engine);
+  v.notes = catalog.notes;
+  for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
+  v.notes.push_back("efficiency: " + calibration.describe(hw, o.engine));
+  if (compute_precision(hw, v.deployment.weights) != v.deployment.weights) {
+    v.notes.push_back(fmt::format("{} is not native on {}: weights are dequantized and multiplied at {}",
+                                  to_string(v.deployment.weights), hw.id,
+                                  to_string(*compute_precision(hw, v.deployment.weights))));
+  }
+  if (!v.memory.fits()) {
+    v.bottleneck = "memory";
+    v.notes.push_back(fmt::format(
+        "{} of weights per device + {} reserve leave no room for one {}-token sequence in "
+        "{} usable",
+        fmt::format("{:.1f} GB", v.memory.weights_gb), fmt::format("{:.1f} GB", v.memory.reserve_gb),
+        static_cast<long>(w.input_tokens + w.output_tokens), fmt::format("{:.1f} GB", v.memory.capacity_gb)));
+    s.out << (o.format == "json" ? render::estimate_json(v) : render::estimate_table(v));
+    return static_cast<int>(ExitCode::no_solution);
+  }
+  EngineLimits limits = calibration.limits(o.engine);
+  limits.max_batch = static_cast<int>(std::min<long>(v.memory.max_sequences, limits.max_batch));
+  v.effective_concurrency = concurrency.value_or(static_cast<double>(limits.max_batch) * v.deployment.dp);
+  v.point = serve_closed_loop(v.deployment, w, v.effective_concurrency, eff, limits);
+  v.fits = v.effective_concurrency <= static_cast<double>(v.memory.max_sequences);
+  v.bottleneck = to_string(v.point->step.bottleneck());
+  if (!v.fits) {
+    v.bottleneck = "kv-capacity";
+    v.notes.push_back(fmt::format(
+        "only {} sequences fit in the KV cache; the other {} requests queue (in TTFT)",
+        v.memory.max_sequences, static_cast<long>(v.effective_concurrency) - v.memory.max_sequences));
+  }
+  s.out << (o.format == "json" ? render::estimate_json(v) : render::estimate_table(v));
+  return 0;
+}
+
+}  // namespace
+
+void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) {
+  auto* cmd =
+      app.add_subcommand("estimate", "Predict one deployment: memory, TTFT, TPOT, throughput, error bands");
+  auto o = std::make_shared<EstimateOptions>();
+  cmd->add_option("-m,--model", o->model, "Catalog id, alias, Hugging Face id or size (or --model-config)");
+  cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json");
+  cmd->add_option("--hardware", o->hardware, "Hardware id, e.g. h100-sxm")->required();
+  cmd->add_option("--precision", o->precision,
+                  "Weights: bf16, fp16, fp8, int8, int4, fp4 (default: the checkpoint's, else bf16)");
+  cmd->add_option("--kv-precision", o->kv_precision, "KV cache: bf16, fp8, int8")->capture_default_str();
+  cmd->add_option("--tp", o->tp, "Tensor parallel size (default: the smallest that fits)");
+  cmd->add_option("--pp", o->pp, "Pipeline stages")->capture_default_str();
+  cmd->add_option("--ep", o->ep, "Expert parallel size (MoE)")->capture_default_str();
+  cmd->add_option("--dp", o->dp, "Attention data-parallel groups")->capture_default_str();
+  cmd->add_option("--engine", o->engine, "vllm, sglang, trtllm, llama.cpp, jetstream, other (default: any)");
+  cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->required();
+  cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->required();
+  cmd->add_option("--concurrency", o->concurrency,
+                  "Requests in flight (closed loop), or max (as many as fit)")
+      ->required();
+  cmd->add_option("--format", o->format, "table or json")->capture_default_str();
+  cmd->footer(
+      "Exit 0 with a prediction, 3 when the weights do not fit.\n"
+      "Examples:\n"
+      "  llmhw estimate --model llama-3.1-70b --hardware h100-sxm --tp 4 --precision fp8 \\\n"
+      "      --input-tokens 1024 --output-tokens 256 --concurrency 64 --engine trtllm\n"
+      "  llmhw estimate --model deepseek-v3 --hardware b200 --tp 8 --input-tokens 1024 --output-tokens 1024 "
+      "\\\n"
+      "      --concurrency max --format json");
+  cmd->callback(
+      [&action, o, &global] { action = [o, &global](Streams& s) { return run_estimate(*o, global, s); }; });
+}
+
+}  // namespace llmhw::cli

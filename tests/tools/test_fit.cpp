@@ -1,0 +1,105 @@
+// The calibration machinery (tools/observations.cpp, tools/fit.cpp): CSV reading, mapping,
+// quantiles, and that the fit recovers known efficiencies from data the estimator generated.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "fit.hpp"
+#include "llmhw/io/loaders.hpp"
+
+namespace fs = std::filesystem;
+using namespace llmhw;
+using namespace llmhw::tools;
+
+namespace {
+
+Catalogs small_catalogs() {
+  Catalogs c;
+  for (const auto& entry : io::list_model_catalog(fs::path(LLMHW_TEST_FIXTURES) / "data" / "models")) {
+    c.models[entry.id] = io::load_catalog_model(entry);
+  }
+  for (Hardware& hw : io::load_hardware_dir(fs::path(LLMHW_TEST_FIXTURES) / "data" / "hardware"))
+    c.hardware[hw.id] = hw;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("observations.csv rows are read with quotes, empty fields and 'max'", "[tools]") {
+  const fs::path file = fs::temp_directory_path() / "llmhw_obs_test.csv";
+  std::ofstream(file)
+      << "obs_id,source,source_row,model,hardware,engine,precision,kv_precision,tp,pp,dp,moe_tp,moe_ep,"
+         "devices,isl,osl,concurrency,metric,value,status,note\n"
+         "s1-ttft,serving,1,llama-3.1-8b,h100-sxm,trtllm,bf16,bf16,2,1,,0,0,2,1024,128,8,ttft_ms,190.9,"
+         "mapped,\n"
+         "p7,published,r7,llama-3.1-70b,h100-sxm,vllm,fp8,fp8,4,1,1,4,1,8,128,2048,max,"
+         "output_tokens_per_s,5000,mapped,\"note, with a comma\"\n";
+  const auto rows = read_observations(file);
+  fs::remove(file);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].dp == 1);  // empty -> 1
+  CHECK(rows[0].moe_ep == 1);
+  CHECK(rows[0].concurrency == 8.0);
+  CHECK(rows[0].value == Approx(190.9));
+  CHECK_FALSE(rows[1].concurrency.has_value());
+  CHECK(rows[1].note == "note, with a comma");
+  CHECK(rows[1].precision == Precision::fp8);
+  CHECK(rows[1].devices == 8);
+}
+
+TEST_CASE("ratio quantiles interpolate between sorted ratios", "[tools]") {
+  Observation a, b, c;
+  a.metric = b.metric = c.metric = "tpot_ms";
+  a.value = 10, b.value = 20, c.value = 40;
+  // measured / predicted: 10/10 = 1, 20/10 = 2, 40/10 = 4 -> p50 = 2, p75 = 2 + 0.5 x (4 - 2) = 3.
+  const std::vector<Scored> scored = {{&a, 10, false}, {&b, 10, false}, {&c, 10, false}};
+  CHECK(ratio_quantile(scored, "tpot_ms", 0.5) == Approx(2.0));
+  CHECK(ratio_quantile(scored, "tpot_ms", 0.75) == Approx(3.0));
+  CHECK(ratio_quantile(scored, "ttft_ms", 0.5) == 1.0);  // no rows of that metric
+  // log errors: ln(10/10)^2 = 0, ln(10/20)^2 = 0.4805, ln(10/40)^2 = 1.9218 -> mean 0.8008.
+  CHECK(mean_squared_log_error(scored) ==
+        Approx((0 + std::pow(std::log(0.5), 2) + std::pow(std::log(0.25), 2)) / 3));
+}
+
+TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][fit]") {
+  const Catalogs catalogs = small_catalogs();
+  Calibration calibration;
+  calibration.engines["*"] = {1024, 8192};
+  Efficiency truth;
+  truth.memory_bandwidth = 0.7, truth.decode_compute = 0.45, truth.prefill_compute = 0.55;
+  truth.step_overhead_ms = 2.0, truth.wave_synchronization = 0.5, truth.usable_memory_fraction = 0.9;
+  truth.reserve_gb = 2, truth.collective_latency_us = 10;
+  std::vector<Observation> rows;
+  int id = 0;
+  for (const char* model : {"llama-3.1-8b", "llama-3.1-70b"}) {
+    for (int tp : {2, 4, 8}) {
+      for (double c : {1.0, 8.0, 64.0, 256.0}) {
+        for (double isl : {128.0, 1024.0, 4096.0}) {
+          for (const char* metric : {"ttft_ms", "tpot_ms", "output_tokens_per_s"}) {
+            Observation o;
+            o.id = std::to_string(id++), o.model = model, o.hardware = "h100-sxm", o.engine = "trtllm";
+            o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = c,
+            o.mapped = true;
+            o.value = 1;
+            const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
+            if (!p.ok) continue;  // 70B at bf16 does not fit two 80 GB devices
+            o.value = p.value;
+            rows.push_back(o);
+          }
+        }
+      }
+    }
+  }
+  REQUIRE(rows.size() > 150);
+  std::vector<const Observation*> pointers;
+  for (const auto& o : rows) pointers.push_back(&o);
+  Efficiency start = truth;
+  start.memory_bandwidth = 0.9, start.decode_compute = 0.8, start.prefill_compute = 0.8;
+  start.step_overhead_ms = 0.5, start.wave_synchronization = 1.0;
+  const FitResult r = fit_efficiency(pointers, catalogs, calibration, start);
+  CHECK(r.rows == static_cast<int>(rows.size()));
+  CHECK(r.loss < 1e-3);
+  CHECK(r.efficiency.memory_bandwidth == Approx(truth.memory_bandwidth).epsilon(0.05));
+  CHECK(r.efficiency.prefill_compute == Approx(truth.prefill_compute).epsilon(0.05));
+  CHECK(r.efficiency.step_overhead_ms == Approx(truth.step_overhead_ms).epsilon(0.1));
+}
