@@ -46,6 +46,27 @@ for profile in profiles:
         print(f"FAIL hardware {profile.get('id')}: /{'/'.join(map(str, e.path))}: {e.message}")
         failures += 1
 print(f"ok   hardware list: {len(profiles)} profiles")
-checks = len(queries) + 1
+estimate_validator = jsonschema.Draft202012Validator(
+    json.load(open(schema_path.replace("recommend.schema.json", "estimate.schema.json"))))
+estimates = [
+    ["--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--tp", "4", "--precision", "fp8", "--concurrency", "64",
+     "--engine", "trtllm"],
+    ["--model", "deepseek-v3", "--hardware", "b200", "--tp", "8", "--concurrency", "max"],
+    ["--model", "qwen3-30b-a3b", "--hardware", "h100-sxm", "--tp", "2", "--ep", "2", "--concurrency", "32"],
+    ["--model", "llama-3.1-70b", "--hardware", "l4", "--tp", "1", "--precision", "bf16", "--concurrency", "1"],  # exit 3
+]
+for q in estimates:
+    run = subprocess.run([binary, "--data-dir", data_dir, "estimate", *q, "--input-tokens", "1024",
+                          "--output-tokens", "256", "--format", "json"], capture_output=True, text=True)
+    if run.returncode not in (0, 3):
+        print(f"FAIL estimate {' '.join(q)}: exit {run.returncode}: {run.stderr.strip()}")
+        failures += 1
+        continue
+    doc = json.loads(run.stdout, parse_constant=lambda c: sys.exit(f"non-finite number {c} in output"))
+    for e in estimate_validator.iter_errors(doc):
+        print(f"FAIL estimate {' '.join(q)}: /{'/'.join(map(str, e.path))}: {e.message}")
+        failures += 1
+    print(f"ok   estimate {' '.join(q)} (exit {run.returncode})")
+checks = len(queries) + 1 + len(estimates)
 print(f"{checks - min(failures, checks)} passed, {min(failures, checks)} failed")
 sys.exit(1 if failures else 0)
