@@ -135,6 +135,23 @@ int run(const fs::path& data) {
          "its hardware group and engine (leave-one-model-out, `tools/calibrate`). This is the number to "
          "expect for a model llmhw was not fitted on.\n\n"
       << table("set", held_overall) << table("model family (held out)", held_family);
+  std::cout << "## What limits the accuracy\n\n"
+               "- The fitted efficiencies of the large groups hit their bounds (Hopper/TensorRT-LLM prefill "
+               "efficiency "
+               "1.0, Blackwell decode 1.0): the model is missing something there, not only a factor.\n"
+               "- The serving data mixes benchmark styles: DeepSeek-R1 on B200 with TensorRT-LLM reports "
+               "TPOT of 3.6 ms "
+               "at 4 requests (multi-token-prediction speculative decoding, which llmhw does not model) next "
+               "to 85 ms at "
+               "6 requests in the isl 4000 / osl 1000 runs; GB200 Qwen3-32B rows at isl 4000 report 94-170 "
+               "ms TPOT for "
+               "a 32B model on two GPUs. 150 configurations appear more than once with different values.\n"
+               "- TTFT in closed-loop benchmarks depends on how synchronised arrivals are; llmhw fits that "
+               "per group "
+               "(`wave_synchronization`), which is a property of the benchmark more than of the hardware.\n"
+               "- Hardware other than NVIDIA Hopper, Blackwell, Ampere and Ada has no or almost no measured "
+               "rows: its "
+               "predictions use per-kind defaults and its bands are wide by design.\n\n";
   std::cout << "## By source\n\n" << table("source", by_source);
   std::cout << "## By hardware\n\n" << table("hardware", by_hardware);
   std::cout << "## By engine\n\n" << table("engine", by_engine);

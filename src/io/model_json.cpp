@@ -103,11 +103,16 @@ Mlp mlp_of_layer(const Model& m, const std::vector<int>& mlp_only, bool dense_an
   return (i - e.dense_layers) % e.layer_step == e.layer_step - 1 ? Mlp::moe : Mlp::dense;
 }
 
-Mixer mixer_of_type(const JsonReader& r, const std::string& type) {
+// A layer type llmhw does not know is modelled as full attention (the most memory it could
+// need), with a warning that names it.
+Mixer mixer_of_type(const std::string& type, Model& m) {
   if (type == "full_attention") return Mixer::full_attention;
   if (type == "sliding_attention") return Mixer::sliding_attention;
   if (type == "linear_attention") return Mixer::linear_attention;
-  r.fail("layer_types", fmt::format("unknown layer type '{}'", type));
+  const std::string warning = fmt::format("layer type '{}' is not modelled: counted as full attention", type);
+  if (std::find(m.warnings.begin(), m.warnings.end(), warning) == m.warnings.end())
+    m.warnings.push_back(warning);
+  return Mixer::full_attention;
 }
 
 // Nemotron-H's hybrid_override_pattern: one character per block, M = Mamba-2 mixer,
@@ -166,7 +171,7 @@ std::vector<LayerSpec> layer_plan_of(const JsonReader& r, Model& m) {
   const int pattern = gemma3 ? r.integer_or("sliding_window_pattern", 1, 1000, 6) : 0;
   std::vector<LayerSpec> plan;
   for (int i = 0; i < m.layers; ++i) {
-    Mixer mixer = types.empty() ? Mixer::full_attention : mixer_of_type(r, types[static_cast<size_t>(i)]);
+    Mixer mixer = types.empty() ? Mixer::full_attention : mixer_of_type(types[static_cast<size_t>(i)], m);
     if (types.empty() && pattern > 0 && (i + 1) % pattern != 0) mixer = Mixer::sliding_attention;
     plan.push_back({mixer, mlp_of_layer(m, mlp_only, dense_and_moe, i)});
   }

@@ -68,3 +68,19 @@ TEST_CASE("recommend takes --model-config and names a bad config precisely", "[c
   CHECK(bad.err == "llmhw: error: " + (scratch.dir / "config.json").string() +
                        ": /hidden_size: expected a whole number\n");
 }
+
+TEST_CASE("a layer type llmhw does not model gives a warning and an assumption, not a failure",
+          "[cli][models]") {
+  const llmhw::test::ScratchData scratch;
+  scratch.write("config.json", R"({"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+    "intermediate_size": 128, "vocab_size": 100, "layer_types": ["full_attention", "chunked_attention"]})");
+  const auto r = run_cli(
+      {"models", "show", "--model-config", (scratch.dir / "config.json").string(), "--format", "json"});
+  REQUIRE(r.code == 0);
+  const auto m = json::parse(r.out).at("model");
+  CHECK(m.at("warnings") ==
+        json::array({"layer type 'chunked_attention' is not modelled: counted as full attention"}));
+  CHECK(m.at("layer_pattern").at("full_attention") == 2);
+  // 2 layers x 2 x 4 KV heads x 16 x 2 bytes = 512 bytes per token.
+  CHECK(m.at("kv_cache_bytes_per_token") == 512);
+}
