@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -28,16 +29,50 @@ std::string read_text_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+namespace {
+
+// The deepest nesting of arrays and objects in JSON text (brackets inside strings ignored).
+size_t nesting_depth(const std::string& text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 nlohmann::json parse_json(const std::string& text, const std::string& file) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw data_error(fmt::format("{}: file is empty, expected JSON", file));
   }
+  // Deeply nested JSON would exhaust the stack when the document is destroyed; no llmhw file
+  // nests deeper than a few levels.
+  if (const size_t depth = nesting_depth(text); depth > kMaxJsonDepth) {
+    throw data_error(
+        fmt::format("{}: JSON nests {} levels deep, more than the limit of {}", file, depth, kMaxJsonDepth));
+  }
   try {
-    // Nesting depth is bounded by the file size limit; nlohmann's parser is iterative for arrays
-    // and objects beyond recursion in the SAX parser it uses.
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw data_error(fmt::format("{}: invalid JSON at byte {}", file, e.byte));
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number beyond double's range
+    throw data_error(fmt::format("{}: invalid JSON: {}", file, e.what()));
   }
 }
 

@@ -145,6 +145,8 @@ nlohmann::ordered_json read_profile_document(const std::filesystem::path& path) 
     return nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw data_error(fmt::format("{}: invalid JSON at byte {}", path.string(), e.byte));
+  } catch (const nlohmann::json::exception& e) {
+    throw data_error(fmt::format("{}: invalid JSON: {}", path.string(), e.what()));
   }
 }
 
@@ -153,7 +155,11 @@ std::vector<ProfileProblem> check_hardware_file(const std::filesystem::path& pat
 }
 
 Hardware load_hardware_file(const std::filesystem::path& path) {
-  return load_document(parse_json(read_text_file(path), path.string()), hardware_schema(), path);
+  return parse_hardware_profile(read_text_file(path), path);
+}
+
+Hardware parse_hardware_profile(const std::string& text, const std::filesystem::path& origin) {
+  return load_document(parse_json(text, origin.string()), hardware_schema(), origin);
 }
 
 std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir) {
@@ -163,6 +169,10 @@ std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (files.size() > kMaxProfilesPerDirectory) {
+    throw data_error(fmt::format("{}: {} profiles, more than the limit of {}", dir.string(), files.size(),
+                                 kMaxProfilesPerDirectory));
   }
   std::sort(files.begin(), files.end());
   std::vector<Hardware> catalog;

@@ -310,15 +310,19 @@ void read_sibling_quantization(const std::filesystem::path& config, Model& m) {
 
 }  // namespace
 
-Model load_hf_config(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  const nlohmann::json doc = parse_json(read_text_file(path), file);
-  JsonReader r(doc, file);
+Model parse_hf_config(const std::string& text, const std::string& name) {
+  const nlohmann::json doc = parse_json(text, name);
+  JsonReader r(doc, name);
   if (!doc.is_object()) r.fail_here("expected a JSON object");
   Model m = read_config(r);
+  m.id = std::filesystem::path(name).filename().string();
+  m.name = r.string_or("_name_or_path", m.id);
+  return m;
+}
+
+Model load_hf_config(const std::filesystem::path& path) {
+  Model m = parse_hf_config(read_text_file(path), path.string());
   read_sibling_quantization(path, m);
-  m.id = path.filename().string();
-  m.name = r.string_or("_name_or_path", path.filename().string());
   return m;
 }
 

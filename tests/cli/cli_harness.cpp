@@ -32,10 +32,15 @@ static std::string slurp(const std::filesystem::path& p) {
 }
 
 CliResult run_binary(const std::string& args) {
+  return run_binary_env("", args);
+}
+
+CliResult run_binary_env(const std::string& env, const std::string& args) {
   const auto tmp = std::filesystem::temp_directory_path();
   const auto out = tmp / ("llmhw_out_" + std::to_string(::getpid()));
   const auto err = tmp / ("llmhw_err_" + std::to_string(::getpid()));
-  const std::string cmd = std::string(LLMHW_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(LLMHW_BINARY) + " " + args +
+                          " >" + out.string() + " 2>" + err.string();
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

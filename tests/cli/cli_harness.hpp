@@ -15,6 +15,8 @@ struct CliResult {
 CliResult run_cli(std::vector<std::string> args);
 // The built binary through /bin/sh, for exit codes and stream separation as a user sees them.
 CliResult run_binary(const std::string& args);
+// The same with environment assignments ("LC_ALL=C LANG=C") for the process.
+CliResult run_binary_env(const std::string& env, const std::string& args);
 
 std::filesystem::path fixture_data();
 // A scratch copy of the fixture data that a test may break; removed by the destructor.

@@ -164,3 +164,86 @@ TEST_CASE("bad data files name the file and JSON field and exit 1", "[cli]") {
     CHECK(r.err == "llmhw: error: " + (data.dir / "nope" / "hardware").string() + ": not a directory\n");
   }
 }
+
+TEST_CASE("bad values of every kind: empty, negative, huge, non-numbers", "[cli]") {
+  const std::vector<BadInput> cases = {
+      {recommend({"--model", "70b", "--qps", "-5"}), 2, "llmhw: error: --qps: '-5' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", ""}), 2, "llmhw: error: --qps: '' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--ttft", "1e400ms"}), 2,
+       "llmhw: error: --ttft: unknown unit 'e400ms' in '1e400ms' (use us, ms or s)\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--ttft", "25h"}), 2,
+       "llmhw: error: --ttft: unknown unit 'h' in '25h' (use us, ms or s)\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--tpot", "90000s"}), 2,
+       "llmhw: error: --tpot: '90000s' must be more than 0 and at most 24 hours\n"},
+      {recommend({"--model", "200t", "--qps", "5"}), 2,
+       "llmhw: error: --model: '200t' is outside the supported sizes 0.5b..100t\n"},
+      {recommend({"--model", "", "--qps", "5"}), 2,
+       "llmhw: error: --model: give a model (id, alias, size) or --model-config PATH\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--budget", "-3/h"}), 2,
+       "llmhw: error: --budget: '-3/h' is not a budget (expected USD per hour or month, e.g. 30/h, "
+       "20000/month)\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--budget", "0/month"}), 2,
+       "llmhw: error: --budget: '0/month' must be more than 0 and at most 1e9 USD/h\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--top", "99999999999999999999"}), 2,
+       "llmhw: error: --top: '99999999999999999999' is above the limit of 100000\n"},
+      {recommend({"--model", "70b", "--qps", "5", "--input-tokens", "0"}), 2,
+       "llmhw: error: --input-tokens: must be at least 1, got '0'\n"},
+      {recommend({"--model", "\xff\xfe", "--qps", "5"}), 2,
+       "llmhw: error: --model: unknown model '\xff\xfe'; `llmhw models list` shows the catalog, or give a "
+       "size such "
+       "as 70b or --model-config PATH\n"},
+  };
+  for (const BadInput& c : cases) {
+    INFO(c.err);
+    const auto r = run_cli(c.args);
+    CHECK(r.code == c.code);
+    CHECK(r.err == c.err);
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("bad files: directories, huge, deeply nested, not UTF-8", "[cli]") {
+  const llmhw::test::ScratchData data;
+  auto list_with = [&](const std::string& file) {
+    return run_cli(
+        {"--data-dir", llmhw::test::fixture_data().string(), "--hardware-file", file, "hardware", "list"});
+  };
+  SECTION("a directory where a file belongs") {
+    const auto r = list_with(data.dir.string());
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + data.dir.string() + ": is a directory, expected a file\n");
+  }
+  SECTION("a file over the size limit") {
+    data.write("big.json", std::string(17'000'000, ' '));
+    const auto r = list_with((data.dir / "big.json").string());
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + (data.dir / "big.json").string() +
+                       ": file is 17000000 bytes, more than the limit of 16777216\n");
+  }
+  SECTION("JSON nested deeper than any profile") {
+    data.write("deep.json", std::string(100000, '[') + std::string(100000, ']'));
+    const auto r = list_with((data.dir / "deep.json").string());
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + (data.dir / "deep.json").string() +
+                       ": JSON nests 100000 levels deep, more than the limit of 64\n");
+  }
+  SECTION("bytes that are not UTF-8 inside a string") {
+    data.write("latin1.json", "{\"id\": \"\xff\xfe\"}");
+    const auto r = list_with((data.dir / "latin1.json").string());
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + (data.dir / "latin1.json").string() + ": invalid JSON at byte 9\n");
+  }
+  SECTION("a number beyond double's range (found by fuzz_hardware_profile)") {
+    data.write("overflow.json", "{\"id\": 1e400}");
+    const auto r = list_with((data.dir / "overflow.json").string());
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + (data.dir / "overflow.json").string() +
+                       ": invalid JSON: [json.exception.out_of_range.406] number overflow parsing '1e400'\n");
+  }
+  SECTION("a JSON array where a profile object belongs") {
+    data.write("array.json", "[1, 2]");
+    const auto r = list_with((data.dir / "array.json").string());
+    CHECK(r.code == 1);
+    CHECK(r.err == "llmhw: error: " + (data.dir / "array.json").string() + ": /: expected an object\n");
+  }
+}

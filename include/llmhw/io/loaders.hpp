@@ -14,6 +14,10 @@ namespace llmhw::io {
 
 // Files larger than this are rejected before parsing (README "Limits").
 inline constexpr std::uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+// JSON nested deeper than this is rejected before parsing (README "Limits").
+inline constexpr size_t kMaxJsonDepth = 64;
+// Hardware profiles in one directory (README "Limits").
+inline constexpr size_t kMaxProfilesPerDirectory = 10000;
 
 std::string read_text_file(const std::filesystem::path& path);
 
@@ -29,6 +33,8 @@ struct ProfileProblem {
 std::vector<ProfileProblem> check_hardware_file(const std::filesystem::path& path);
 // Loads a profile, or throws a data error with its first problem.
 Hardware load_hardware_file(const std::filesystem::path& path);
+// The same from text already read; `origin` names it in errors and gives the expected id.
+Hardware parse_hardware_profile(const std::string& text, const std::filesystem::path& origin);
 // All *.json in the directory, sorted by file name (directory order differs between file systems).
 std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir);
 
@@ -46,6 +52,8 @@ std::vector<CatalogModel> list_model_catalog(const std::filesystem::path& dir);
 Model load_catalog_model(const CatalogModel& entry);
 // A Hugging Face config.json (and a sibling hf_quant_config.json, if any).
 Model load_hf_config(const std::filesystem::path& path);
+// A config.json's text; `name` names it in errors.
+Model parse_hf_config(const std::string& text, const std::string& name);
 
 Calibration load_calibration(const std::filesystem::path& path);
 
