@@ -57,6 +57,18 @@ size_t nesting_depth(const std::string& text) {
 
 }  // namespace
 
+std::vector<std::filesystem::path> list_json_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw data_error(fmt::format("{}: not a directory", dir.string()));
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());  // directory order differs between file systems
+  return files;
+}
+
 nlohmann::json parse_json(const std::string& text, const std::string& file) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw data_error(fmt::format("{}: file is empty, expected JSON", file));

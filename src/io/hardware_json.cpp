@@ -163,18 +163,11 @@ Hardware parse_hardware_profile(const std::string& text, const std::filesystem::
 }
 
 std::vector<Hardware> load_hardware_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw data_error(fmt::format("{}: not a directory", dir.string()));
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
+  const std::vector<std::filesystem::path> files = list_json_files(dir);
   if (files.size() > kMaxProfilesPerDirectory) {
     throw data_error(fmt::format("{}: {} profiles, more than the limit of {}", dir.string(), files.size(),
                                  kMaxProfilesPerDirectory));
   }
-  std::sort(files.begin(), files.end());
   std::vector<Hardware> catalog;
   for (const auto& f : files) {
     catalog.push_back(load_document(parse_json(read_text_file(f), f.string()), hardware_schema(), f));

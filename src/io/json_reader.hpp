@@ -2,6 +2,9 @@
 // Typed access to a JSON object that reports errors as "file: /pointer: what is wrong".
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -91,6 +94,9 @@ class JsonReader {
   std::string file_;
   std::string pointer_;
 };
+
+// The *.json files of a directory, sorted by name; a data error if it is not a directory.
+std::vector<std::filesystem::path> list_json_files(const std::filesystem::path& dir);
 
 // Parses text as JSON, or throws a data error naming the file and the byte offset.
 nlohmann::json parse_json(const std::string& text, const std::string& file);

@@ -327,14 +327,7 @@ Model load_hf_config(const std::filesystem::path& path) {
 }
 
 std::vector<CatalogModel> list_model_catalog(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw data_error(fmt::format("{}: not a directory", dir.string()));
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = list_json_files(dir);
   std::vector<CatalogModel> catalog;
   for (const auto& f : files) {
     const std::string file = f.string();

@@ -5,6 +5,7 @@
 
 #include "llmhw/render_hardware.hpp"
 #include "llmhw/text.hpp"
+#include "render/columns.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -22,20 +23,6 @@ std::string price_cell(const Hardware& hw) {
   if (!p) return "-";
   return fmt::format("{}/h {}{}", text::usd(p->usd_per_device_hour), p->provider,
                      p->pricing == "on-demand" ? "" : " (amortized)");
-}
-
-std::string aligned(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(rows.front().size(), 0);
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::string out;
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i)
-      out += i + 1 == r.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
-    out += "\n";
-  }
-  return out;
 }
 
 std::string join(const ordered_json& array) {

@@ -10,6 +10,7 @@
 #include "llmhw/render.hpp"
 #include "llmhw/render_models.hpp"
 #include "llmhw/text.hpp"
+#include "render/columns.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -129,20 +130,6 @@ ordered_json model_object(const ModelInfo& info) {
                   {"qk_rope_head_dim", m.mla->qk_rope_head_dim},
                   {"qk_nope_head_dim", m.mla->qk_nope_head_dim},
                   {"v_head_dim", m.mla->v_head_dim}};
-  }
-  return out;
-}
-
-std::string aligned(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(rows.front().size(), 0);
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::string out;
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i)
-      out += i + 1 == r.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
-    out += "\n";
   }
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
+#include "render/columns.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -32,22 +33,6 @@ std::vector<std::string> row(size_t rank, const Recommendation& r) {
           text::usd(e.cost_per_hour),
           text::usd(e.cost_per_million_tokens),
           fmt::format("{}-bound at {:.0f} req/replica", e.limited_by, e.capacity.concurrency)};
-}
-
-std::string aligned(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(rows.front().size(), 0);
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::string out;
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) {
-      line += i + 1 == r.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
-    }
-    out += line + "\n";
-  }
-  return out;
 }
 
 }  // namespace

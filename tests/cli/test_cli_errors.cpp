@@ -22,6 +22,17 @@ std::vector<std::string> recommend(std::vector<std::string> extra) {
   return args;
 }
 
+// Each case: exactly its stderr line and exit code, and nothing on stdout.
+void check_all(const std::vector<BadInput>& cases) {
+  for (const BadInput& c : cases) {
+    INFO(c.err);
+    const auto r = run_cli(c.args);
+    CHECK(r.code == c.code);
+    CHECK(r.err == c.err);
+    CHECK(r.out.empty());
+  }
+}
+
 }  // namespace
 
 TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
@@ -86,13 +97,7 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
        "hardware, models, validate\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
-  for (const BadInput& c : cases) {
-    INFO(c.err);
-    const auto r = run_cli(c.args);
-    CHECK(r.code == c.code);
-    CHECK(r.err == c.err);
-    CHECK(r.out.empty());
-  }
+  check_all(cases);
 }
 
 TEST_CASE("bad data files name the file and JSON field and exit 1", "[cli]") {
@@ -193,13 +198,7 @@ TEST_CASE("bad values of every kind: empty, negative, huge, non-numbers", "[cli]
        "size such "
        "as 70b or --model-config PATH\n"},
   };
-  for (const BadInput& c : cases) {
-    INFO(c.err);
-    const auto r = run_cli(c.args);
-    CHECK(r.code == c.code);
-    CHECK(r.err == c.err);
-    CHECK(r.out.empty());
-  }
+  check_all(cases);
 }
 
 TEST_CASE("bad files: directories, huge, deeply nested, not UTF-8", "[cli]") {
