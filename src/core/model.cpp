@@ -116,16 +116,33 @@ double mamba_state_bytes(const Model& m) {
 
 }  // namespace
 
-std::vector<LayerSpec> layer_plan(const Model& m) {
-  if (!m.plan.empty()) return m.plan;
-  std::vector<LayerSpec> plan(static_cast<size_t>(std::max(0, m.layers)));
+namespace {
+
+// The spec of layer i of a model without an explicit plan.
+LayerSpec uniform_layer(const Model& m, int i) {
   const int full = std::max(0, m.layers - m.sliding_layers - m.state_layers);
-  for (int i = 0; i < m.layers; ++i) {
-    LayerSpec& l = plan[static_cast<size_t>(i)];
-    l.mixer = i < full ? Mixer::full_attention
-                       : (i < full + m.sliding_layers ? Mixer::sliding_attention : Mixer::linear_attention);
-    l.mlp = uniform_moe_layer(m, i) ? Mlp::moe : Mlp::dense;
+  LayerSpec l;
+  l.mixer = i < full ? Mixer::full_attention
+                     : (i < full + m.sliding_layers ? Mixer::sliding_attention : Mixer::linear_attention);
+  l.mlp = uniform_moe_layer(m, i) ? Mlp::moe : Mlp::dense;
+  return l;
+}
+
+// Calls fn for every layer's spec without building a plan (the estimator's hot path).
+template <typename Fn>
+void for_each_layer(const Model& m, Fn fn) {
+  if (!m.plan.empty()) {
+    for (const LayerSpec& l : m.plan) fn(l);
+    return;
   }
+  for (int i = 0; i < m.layers; ++i) fn(uniform_layer(m, i));
+}
+
+}  // namespace
+
+std::vector<LayerSpec> layer_plan(const Model& m) {
+  std::vector<LayerSpec> plan;
+  for_each_layer(m, [&](const LayerSpec& l) { plan.push_back(l); });
   return plan;
 }
 
@@ -135,13 +152,13 @@ ParameterCount count_parameters(const Model& m) {
   c.embedding = static_cast<double>(m.vocab) * d;
   c.lm_head = m.tied_embeddings ? 0.0 : c.embedding;
   double routed_total = 0, routed_active = 0;
-  for (const LayerSpec& layer : layer_plan(m)) {
+  for_each_layer(m, [&](const LayerSpec& layer) {
     c.dense_body += mixer_params(m, layer.mixer) + (layer.mixer != Mixer::none ? d : 0.0);  // + its norm
-    if (layer.mlp == Mlp::none) continue;
+    if (layer.mlp == Mlp::none) return;
     c.dense_body += d;  // the MLP's norm
     if (layer.mlp == Mlp::dense || layer.mlp == Mlp::dense_and_moe)
       c.dense_body += mlp_params(m, m.intermediate);
-    if (layer.mlp == Mlp::dense || !m.moe) continue;
+    if (layer.mlp == Mlp::dense || !m.moe) return;
     const MoeShape& e = *m.moe;
     c.moe_layers++;
     c.per_expert = mlp_params(m, e.expert_intermediate);
@@ -150,7 +167,7 @@ ParameterCount count_parameters(const Model& m) {
     c.dense_body += mlp_params(m, shared) + d * e.experts;  // shared experts + router
     routed_total += e.experts * c.per_expert;
     routed_active += e.experts_per_token * c.per_expert;
-  }
+  });
   c.dense_body += d;  // final norm
   c.vision = m.vision_params;
   c.total = c.embedding + c.lm_head + c.dense_body + routed_total + c.vision;
@@ -159,39 +176,39 @@ ParameterCount count_parameters(const Model& m) {
 }
 
 int full_attention_layers(const Model& m) {
-  const auto plan = layer_plan(m);
-  return static_cast<int>(std::count_if(plan.begin(), plan.end(),
-                                        [](const LayerSpec& l) { return l.mixer == Mixer::full_attention; }));
+  int n = 0;
+  for_each_layer(m, [&](const LayerSpec& l) { n += l.mixer == Mixer::full_attention; });
+  return n;
 }
 
 int tensor_parallel_syncs(const Model& m) {
   int syncs = 0;
-  for (const LayerSpec& l : layer_plan(m)) syncs += (l.mixer != Mixer::none) + (l.mlp != Mlp::none);
+  for_each_layer(m, [&](const LayerSpec& l) { syncs += (l.mixer != Mixer::none) + (l.mlp != Mlp::none); });
   return syncs;
 }
 
 double kv_bytes_per_token(const Model& m, double element_bytes) {
   double values = 0;
-  for (const LayerSpec& l : layer_plan(m)) {
+  for_each_layer(m, [&](const LayerSpec& l) {
     if (l.mixer == Mixer::full_attention) values += kv_values_per_layer(m, l.mixer);
-  }
+  });
   return values * element_bytes;
 }
 
 double sliding_kv_bytes_per_token(const Model& m, double element_bytes) {
   double values = 0;
-  for (const LayerSpec& l : layer_plan(m)) {
+  for_each_layer(m, [&](const LayerSpec& l) {
     if (l.mixer == Mixer::sliding_attention) values += kv_values_per_layer(m, l.mixer);
-  }
+  });
   return values * element_bytes;
 }
 
 double state_bytes_per_sequence(const Model& m) {
   double bytes = 0;
-  for (const LayerSpec& l : layer_plan(m)) {
+  for_each_layer(m, [&](const LayerSpec& l) {
     if (l.mixer == Mixer::linear_attention) bytes += linear_attention_state_bytes(m);
     if (l.mixer == Mixer::mamba) bytes += mamba_state_bytes(m);
-  }
+  });
   return bytes;
 }
 
@@ -204,7 +221,7 @@ double kv_bytes_per_sequence(const Model& m, double context, double element_byte
 double attention_flops_per_token(const Model& m, double context) {
   const double windowed = m.sliding_window > 0 ? std::min<double>(context, m.sliding_window) : context;
   double flops = 0;
-  for (const LayerSpec& l : layer_plan(m)) {
+  for_each_layer(m, [&](const LayerSpec& l) {
     if (is_attention(l.mixer)) {
       // Per head, QK^T and AV each cost 2 FLOPs per multiply-add over the attended tokens. MLA in
       // decode attends over the latent (absorbed projections): kv_lora + rope for QK, kv_lora for AV.
@@ -219,7 +236,7 @@ double attention_flops_per_token(const Model& m, double context) {
       // Selective-scan update and read-out of a head_dim x state_size state per head.
       flops += 6.0 * m.mamba->heads * m.mamba->head_dim * m.mamba->state_size;
     }
-  }
+  });
   return flops;
 }
 

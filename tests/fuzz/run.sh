@@ -11,6 +11,8 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j2
 mkdir -p build/fuzz/artifacts build/fuzz/work
 status=0
+passed=0
+failed=0
 for harness in hardware_profile hf_config quantities cli; do
   work="build/fuzz/work/$harness"
   rm -rf "$work" && mkdir -p "$work"
@@ -18,9 +20,11 @@ for harness in hardware_profile hf_config quantities cli; do
   if ! "build/fuzz/fuzz_$harness" "$work" "tests/fuzz/corpus/$harness" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=2048 -max_len=8192 -artifact_prefix="build/fuzz/artifacts/${harness}-" -print_final_stats=1 \
       >"build/fuzz/$harness.log" 2>&1; then
-    echo "fuzz_$harness FAILED:"; tail -40 "build/fuzz/$harness.log"; status=1
+    echo "fuzz_$harness FAILED:"; tail -40 "build/fuzz/$harness.log"; status=1; failed=$((failed + 1))
   else
     grep -E "stat::number_of_executed_units|Done" "build/fuzz/$harness.log" | tail -2
+    passed=$((passed + 1))
   fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
