@@ -23,34 +23,34 @@ const FittedEfficiency* Calibration::find(const Hardware& hw, std::string_view e
   return any_engine;
 }
 
-const Efficiency& Calibration::for_hardware(const Hardware& hw, std::string_view engine) const {
-  if (const FittedEfficiency* f = find(hw, engine)) return f->efficiency;
-  switch (hw.kind) {
+namespace {
+
+// The member of a per-kind quadruple that belongs to a device kind.
+template <typename T>
+const T& of_kind(DeviceKind kind, const T& cpu, const T& gpu, const T& tpu, const T& accelerator) {
+  switch (kind) {
     case DeviceKind::cpu:
       return cpu;
-    case DeviceKind::gpu:
-      return gpu;
     case DeviceKind::tpu:
       return tpu;
     case DeviceKind::accelerator:
       return accelerator;
+    case DeviceKind::gpu:
+      break;
   }
   return gpu;
 }
 
+}  // namespace
+
+const Efficiency& Calibration::for_hardware(const Hardware& hw, std::string_view engine) const {
+  if (const FittedEfficiency* f = find(hw, engine)) return f->efficiency;
+  return of_kind(hw.kind, cpu, gpu, tpu, accelerator);
+}
+
 const Bounds& Calibration::bounds_for(const Hardware& hw, std::string_view engine) const {
   if (const FittedEfficiency* f = find(hw, engine)) return f->bounds;
-  switch (hw.kind) {
-    case DeviceKind::cpu:
-      return cpu_bounds;
-    case DeviceKind::gpu:
-      return gpu_bounds;
-    case DeviceKind::tpu:
-      return tpu_bounds;
-    case DeviceKind::accelerator:
-      return accelerator_bounds;
-  }
-  return gpu_bounds;
+  return of_kind(hw.kind, cpu_bounds, gpu_bounds, tpu_bounds, accelerator_bounds);
 }
 
 EngineLimits Calibration::limits(std::string_view engine) const {
