@@ -51,7 +51,9 @@ std::string gb(double gigabytes) {
 }
 
 // fmt rather than "$" + string: GCC 12 warns falsely (-Wrestrict) on that operator+ when optimising.
-std::string usd(double dollars) { return fmt::format("${}", short_number(dollars)); }
+std::string usd(double dollars) {
+  return fmt::format("${}", short_number(dollars));
+}
 
 std::string params(double parameters) {
   if (parameters >= 1e12) return fmt::format("{:.3g}T", parameters / 1e12);
