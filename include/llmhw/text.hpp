@@ -11,4 +11,7 @@ std::string params(double parameters);  // "70.6B", "8.03B", "1.2T"
 std::string rate(double per_second);    // "50 req/s" style number: "7.6", "0.42", "1,200"
 std::string grouped(double value);      // 12,345 (rounded to an integer)
 
+// v rounded to `digits` significant digits (0 and non-finite values unchanged).
+double round_significant(double v, int digits);
+
 }  // namespace llmhw::text

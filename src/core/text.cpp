@@ -7,14 +7,6 @@
 namespace llmhw::text {
 namespace {
 
-// Rounds to `digits` significant digits, so that the format is chosen after rounding
-// (99.96 -> 100, not "100.0").
-double round_significant(double v, int digits) {
-  if (v == 0 || !std::isfinite(v)) return v;
-  const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
-}
-
 // Three significant figures below 100, integers above: enough to compare, not falsely precise.
 std::string short_number(double v) {
   const double r = round_significant(v, 3);
@@ -26,6 +18,13 @@ std::string short_number(double v) {
 }
 
 }  // namespace
+
+// Rounding before choosing a format means 99.96 prints as 100, not "100.0".
+double round_significant(double v, int digits) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
 
 std::string grouped(double value) {
   const double rounded = std::round(value);

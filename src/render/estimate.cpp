@@ -5,10 +5,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "llmhw/error.hpp"
 #include "llmhw/render.hpp"
 #include "llmhw/render_estimate.hpp"
 #include "llmhw/text.hpp"
+#include "render/numbers.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -16,10 +16,7 @@ namespace {
 using nlohmann::ordered_json;
 
 double num(double v) {
-  if (!std::isfinite(v)) throw Error(ExitCode::runtime, "internal error: non-finite number in estimate");
-  if (v == 0) return 0;
-  const double scale = std::pow(10.0, 3 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
+  return json_number(v, "number in estimate");
 }
 
 std::string parallelism(const Deployment& d) {

@@ -1,22 +1,13 @@
 // The machine-readable answer (schema: data/schema/recommend.schema.json).
-#include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "llmhw/error.hpp"
 #include "llmhw/render.hpp"
+#include "render/numbers.hpp"
 
 namespace llmhw::render {
 namespace {
 
 using nlohmann::ordered_json;
-
-// Rounds to 4 significant digits so outputs diff cleanly; refuses to print a non-finite number.
-double num(double v, const char* what) {
-  if (!std::isfinite(v)) throw Error(ExitCode::runtime, std::string("internal error: non-finite ") + what);
-  if (v == 0) return 0;
-  const double scale = std::pow(10.0, 3 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
-}
 
 ordered_json hardware_ref(const Hardware& hw) {
   return {{"id", hw.id}, {"name", hw.name}, {"kind", std::string(to_string(hw.kind))}};
@@ -27,13 +18,13 @@ ordered_json query_json(const RecommendContext& ctx) {
   ordered_json kinds = ordered_json::array();
   for (DeviceKind k : q.kinds) kinds.push_back(std::string(to_string(k)));
   return {{"model", q.model_text},
-          {"qps", num(q.qps, "qps")},
+          {"qps", json_number(q.qps, "qps")},
           {"input_tokens", static_cast<long>(q.workload.input_tokens)},
           {"output_tokens", static_cast<long>(q.workload.output_tokens)},
-          {"ttft_ms", num(q.ttft_ms, "ttft")},
-          {"tpot_ms", num(q.tpot_ms, "tpot")},
+          {"ttft_ms", json_number(q.ttft_ms, "ttft")},
+          {"tpot_ms", json_number(q.tpot_ms, "tpot")},
           {"budget_per_hour_usd",
-           q.budget_per_hour ? ordered_json(num(*q.budget_per_hour, "budget")) : ordered_json()},
+           q.budget_per_hour ? ordered_json(json_number(*q.budget_per_hour, "budget")) : ordered_json()},
           {"precision", ctx.precision_text},
           {"kinds", kinds},
           {"pricing", q.pricing}};
@@ -43,51 +34,52 @@ ordered_json model_json(const Model& m) {
   const ParameterCount c = count_parameters(m);
   return {{"id", m.id},
           {"name", m.name},
-          {"total_parameters", num(c.total, "parameters")},
-          {"active_parameters", num(c.active, "parameters")},
+          {"total_parameters", json_number(c.total, "parameters")},
+          {"active_parameters", json_number(c.active, "parameters")},
           {"warnings", m.warnings}};
 }
 
 ordered_json recommendation_json(size_t rank, const Recommendation& r) {
   const Evaluation& e = r.evaluation;
   const Price& p = *e.price;
-  return {{"rank", rank},
-          {"hardware", hardware_ref(*e.deployment.hardware)},
-          {"devices_per_replica", e.deployment.tp},
-          {"replicas", e.replicas},
-          {"total_devices", e.replicas * e.deployment.tp},
-          {"precision", std::string(to_string(e.deployment.weights))},
-          {"tp", e.deployment.tp},
-          {"concurrency_per_replica", num(e.at_load.concurrency, "concurrency")},
-          {"metrics",
-           {{"ttft_ms", num(e.at_load.ttft_s * 1e3, "ttft")},
-            {"tpot_ms", num(e.at_load.tpot_s * 1e3, "tpot")},
-            {"requests_per_s", num(e.at_load.requests_per_s * static_cast<double>(e.replicas), "rate")},
-            {"output_tokens_per_s",
-             num(e.at_load.output_tokens_per_s * static_cast<double>(e.replicas), "rate")}}},
-          {"capacity",
-           {{"requests_per_s_per_replica", num(e.capacity.requests_per_s, "rate")},
-            {"max_concurrency_per_replica", num(e.capacity.concurrency, "concurrency")},
-            {"limited_by", e.limited_by}}},
-          {"memory",
-           {{"weights_gb_per_device", num(e.memory.weights_gb, "weights")},
-            {"kv_cache_gb_per_sequence", num(e.memory.kv_gb_per_sequence, "kv")},
-            {"reserve_gb", num(e.memory.reserve_gb, "reserve")},
-            {"capacity_per_device_gb", num(e.memory.capacity_gb, "capacity")},
-            {"max_sequences_per_replica", e.memory.max_sequences}}},
-          {"bottleneck", to_string(e.at_load.step.bottleneck())},
-          {"cost",
-           {{"per_hour_usd", num(e.cost_per_hour, "cost")},
-            {"per_month_usd", num(e.cost_per_hour * 730.0, "cost")},
-            {"per_million_tokens_usd", num(e.cost_per_million_tokens, "cost")},
-            {"price",
-             {{"pricing", p.pricing},
-              {"usd_per_device_hour", p.usd_per_device_hour},
-              {"provider", p.provider},
-              {"instance_type", p.instance_type},
-              {"region", p.region},
-              {"date", p.date}}}}},
-          {"reasons", r.reasons}};
+  return {
+      {"rank", rank},
+      {"hardware", hardware_ref(*e.deployment.hardware)},
+      {"devices_per_replica", e.deployment.tp},
+      {"replicas", e.replicas},
+      {"total_devices", e.replicas * e.deployment.tp},
+      {"precision", std::string(to_string(e.deployment.weights))},
+      {"tp", e.deployment.tp},
+      {"concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency")},
+      {"metrics",
+       {{"ttft_ms", json_number(e.at_load.ttft_s * 1e3, "ttft")},
+        {"tpot_ms", json_number(e.at_load.tpot_s * 1e3, "tpot")},
+        {"requests_per_s", json_number(e.at_load.requests_per_s * static_cast<double>(e.replicas), "rate")},
+        {"output_tokens_per_s",
+         json_number(e.at_load.output_tokens_per_s * static_cast<double>(e.replicas), "rate")}}},
+      {"capacity",
+       {{"requests_per_s_per_replica", json_number(e.capacity.requests_per_s, "rate")},
+        {"max_concurrency_per_replica", json_number(e.capacity.concurrency, "concurrency")},
+        {"limited_by", e.limited_by}}},
+      {"memory",
+       {{"weights_gb_per_device", json_number(e.memory.weights_gb, "weights")},
+        {"kv_cache_gb_per_sequence", json_number(e.memory.kv_gb_per_sequence, "kv")},
+        {"reserve_gb", json_number(e.memory.reserve_gb, "reserve")},
+        {"capacity_per_device_gb", json_number(e.memory.capacity_gb, "capacity")},
+        {"max_sequences_per_replica", e.memory.max_sequences}}},
+      {"bottleneck", to_string(e.at_load.step.bottleneck())},
+      {"cost",
+       {{"per_hour_usd", json_number(e.cost_per_hour, "cost")},
+        {"per_month_usd", json_number(e.cost_per_hour * 730.0, "cost")},
+        {"per_million_tokens_usd", json_number(e.cost_per_million_tokens, "cost")},
+        {"price",
+         {{"pricing", p.pricing},
+          {"usd_per_device_hour", p.usd_per_device_hour},
+          {"provider", p.provider},
+          {"instance_type", p.instance_type},
+          {"region", p.region},
+          {"date", p.date}}}}},
+      {"reasons", r.reasons}};
 }
 
 }  // namespace
