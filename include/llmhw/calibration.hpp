@@ -38,7 +38,6 @@ struct Calibration {
 
   // What an engine batches per step (offline, "as many as memory holds" runs stop at max_batch).
   EngineLimits limits(std::string_view engine) const;
-  int max_batch(std::string_view engine) const { return limits(engine).max_batch; }
 
   // The efficiency for a device and engine: a fit for this hardware and engine, else for this
   // hardware and any engine, else the device kind's default.

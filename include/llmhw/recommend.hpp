@@ -45,7 +45,7 @@ struct Evaluation {
   double cost_per_hour = 0;
   double cost_per_million_tokens = 0;
   std::string limited_by;  // what capped the per-replica concurrency: "TPOT", "TTFT", "memory"
-  int devices() const { return deployment.tp; }
+  int devices() const { return deployment.devices(); }
 };
 
 struct Verdict {
