@@ -44,6 +44,9 @@ struct Deployment {
   int dp = 1;
   int moe_tp = 0;  // 0 = tp x dp (experts sharded like dense layers)
   int moe_ep = 1;
+  // The model's derived facts, when the caller has them (a search derives them once per model);
+  // null = derived on each call.
+  const ModelFacts* facts = nullptr;
   int devices() const { return tp * pp * dp; }
   int expert_tp() const { return moe_tp > 0 ? moe_tp : tp * dp / moe_ep; }
 };

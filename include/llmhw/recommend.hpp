@@ -2,7 +2,6 @@
 // From a query (model, request rate, latency targets, budget) to ranked deployments: the search
 // over hardware x precision x tensor parallelism, the sizing of replicas, and the rules that
 // reject or rank each candidate with a reason.
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,15 +47,12 @@ struct Evaluation {
   int devices() const { return deployment.devices(); }
 };
 
-struct Verdict {
-  bool pass = true;
-  std::string reason;
-};
-
-// A named check of an evaluation. Hard rules reject; the ranking is by cost per 1M tokens.
+// A named check of an evaluated deployment. Hard rules reject; `why_not` explains a failure with
+// the numbers behind it (formatted only for the rejections shown: the search judges thousands).
 struct Rule {
   std::string_view name;
-  std::function<Verdict(const Evaluation&, const Query&)> check;
+  bool (*passes)(const Evaluation&, const Query&);
+  std::string (*why_not)(const Evaluation&, const Query&);
 };
 const std::vector<Rule>& hard_rules();
 

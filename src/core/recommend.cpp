@@ -16,21 +16,13 @@ namespace {
 struct Judged {
   Evaluation evaluation;
   size_t failed_rule = 0;  // index of the first failing hard rule; rules().size() = passes all
-  Verdict failure;
 };
 
 Judged judge(Evaluation e, const Query& q) {
   const auto& rules = hard_rules();
-  Judged j{std::move(e), rules.size(), {}};
-  for (size_t i = 0; i < rules.size(); ++i) {
-    Verdict v = rules[i].check(j.evaluation, q);
-    if (!v.pass) {
-      j.failed_rule = i;
-      j.failure = std::move(v);
-      break;
-    }
-  }
-  return j;
+  size_t i = 0;
+  while (i < rules.size() && rules[i].passes(e, q)) ++i;
+  return {std::move(e), i};
 }
 
 // How far a failing candidate is from passing the rule it failed (smaller is closer).
@@ -74,9 +66,11 @@ Rejection reject(const Hardware& hw, const std::vector<Judged>& tries, const Que
     }
   }
   const Deployment& d = closest->evaluation.deployment;
+  const Rule& rule = hard_rules()[closest->failed_rule];
   return {&hw,
-          std::string(hard_rules()[closest->failed_rule].name),
-          {fmt::format("{}; closest try: {}, TP={}", closest->failure.reason, to_string(d.weights), d.tp)}};
+          std::string(rule.name),
+          {fmt::format("{}; closest try: {}, TP={}", rule.why_not(closest->evaluation, q),
+                       to_string(d.weights), d.tp)}};
 }
 
 std::vector<std::string> explain(const Evaluation& e, const Query& q) {
@@ -133,6 +127,7 @@ std::vector<Precision> candidate_precisions(const Query& query, const Hardware& 
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
                           const Calibration& calibration) {
   RecommendResult result;
+  const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
     if (!query.kinds.empty() &&
         std::find(query.kinds.begin(), query.kinds.end(), hw.kind) == query.kinds.end()) {
@@ -142,6 +137,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     for (Precision p : candidate_precisions(query, hw, model)) {
       for (int tp : candidate_tp_sizes(hw, model)) {
         Deployment d{&model, &hw, p, Precision::bf16, tp};
+        d.facts = &facts;
         tries.push_back(judge(evaluate(d, query, calibration.for_hardware(hw)), query));
       }
     }
@@ -151,7 +147,9 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
         best = &j;
     }
     if (best) {
-      result.recommendations.push_back({best->evaluation, explain(best->evaluation, query)});
+      Evaluation kept = best->evaluation;
+      kept.deployment.facts = nullptr;  // `facts` lives only as long as this search
+      result.recommendations.push_back({kept, explain(kept, query)});
     } else {
       result.rejected.push_back(reject(hw, tries, query));
     }

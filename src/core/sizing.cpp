@@ -38,8 +38,9 @@ long largest_feasible_concurrency(const Deployment& d, const Query& q, const Eff
 // concurrency, so bisection converges); `upper` serves at least `rate`.
 double concurrency_for_rate(const Deployment& d, const Query& q, const Efficiency& eff, double rate,
                             double upper) {
+  // To a millionth of the concurrency: far below what the output's three digits show.
   double lo = 0, hi = upper;
-  for (int i = 0; i < 60; ++i) {
+  while (hi - lo > 1e-6 * hi) {
     const double mid = (lo + hi) / 2;
     if (serve(d, q.workload, mid, eff).requests_per_s < rate) {
       lo = mid;

@@ -237,7 +237,7 @@ TEST_CASE("recommend: the best candidate per device passes every hard rule", "[r
   for (const auto& rec : r.recommendations) {
     for (const llmhw::Rule& rule : llmhw::hard_rules()) {
       INFO(rec.evaluation.deployment.hardware->id << " rule " << rule.name);
-      CHECK(rule.check(rec.evaluation, q).pass);
+      CHECK(rule.passes(rec.evaluation, q));
     }
     CHECK(rec.evaluation.at_load.tpot_s * 1e3 <= q.tpot_ms);
     CHECK(rec.evaluation.at_load.ttft_s * 1e3 <= q.ttft_ms);
