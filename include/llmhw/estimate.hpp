@@ -105,6 +105,24 @@ struct ServingPoint {
 // deployments for a request rate (recommend).
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff);
 
+// serve() at many concurrencies of one deployment and workload, as the search asks: what does
+// not depend on the concurrency (the model facts, the prefill) is computed once.
+class OpenLoop {
+ public:
+  OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff);
+  OpenLoop(const OpenLoop&) = delete;  // `deployment_.facts` may point into this object
+  OpenLoop& operator=(const OpenLoop&) = delete;
+  ServingPoint at(double concurrency) const;
+
+ private:
+  ModelFacts local_facts_;
+  Deployment deployment_;
+  Workload workload_;
+  Efficiency efficiency_;
+  double peak_flops_ = 0;
+  StepTime prompt_;
+};
+
 // What an engine batches in one step.
 struct EngineLimits {
   int max_batch = 1024;       // running sequences (vLLM max_num_seqs, TensorRT-LLM max_batch_size)

@@ -15,6 +15,7 @@ struct RecommendContext {
   std::string calibration_status;
   size_t top = 10;
   std::vector<std::string> notes;  // e.g. user profiles overriding shipped ones
+  bool compact = false;            // JSON on one line (batch mode)
 };
 
 std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx);

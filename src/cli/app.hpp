@@ -15,6 +15,7 @@ namespace llmhw::cli {
 struct Streams {
   std::ostream& out;
   std::ostream& err;
+  std::istream* in = nullptr;  // standard input when null
 };
 
 // Options every subcommand shares.

@@ -3,15 +3,21 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
+#include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render.hpp"
+#include "llmhw/suggest.hpp"
 #include "llmhw/units.hpp"
 
 namespace llmhw::cli {
@@ -28,6 +34,9 @@ struct RecommendOptions {
 struct OutputOptions {
   std::string format = "table";
   std::string top = "10";
+  std::string scenarios;  // batch mode: a JSON-lines file of queries, or - for stdin
+  bool format_given = false;
+  bool qps_given = false;
 };
 
 std::vector<Precision> parse_precisions(const std::string& text) {
@@ -93,21 +102,152 @@ std::vector<Hardware> filter_catalog(const Catalog& catalog, const RecommendOpti
   return kept;
 }
 
+// Everything one query needs besides the query itself, loaded once per process.
+struct Session {
+  std::filesystem::path data;
+  Catalog catalog;
+  Calibration calibration;
+  std::map<std::pair<std::string, std::string>, Model> models;  // by (--model, --model-config)
+
+  explicit Session(const GlobalOptions& global)
+      : data(resolve_data_dir(global)),
+        catalog(load_catalog(global)),
+        calibration(io::load_calibration(data / "efficiency.json")) {}
+
+  const Model& model(const RecommendOptions& o) {
+    const auto key = std::make_pair(o.model, o.model_config);
+    auto it = models.find(key);
+    if (it == models.end())
+      it = models.emplace(key, resolve_model(o.model, o.model_config, data / "models").model).first;
+    return it->second;
+  }
+};
+
+struct Answer {
+  std::string text;
+  ExitCode code;
+};
+
+Answer answer(const RecommendOptions& o, const OutputOptions& out, Session& session, bool compact) {
+  const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
+  const Query query = build_query(o);
+  const Model& model = session.model(o);
+  const std::vector<Hardware> candidates = filter_catalog(session.catalog, o);
+  const RecommendResult result = recommend(query, model, candidates, session.calibration);
+  render::RecommendContext ctx{
+      &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
+  ctx.compact = compact;
+  std::string text = out.format == "json" || compact ? render::recommend_json(result, ctx)
+                                                     : render::recommend_table(result, ctx);
+  return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
+}
+
 int run_recommend(const RecommendOptions& o, const OutputOptions& out, const GlobalOptions& global,
                   Streams& s) {
   check_format(out.format);
-  const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
-  const Query query = build_query(o);
-  const auto data = resolve_data_dir(global);
-  const Model model = resolve_model(o.model, o.model_config, data / "models").model;
-  const Catalog catalog = load_catalog(global);
-  const std::vector<Hardware> candidates = filter_catalog(catalog, o);
-  const Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const RecommendResult result = recommend(query, model, candidates, calibration);
-  render::RecommendContext ctx{&query, &model, o.precision, calibration.status, top, catalog.notes};
-  s.out << (out.format == "json" ? render::recommend_json(result, ctx)
-                                 : render::recommend_table(result, ctx));
-  return static_cast<int>(result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok);
+  if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
+  Session session(global);
+  const Answer a = answer(o, out, session, false);
+  s.out << a.text;
+  return static_cast<int>(a.code);
+}
+
+// Batch mode: each line of the scenarios file is a JSON object whose keys are the flags' names
+// (qps, model, input_tokens, ...); a line's fields override the flags given on the command line.
+using Field = std::string RecommendOptions::*;
+const std::vector<std::pair<std::string, Field>>& scenario_fields() {
+  static const std::vector<std::pair<std::string, Field>> fields = {
+      {"model", &RecommendOptions::model},
+      {"model_config", &RecommendOptions::model_config},
+      {"qps", &RecommendOptions::qps},
+      {"input_tokens", &RecommendOptions::input_tokens},
+      {"output_tokens", &RecommendOptions::output_tokens},
+      {"ttft", &RecommendOptions::ttft},
+      {"tpot", &RecommendOptions::tpot},
+      {"budget", &RecommendOptions::budget},
+      {"precision", &RecommendOptions::precision},
+      {"kind", &RecommendOptions::kinds},
+      {"pricing", &RecommendOptions::pricing},
+      {"vendor", &RecommendOptions::vendors},
+      {"hardware", &RecommendOptions::hardware},
+      {"exclude", &RecommendOptions::exclude},
+      {"cloud", &RecommendOptions::clouds},
+  };
+  return fields;
+}
+
+std::pair<RecommendOptions, OutputOptions> scenario(const std::string& line, const RecommendOptions& flags,
+                                                    const OutputOptions& out) {
+  nlohmann::json j;
+  try {
+    j = io::parse_json(line, "--scenarios");
+  } catch (const Error& e) {
+    throw usage_error(e.what());  // a malformed line is the caller's input, like a bad flag
+  }
+  if (!j.is_object())
+    throw usage_error("a scenario must be a JSON object such as {\"model\": \"70b\", \"qps\": 50}");
+  std::pair<RecommendOptions, OutputOptions> o{flags, out};
+  std::vector<std::string> names{"top"};
+  for (const auto& [name, field] : scenario_fields()) names.push_back(name);
+  for (const auto& [key, value] : j.items()) {
+    if (!value.is_string() && !value.is_number()) {
+      throw usage_error(fmt::format("field '{}' must be a string or a number", key));
+    }
+    const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (key == "top") {
+      o.second.top = text;
+      continue;
+    }
+    const auto& fields = scenario_fields();
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
+    if (it == fields.end()) {
+      const auto hint = nearest_name(key, names);
+      throw usage_error(
+          fmt::format("unknown field '{}'{}", key, hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+    }
+    o.first.*(it->second) = text;
+  }
+  // A line naming a model replaces the command line's model, whichever flag that used.
+  if (j.contains("model") && !j.contains("model_config")) o.first.model_config.clear();
+  if (j.contains("model_config") && !j.contains("model")) o.first.model.clear();
+  if (o.first.qps.empty()) throw usage_error("field 'qps' is required");
+  return o;
+}
+
+// Exit code of a batch: 2 if any line was invalid, else 3 if any line found nothing, else 0.
+int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const GlobalOptions& global,
+                  Streams& s) {
+  if (out.format_given && out.format != "json") {
+    throw usage_error("--format: --scenarios prints JSON lines only; leave --format out or use json");
+  }
+  std::ifstream file;
+  std::istream* in = s.in ? s.in : &std::cin;
+  if (out.scenarios != "-") {
+    file.open(out.scenarios);
+    if (!file) throw Error(ExitCode::runtime, fmt::format("--scenarios: cannot read '{}'", out.scenarios));
+    in = &file;
+  }
+  Session session(global);
+  int worst = 0;
+  auto rank = [](int code) { return code == 2 ? 3 : code == 3 ? 2 : code == 1 ? 1 : 0; };
+  std::string line;
+  for (long number = 1; std::getline(*in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    int code = 0;
+    try {
+      const auto [o, line_out] = scenario(line, flags, out);
+      Answer a = answer(o, line_out, session, true);
+      code = static_cast<int>(a.code);
+      a.text.pop_back();  // the newline
+      s.out << fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text);
+    } catch (const Error& e) {
+      code = static_cast<int>(e.code());
+      s.out << nlohmann::ordered_json{{"line", number}, {"exit_code", code}, {"error", e.what()}}.dump()
+            << "\n";
+    }
+    if (rank(code) > rank(worst)) worst = code;
+  }
+  return worst;
 }
 
 }  // namespace
@@ -119,7 +259,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("-m,--model", o->model,
                   "Catalog id, alias or Hugging Face id, or a size: 8b, 70b, 1.5b, 1t");
   cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json, instead of --model");
-  cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)")->required();
+  auto* qps = cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)");
   cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->capture_default_str();
   cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->capture_default_str();
   cmd->add_option("--ttft", o->ttft, "Mean time-to-first-token target, e.g. 500ms, 2s (default 1s)");
@@ -137,14 +277,23 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
-  cmd->add_option("--format", out->format, "table or json")->capture_default_str();
+  auto* format = cmd->add_option("--format", out->format, "table or json")->capture_default_str();
+  cmd->add_option(
+      "--scenarios", out->scenarios,
+      "Batch mode: a JSON-lines file (- for stdin), one query per line with the flags' names as "
+      "keys ({\"model\": \"70b\", \"qps\": 50, \"tpot\": \"40ms\"}); prints one JSON result per line");
   cmd->footer(
       "Examples:\n"
       "  llmhw recommend --model 70b --qps 50\n"
       "  llmhw recommend --model llama-3.1-8b --qps 200 --tpot 30ms --kind gpu --format json\n"
-      "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8");
-  cmd->callback([&action, o, out, &global] {
-    action = [o, out, &global](Streams& s) { return run_recommend(*o, *out, global, s); };
+      "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8\n"
+      "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -");
+  cmd->callback([&action, o, out, format, qps, &global] {
+    out->format_given = format->count() > 0;
+    out->qps_given = qps->count() > 0;
+    action = [o, out, &global](Streams& s) {
+      return out->scenarios.empty() ? run_recommend(*o, *out, global, s) : run_scenarios(*o, *out, global, s);
+    };
   });
 }
 

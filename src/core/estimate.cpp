@@ -221,7 +221,8 @@ Bottleneck StepTime::bottleneck() const {
 
 namespace {
 
-StepTime decode_step(const Deployment& d, const ModelFacts& f, double batch, double context,
+// `peak` is peak_flops(d), which the callers compute once.
+StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, double batch, double context,
                      const Efficiency& eff) {
   // With pipeline stages, the batch moves through the stages in pp micro-batches; a token of
   // one micro-batch crosses every stage, so per token the replica reads all its weights as a
@@ -235,7 +236,7 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double batch, dou
   StepTime t;
   t.memory_s = (streamed_weight_bytes(stage, f, micro_batch) + kv_bytes) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = device_flops(stage, f, micro_batch, context) / (peak_flops(d) * eff.decode_compute);
+  t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
   t.communication_s =
       communication_seconds(stage, f, micro_batch, eff) +
       (d.pp - 1) * collective_seconds(micro_batch * m.hidden * kActivationBytes, 2, 1.0, *d.hardware, eff);
@@ -243,7 +244,7 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double batch, dou
   return t;
 }
 
-StepTime prefill(const Deployment& d, const ModelFacts& f, double tokens, const Efficiency& eff,
+StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double tokens, const Efficiency& eff,
                  double prompts) {
   // The prompts run on one dp group; their tokens reach the experts of all ranks.
   Deployment group = d;
@@ -258,7 +259,7 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double tokens, const 
   StepTime t;
   t.memory_s = (streamed_weight_bytes(group, f, prompts * tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops / (peak_flops(d) * eff.prefill_compute);
+  t.compute_s = flops / (peak * eff.prefill_compute);
   t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
@@ -268,26 +269,37 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double tokens, const 
 
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff) {
   ModelFacts local;
-  return decode_step(d, facts_of(d, local), batch, context, eff);
+  return decode_step(d, facts_of(d, local), peak_flops(d), batch, context, eff);
 }
 
 StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts) {
   ModelFacts local;
-  return prefill(d, facts_of(d, local), tokens, eff, prompts);
+  return prefill(d, facts_of(d, local), peak_flops(d), tokens, eff, prompts);
 }
 
-ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff) {
+OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff)
+    : deployment_(d), workload_(w), efficiency_(eff) {
+  if (!deployment_.facts) {
+    local_facts_ = derive_facts(*d.model);
+    deployment_.facts = &local_facts_;
+  }
+  peak_flops_ = peak_flops(d);
+  prompt_ = prefill(deployment_, *deployment_.facts, peak_flops_, w.input_tokens, eff, 1);
+}
+
+ServingPoint OpenLoop::at(double concurrency) const {
   // Continuous batching, closed loop: over a request's life the replica runs `osl` decode
   // steps for the whole batch and one prefill per request, so per request it spends
   // osl x step / C on decoding and t_prefill / dp on prefill (dp groups prefill in parallel).
   // Prefills pause decoding, which stretches TPOT by 1 / (1 - prefill share); a new request
   // waits for the running step (half a step on average) and for queued prefills (M/D/1).
+  const Deployment& d = deployment_;
+  const Workload& w = workload_;
   ServingPoint s;
   s.concurrency = concurrency;
-  ModelFacts local;
-  const ModelFacts& f = facts_of(d, local);
-  s.step = decode_step(d, f, concurrency, w.input_tokens + w.output_tokens / 2.0, eff);
-  s.prompt = prefill(d, f, w.input_tokens, eff, 1);
+  s.step =
+      decode_step(d, *d.facts, peak_flops_, concurrency, w.input_tokens + w.output_tokens / 2.0, efficiency_);
+  s.prompt = prompt_;
   const double step = s.step.total_s();
   const double t_prefill = s.prompt.total_s();
   s.requests_per_s = concurrency / (w.output_tokens * step + concurrency * t_prefill / d.dp);
@@ -297,6 +309,10 @@ ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, c
   const double queue_wait = s.prefill_share * t_prefill / (2.0 * (1.0 - s.prefill_share));
   s.ttft_s = t_prefill + step / 2.0 + queue_wait;
   return s;
+}
+
+ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff) {
+  return OpenLoop(d, w, eff).at(concurrency);
 }
 
 ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double concurrency,
@@ -317,8 +333,9 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const double prefill_steps = std::max(1.0, std::ceil(running / group / d.dp - 1e-9));
   ModelFacts local;
   const ModelFacts& f = facts_of(d, local);
-  s.step = decode_step(d, f, running, w.input_tokens + w.output_tokens / 2.0, eff);
-  s.prompt = prefill(d, f, w.input_tokens, eff, group);
+  const double peak = peak_flops(d);
+  s.step = decode_step(d, f, peak, running, w.input_tokens + w.output_tokens / 2.0, eff);
+  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group);
   const double step = s.step.total_s();
   const double group_prefill = s.prompt.total_s();
   const double decode_steps = std::max(0.0, w.output_tokens - 1);

@@ -20,12 +20,12 @@ bool meets_targets(const ServingPoint& s, const Query& q) {
 
 // The largest whole concurrency in [1, limit] that meets the targets; 0 if even 1 does not.
 // Latencies grow with concurrency, so a binary search finds it.
-long largest_feasible_concurrency(const Deployment& d, const Query& q, const Efficiency& eff, long limit) {
-  if (!meets_targets(serve(d, q.workload, 1, eff), q)) return 0;
+long largest_feasible_concurrency(const OpenLoop& loop, const Query& q, long limit) {
+  if (!meets_targets(loop.at(1), q)) return 0;
   long lo = 1, hi = limit;
   while (lo < hi) {
     const long mid = lo + (hi - lo + 1) / 2;
-    if (meets_targets(serve(d, q.workload, static_cast<double>(mid), eff), q)) {
+    if (meets_targets(loop.at(static_cast<double>(mid)), q)) {
       lo = mid;
     } else {
       hi = mid - 1;
@@ -34,19 +34,28 @@ long largest_feasible_concurrency(const Deployment& d, const Query& q, const Eff
   return lo;
 }
 
-// The concurrency at which a replica serves `rate` requests/s (throughput grows with
-// concurrency, so bisection converges); `upper` serves at least `rate`.
-double concurrency_for_rate(const Deployment& d, const Query& q, const Efficiency& eff, double rate,
-                            double upper) {
+// The concurrency at which a replica serves `rate` requests/s; `upper` serves at least `rate`.
+// Throughput grows with concurrency, so regula falsi (Illinois variant: the stale end's value is
+// halved, which keeps superlinear convergence) brackets it in a few evaluations.
+double concurrency_for_rate(const OpenLoop& loop, double rate, double upper) {
+  double lo = 0, f_lo = -rate;
+  double hi = upper, f_hi = loop.at(upper).requests_per_s - rate;
+  if (f_hi <= 0) return hi;
+  int stale = 0;  // which end stayed put last time: -1 lo, +1 hi
   // To a millionth of the concurrency: far below what the output's three digits show.
-  double lo = 0, hi = upper;
-  while (hi - lo > 1e-6 * hi) {
-    const double mid = (lo + hi) / 2;
-    if (serve(d, q.workload, mid, eff).requests_per_s < rate) {
-      lo = mid;
+  for (int i = 0; i < 100 && hi - lo > 1e-6 * hi; ++i) {
+    const double mid = std::clamp(hi - f_hi * (hi - lo) / (f_hi - f_lo), lo, hi);
+    const double f_mid = loop.at(mid).requests_per_s - rate;
+    if (f_mid < 0) {
+      lo = mid, f_lo = f_mid;
+      if (stale == 1) f_hi /= 2;
+      stale = 1;
     } else {
-      hi = mid;
+      hi = mid, f_hi = f_mid;
+      if (stale == -1) f_lo /= 2;
+      stale = -1;
     }
+    if (f_mid == 0) return mid;
   }
   return hi;
 }
@@ -60,24 +69,24 @@ Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) 
   e.price = d.hardware->price(q.pricing);
   if (!e.memory.fits()) return e;
   const long limit = std::min(e.memory.max_sequences, kMaxConcurrencyPerReplica);
-  const long best = largest_feasible_concurrency(d, q, eff, limit);
+  const OpenLoop loop(d, q.workload, eff);
+  const long best = largest_feasible_concurrency(loop, q, limit);
   if (best == 0) {
-    e.capacity = e.at_load = serve(d, q.workload, 1, eff);
+    e.capacity = e.at_load = loop.at(1);
     e.limited_by = e.capacity.tpot_s * 1e3 > q.tpot_ms ? "TPOT" : "TTFT";
     return e;
   }
-  e.capacity = serve(d, q.workload, static_cast<double>(best), eff);
+  e.capacity = loop.at(static_cast<double>(best));
   if (best == limit) {
     e.limited_by = limit == e.memory.max_sequences ? "memory" : "batch-limit";
   } else {
-    const ServingPoint next = serve(d, q.workload, static_cast<double>(best + 1), eff);
+    const ServingPoint next = loop.at(static_cast<double>(best + 1));
     e.limited_by = next.tpot_s * 1e3 > q.tpot_ms ? "TPOT" : "TTFT";
   }
   const double replicas = std::min(kMaxReplicas, std::ceil(q.qps / e.capacity.requests_per_s));
   e.replicas = static_cast<long>(replicas);
   const double per_replica = q.qps / replicas;
-  e.at_load =
-      serve(d, q.workload, concurrency_for_rate(d, q, eff, per_replica, static_cast<double>(best)), eff);
+  e.at_load = loop.at(concurrency_for_rate(loop, per_replica, static_cast<double>(best)));
   if (e.price) {
     e.cost_per_hour = replicas * d.tp * e.price->usd_per_device_hour;
     const double tokens_per_hour = q.qps * q.workload.output_tokens * 3600.0;

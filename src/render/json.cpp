@@ -100,7 +100,7 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
                       {"rejected", rejected},
                       {"calibration", ctx.calibration_status},
                       {"notes", ctx.notes}};
-  return out.dump(2) + "\n";
+  return out.dump(ctx.compact ? -1 : 2) + "\n";
 }
 
 }  // namespace llmhw::render
