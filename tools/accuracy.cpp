@@ -3,6 +3,7 @@
 // per hardware, engine and model family, in-sample and for models held out of the fit.
 //
 //   ./build/release/llmhw_accuracy --data data > docs/accuracy.md
+//   ./build/release/llmhw_accuracy --data data --rows /tmp/rows.csv > /dev/null  # per-row residuals
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -74,7 +75,29 @@ std::map<std::string, double> read_holdout(const fs::path& csv) {
   return out;
 }
 
-int run(const fs::path& data) {
+// One line per predicted row: the measurement, the in-sample and held-out predictions, and the
+// parts of the decode step and prefill they came from (for residual analysis).
+void write_rows(const fs::path& csv, const std::vector<std::pair<const Observation*, Prediction>>& rows,
+                const std::map<std::string, double>& holdout) {
+  std::ofstream out(csv);
+  out << "obs_id,model,hardware,engine,precision,kv,tp,pp,dp,moe_ep,isl,osl,concurrency,metric,"
+         "measured,predicted,held_out,decode_memory_ms,decode_compute_ms,decode_comm_ms,"
+         "overhead_ms,prefill_memory_ms,prefill_compute_ms,prefill_comm_ms,prefill_share,max_sequences\n";
+  for (const auto& [o, p] : rows) {
+    const auto held = holdout.find(o->id);
+    const ServingPoint& s = p.serving;
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", o->id,
+                       o->model, o->hardware, o->engine, to_string(o->precision), to_string(o->kv), o->tp,
+                       o->pp, o->dp, o->moe_ep, o->isl, o->osl,
+                       o->concurrency ? fmt::format("{}", *o->concurrency) : "max", o->metric, o->value,
+                       p.value, held == holdout.end() ? "" : fmt::format("{}", held->second),
+                       s.step.memory_s * 1e3, s.step.compute_s * 1e3, s.step.communication_s * 1e3,
+                       s.step.overhead_s * 1e3, s.prompt.memory_s * 1e3, s.prompt.compute_s * 1e3,
+                       s.prompt.communication_s * 1e3, s.prefill_share, p.max_sequences);
+  }
+}
+
+int run(const fs::path& data, const fs::path& rows_csv) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
@@ -83,6 +106,7 @@ int run(const fs::path& data) {
       held_family;
   std::map<std::string, int> missing;
   size_t predicted = 0, clamped = 0;
+  std::vector<std::pair<const Observation*, Prediction>> rows;
   for (const Observation& o : obs) {
     Prediction p = check_mappable(o, catalogs);
     if (p.ok) {
@@ -95,6 +119,7 @@ int run(const fs::path& data) {
     }
     ++predicted;
     clamped += p.clamped;
+    rows.emplace_back(&o, p);
     const double ape = std::fabs(p.value - o.value) / o.value;
     for (auto* g : {&overall["all"], &by_hardware[o.hardware], &by_engine[o.engine],
                     &by_family[model_family(o.model)], &by_source[o.source]}) {
@@ -156,6 +181,7 @@ int run(const fs::path& data) {
   std::cout << "## By hardware\n\n" << table("hardware", by_hardware);
   std::cout << "## By engine\n\n" << table("engine", by_engine);
   std::cout << "## By model family\n\n" << table("model family", by_family);
+  if (!rows_csv.empty()) write_rows(rows_csv, rows, holdout);
   return 0;
 }
 
@@ -163,17 +189,20 @@ int run(const fs::path& data) {
 
 int main(int argc, char** argv) {
   fs::path data = LLMHW_SOURCE_DATA_DIR;
+  fs::path rows_csv;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
       data = argv[++i];
+    } else if (a == "--rows" && i + 1 < argc) {
+      rows_csv = argv[++i];
     } else {
-      std::cerr << "usage: llmhw_accuracy [--data DIR]\n";
+      std::cerr << "usage: llmhw_accuracy [--data DIR] [--rows CSV]\n";
       return 2;
     }
   }
   try {
-    return run(data);
+    return run(data, rows_csv);
   } catch (const std::exception& e) {
     std::cerr << "llmhw_accuracy: error: " << e.what() << "\n";
     return 1;

@@ -36,6 +36,8 @@ struct Prediction {
   std::string why_not;  // when !ok: not mapped, unknown model/hardware, does not fit, unsupported metric
   double value = 0;
   bool clamped = false;  // the measured concurrency exceeds what llmhw thinks fits in memory
+  ServingPoint serving;    // the closed-loop point the value was read from (for analysis)
+  long max_sequences = 0;  // what llmhw's memory plan says fits
 };
 
 // Whether llmhw can predict the observation at all (independent of efficiency values).
