@@ -86,9 +86,9 @@ void write_rows(const fs::path& csv, const std::vector<std::pair<const Observati
   for (const auto& [o, p] : rows) {
     const auto held = holdout.find(o->id);
     const ServingPoint& s = p.serving;
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", o->id,
-                       o->model, o->hardware, o->engine, to_string(o->precision), to_string(o->kv), o->tp,
-                       o->pp, o->dp, o->moe_ep, o->isl, o->osl,
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                       o->id, o->model, o->hardware, o->engine, to_string(o->precision), to_string(o->kv),
+                       o->tp, o->pp, o->dp, o->moe_ep, o->isl, o->osl,
                        o->concurrency ? fmt::format("{}", *o->concurrency) : "max", o->metric, o->value,
                        p.value, held == holdout.end() ? "" : fmt::format("{}", held->second),
                        s.step.memory_s * 1e3, s.step.compute_s * 1e3, s.step.communication_s * 1e3,

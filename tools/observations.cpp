@@ -151,9 +151,11 @@ Prediction check_mappable(const Observation& o, const Catalogs& c) {
   if (std::find(kMetrics.begin(), kMetrics.end(), o.metric) == kMetrics.end()) {
     return not_predicted("metric not predicted: " + o.metric);
   }
-  if (o.isl <= 0 || (o.osl <= 0 && o.metric != "prefill_tokens_per_s")) return not_predicted("no request shape");
+  if (o.isl <= 0 || (o.osl <= 0 && o.metric != "prefill_tokens_per_s"))
+    return not_predicted("no request shape");
   const Deployment d = deployment_of(o, c);
-  if (!compute_precision(*d.hardware, d.weights)) return not_predicted("precision not offered on the hardware");
+  if (!compute_precision(*d.hardware, d.weights))
+    return not_predicted("precision not offered on the hardware");
   Prediction ok;
   ok.ok = true;
   return ok;

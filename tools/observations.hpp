@@ -35,7 +35,7 @@ struct Prediction {
   bool ok = false;
   std::string why_not;  // when !ok: not mapped, unknown model/hardware, does not fit, unsupported metric
   double value = 0;
-  bool clamped = false;  // the measured concurrency exceeds what llmhw thinks fits in memory
+  bool clamped = false;    // the measured concurrency exceeds what llmhw thinks fits in memory
   ServingPoint serving;    // the closed-loop point the value was read from (for analysis)
   long max_sequences = 0;  // what llmhw's memory plan says fits
 };
