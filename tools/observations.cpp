@@ -95,7 +95,8 @@ std::vector<Observation> read_observations(const std::filesystem::path& csv) {
     if (c != "max") o.concurrency = to_double(c);
     o.metric = get("metric");
     o.value = to_double(get("value"));
-    o.mapped = get("status") == "mapped";
+    o.excluded = get("status") == "excluded";
+    o.mapped = get("status") == "mapped" || o.excluded;
     o.note = get("note");
     out.push_back(std::move(o));
   }
@@ -121,12 +122,6 @@ Deployment deployment_of(const Observation& o, const Catalogs& c) {
   d.tp = std::max(1, o.tp);
   d.pp = std::max(1, o.pp);
   d.dp = std::max(1, o.dp);
-  // Wide DeepSeek deployments list tp = 20, 28, 36, 48, 72 with 128 attention heads; no engine
-  // splits heads unevenly, so these run attention data-parallel (one rank per sequence group).
-  if (d.model->heads % d.tp != 0) {
-    d.dp *= d.tp;
-    d.tp = 1;
-  }
   d.moe_ep = o.moe_ep;
   d.moe_tp = o.moe_tp > 0 && o.moe_tp * o.moe_ep == d.tp * d.dp ? o.moe_tp : 0;
   if (d.moe_tp == 0 && d.moe_ep > d.tp * d.dp) d.moe_ep = 1;

@@ -20,6 +20,9 @@ struct Observation {
   std::optional<double> concurrency;  // nullopt: as many as memory and the engine allow ("max")
   double value = 0;
   bool mapped = false;
+  // Mapped, but left out of the fit and the headline accuracy by tools/normalize_calibration.py
+  // (status "excluded": a repeat of another row's measurement); `note` says why.
+  bool excluded = false;
 };
 
 std::vector<Observation> read_observations(const std::filesystem::path& csv);
