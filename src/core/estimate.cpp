@@ -345,9 +345,13 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   s.prefill_share = prefill_steps * group_prefill / round;
   const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
   const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
-  s.ttft_s = group_prefill * (1.0 + ahead) + queued_rounds * round;
-  const double stall = ahead * group_prefill;
-  s.tpot_s = decode_steps > 0 ? step + stall / decode_steps : step;
+  const double own_ttft = group_prefill * (1.0 + ahead);
+  s.ttft_s = own_ttft + queued_rounds * round;
+  // Little's law: with `running` requests in flight, each lives one round, so what of the round
+  // is not its own TTFT is its decoding, stalled by every other prefill of the round that does
+  // not already count in its TTFT (all n - 1 of them when arrivals are staggered, half when the
+  // wave arrives together).
+  s.tpot_s = decode_steps > 0 ? (round - own_ttft) / decode_steps : step;
   return s;
 }
 
