@@ -40,24 +40,40 @@ std::string at_concurrency(const Evaluation& e) {
              : fmt::format("at {:.0f} concurrent requests per replica", std::ceil(e.at_load.concurrency));
 }
 
+// "TPOT 210 ms", "p90 TPOT 210 ms".
+std::string metric(const char* name, double percentile, double seconds) {
+  return fmt::format("{}{} {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name,
+                     text::ms(seconds * 1e3));
+}
+
 bool meets_tpot(const Evaluation& e, const Query& q) {
-  return e.at_load.tpot_s * 1e3 <= q.tpot_ms;
+  return e.at_load.tpot_at(q.tpot_percentile) * 1e3 <= q.tpot_ms;
 }
 
 std::string why_not_tpot(const Evaluation& e, const Query& q) {
-  return fmt::format("TPOT {} > {} target {} ({}-bound)", text::ms(e.at_load.tpot_s * 1e3),
+  return fmt::format("{} > {} target {} ({}-bound)",
+                     metric("TPOT", q.tpot_percentile, e.at_load.tpot_at(q.tpot_percentile)),
                      text::ms(q.tpot_ms), at_concurrency(e), to_string(e.at_load.step.bottleneck()));
 }
 
 bool meets_ttft(const Evaluation& e, const Query& q) {
-  return e.at_load.ttft_s * 1e3 <= q.ttft_ms;
+  return e.at_load.ttft_at(q.ttft_percentile) * 1e3 <= q.ttft_ms;
 }
 
 std::string why_not_ttft(const Evaluation& e, const Query& q) {
-  return fmt::format("TTFT {} > {} target {} (prefill of {} tokens takes {}, {}-bound)",
-                     text::ms(e.at_load.ttft_s * 1e3), text::ms(q.ttft_ms), at_concurrency(e),
-                     text::grouped(q.workload.input_tokens), text::ms(e.at_load.prompt.total_s() * 1e3),
-                     to_string(e.at_load.prompt.bottleneck()));
+  return fmt::format("{} > {} target {} (prefill of {} tokens takes {}, {}-bound)",
+                     metric("TTFT", q.ttft_percentile, e.at_load.ttft_at(q.ttft_percentile)),
+                     text::ms(q.ttft_ms), at_concurrency(e), text::grouped(q.workload.input_tokens),
+                     text::ms(e.at_load.prompt.total_s() * 1e3), to_string(e.at_load.prompt.bottleneck()));
+}
+
+bool meets_e2e(const Evaluation& e, const Query& q) {
+  return !q.e2e_ms || e.at_load.e2e_at(q.e2e_percentile) * 1e3 <= *q.e2e_ms;
+}
+
+std::string why_not_e2e(const Evaluation& e, const Query& q) {
+  return fmt::format("{} > {} target {}", metric("E2E", q.e2e_percentile, e.at_load.e2e_at(q.e2e_percentile)),
+                     text::ms(*q.e2e_ms), at_concurrency(e));
 }
 
 bool sane_replica_count(const Evaluation& e, const Query&) {
@@ -85,12 +101,12 @@ std::string why_not_price(const Evaluation& e, const Query& q) {
 }
 
 bool within_budget(const Evaluation& e, const Query& q) {
-  return !q.budget_per_hour || e.cost_per_hour <= *q.budget_per_hour;
+  return !q.budget_per_hour || e.total_cost_per_hour <= *q.budget_per_hour;
 }
 
 std::string why_not_budget(const Evaluation& e, const Query& q) {
-  return fmt::format("costs {}/h ({} replicas x {} devices) > budget {}/h", text::usd(e.cost_per_hour),
-                     e.replicas, e.deployment.tp, text::usd(*q.budget_per_hour));
+  return fmt::format("costs {}/h ({} replicas x {} devices) > budget {}/h", text::usd(e.total_cost_per_hour),
+                     e.replicas, e.deployment.devices(), text::usd(*q.budget_per_hour));
 }
 
 }  // namespace
@@ -101,6 +117,7 @@ const std::vector<Rule>& hard_rules() {
       {"fits-memory", fits_memory, why_not_fits_memory},
       {"meets-tpot", meets_tpot, why_not_tpot},
       {"meets-ttft", meets_ttft, why_not_ttft},
+      {"meets-e2e", meets_e2e, why_not_e2e},
       {"sane-replica-count", sane_replica_count, why_not_sane_replica_count},
       {"has-price", has_price, why_not_price},
       {"within-budget", within_budget, why_not_budget},

@@ -294,9 +294,9 @@ TEST_CASE("recommend: rejections carry the rule and a reason", "[recommend][rule
   std::vector<llmhw::Hardware> hws = catalog();
   hws.push_back(llmhw_test::round_gpu("no-price", 0.0));  // no price entries at all
   llmhw::Hardware tiny = llmhw_test::round_gpu("tiny", 1.0);
-  // 8 GB x 0.9 = 7.2 usable: bf16 needs 16.06 GB, int8 7,504,924,672 x 1 + 1,050,673,152 x 2
-  // = 9.56 GB: neither fits on one device.
-  tiny.memory_gb = 8;
+  // 1 GB x 0.9 = 0.9 usable: bf16 needs 16.06 GB, int8 7,504,924,672 x 1 + 1,050,673,152 x 2
+  // = 9.56 GB: neither fits even split over the deepest pipeline tried (8 stages, 7.2 GB).
+  tiny.memory_gb = 1;
   tiny.fast_group_sizes = {1};
   hws.push_back(tiny);
   llmhw::Query q = chat_query(20);
@@ -377,8 +377,8 @@ TEST_CASE("recommend: budget, precision and kind filters", "[recommend][rules]")
 TEST_CASE("hard_rules are in their documented order", "[recommend][rules]") {
   std::vector<std::string> names;
   for (const llmhw::Rule& rule : llmhw::hard_rules()) names.emplace_back(rule.name);
-  CHECK(names == std::vector<std::string>{"fits-memory", "meets-tpot", "meets-ttft", "sane-replica-count",
-                                          "has-price", "within-budget"});
+  CHECK(names == std::vector<std::string>{"fits-memory", "meets-tpot", "meets-ttft", "meets-e2e",
+                                          "sane-replica-count", "has-price", "within-budget"});
 }
 
 TEST_CASE("Calibration picks the efficiency of the device kind", "[recommend]") {
