@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,7 +27,8 @@ namespace {
 // What to compute (as typed; parsed after CLI11 so that every error names its flag).
 struct RecommendOptions {
   std::string model, model_config, qps, input_tokens = "1024", output_tokens = "256";
-  std::string ttft, tpot, budget, precision = "auto", kinds, pricing = "on-demand";
+  std::string ttft, tpot, e2e, budget, precision = "auto", kinds, pricing = "on-demand";
+  std::string optimize = "cost", pue, electricity_price;
   std::string vendors, hardware, exclude, clouds;  // catalog filters
 };
 
@@ -34,6 +36,8 @@ struct RecommendOptions {
 struct OutputOptions {
   std::string format = "table";
   std::string top = "10";
+  bool all = false;       // every hardware's best configuration, not only the top N
+  bool explain = false;   // the whole derivation of each recommendation
   std::string scenarios;  // batch mode: a JSON-lines file of queries, or - for stdin
   bool format_given = false;
   bool qps_given = false;
@@ -57,10 +61,42 @@ Query build_query(const RecommendOptions& o) {
   Query q;
   q.model_text = o.model.empty() ? o.model_config : o.model;
   q.qps = parse_positive(o.qps, "--qps", kMaxQps);
-  q.workload.input_tokens = static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens));
-  q.workload.output_tokens = static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens));
-  if (!o.ttft.empty()) q.ttft_ms = parse_duration_ms(o.ttft, "--ttft");
-  if (!o.tpot.empty()) q.tpot_ms = parse_duration_ms(o.tpot, "--tpot");
+  const TokenCount input = parse_token_count(o.input_tokens, "--input-tokens", kMaxTokens);
+  const TokenCount output = parse_token_count(o.output_tokens, "--output-tokens", kMaxTokens);
+  q.workload = {input.mean, output.mean};
+  q.input_sd = input.sd;
+  q.output_sd = output.sd;
+  if (!o.ttft.empty()) {
+    const LatencyTarget t = parse_latency_target(o.ttft, "--ttft");
+    q.ttft_ms = t.ms, q.ttft_percentile = t.percentile;
+  }
+  if (!o.tpot.empty()) {
+    const LatencyTarget t = parse_latency_target(o.tpot, "--tpot");
+    q.tpot_ms = t.ms, q.tpot_percentile = t.percentile;
+  }
+  if (!o.e2e.empty()) {
+    const LatencyTarget t = parse_latency_target(o.e2e, "--e2e");
+    q.e2e_ms = t.ms, q.e2e_percentile = t.percentile;
+  }
+  static const std::vector<std::pair<std::string, Objective>> objectives = {
+      {"cost", Objective::cost},
+      {"latency", Objective::latency},
+      {"throughput", Objective::throughput},
+      {"energy", Objective::energy}};
+  auto objective = std::find_if(objectives.begin(), objectives.end(),
+                                [&](const auto& e) { return e.first == o.optimize; });
+  if (objective == objectives.end()) {
+    throw usage_error(
+        fmt::format("--optimize: '{}' is not one of cost, latency, throughput, energy", o.optimize));
+  }
+  q.objective = objective->second;
+  if (!o.pue.empty()) {
+    q.pue = parse_positive(o.pue, "--pue", 3.0);
+    if (q.pue < 1.0)
+      throw usage_error(fmt::format("--pue: '{}' must be at least 1 (1 = no overhead)", o.pue));
+  }
+  if (!o.electricity_price.empty())
+    q.usd_per_kwh = parse_positive(o.electricity_price, "--electricity-price", 10.0);
   if (!o.budget.empty()) q.budget_per_hour = parse_budget_per_hour(o.budget, "--budget");
   q.precisions = parse_precisions(o.precision);
   q.kinds = parse_kinds(o.kinds);
@@ -129,7 +165,7 @@ struct Answer {
 };
 
 Answer answer(const RecommendOptions& o, const OutputOptions& out, Session& session, bool compact) {
-  const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
+  const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
   const Model& model = session.model(o);
   const std::vector<Hardware> candidates = filter_catalog(session.catalog, o);
@@ -137,6 +173,7 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, Session& sess
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
+  ctx.explain = out.explain;
   std::string text = out.format == "json" || compact ? render::recommend_json(result, ctx)
                                                      : render::recommend_table(result, ctx);
   return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
@@ -164,6 +201,10 @@ const std::vector<std::pair<std::string, Field>>& scenario_fields() {
       {"output_tokens", &RecommendOptions::output_tokens},
       {"ttft", &RecommendOptions::ttft},
       {"tpot", &RecommendOptions::tpot},
+      {"e2e", &RecommendOptions::e2e},
+      {"optimize", &RecommendOptions::optimize},
+      {"pue", &RecommendOptions::pue},
+      {"electricity_price", &RecommendOptions::electricity_price},
       {"budget", &RecommendOptions::budget},
       {"precision", &RecommendOptions::precision},
       {"kind", &RecommendOptions::kinds},
@@ -260,10 +301,22 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
                   "Catalog id, alias or Hugging Face id, or a size: 8b, 70b, 1.5b, 1t");
   cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json, instead of --model");
   auto* qps = cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)");
-  cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->capture_default_str();
-  cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->capture_default_str();
-  cmd->add_option("--ttft", o->ttft, "Mean time-to-first-token target, e.g. 500ms, 2s (default 1s)");
-  cmd->add_option("--tpot", o->tpot, "Mean time-per-output-token target, e.g. 50ms (default 50ms)");
+  cmd->add_option("--input-tokens", o->input_tokens,
+                  "Prompt tokens per request: N, mean+-sd (1024+-256) or min..max")
+      ->capture_default_str();
+  cmd->add_option("--output-tokens", o->output_tokens,
+                  "Generated tokens per request: N, mean+-sd or min..max")
+      ->capture_default_str();
+  cmd->add_option("--ttft", o->ttft,
+                  "Time-to-first-token target: 500ms (mean) or p90:800ms (percentile); default mean 1s");
+  cmd->add_option("--tpot", o->tpot,
+                  "Time-per-output-token target: 50ms (mean) or p99:60ms; default mean 50ms");
+  cmd->add_option("--e2e", o->e2e, "End-to-end latency target: 10s (mean) or p90:10s; default none");
+  cmd->add_option("--optimize", o->optimize,
+                  "Rank by cost, latency (TPOT first), throughput (per dollar) or energy")
+      ->capture_default_str();
+  cmd->add_option("--pue", o->pue, "Power usage effectiveness of the site, 1..3 (default 1.3)");
+  cmd->add_option("--electricity-price", o->electricity_price, "USD per kWh (default 0.10)");
   cmd->add_option("--budget", o->budget, "Maximum cost in USD: 30/h or 20000/month");
   cmd->add_option("--precision", o->precision,
                   "auto (16- and 8-bit formats) or a list of bf16, fp16, fp8, int8, int4, fp4")
@@ -277,6 +330,9 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
+  cmd->add_flag("--all", out->all, "Show every hardware's best configuration, not only the top N");
+  cmd->add_flag("--explain", out->explain,
+                "Print the whole derivation: memory, step times, queue, replicas, cost");
   auto* format = cmd->add_option("--format", out->format, "table or json")->capture_default_str();
   cmd->add_option(
       "--scenarios", out->scenarios,
@@ -287,6 +343,8 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  llmhw recommend --model 70b --qps 50\n"
       "  llmhw recommend --model llama-3.1-8b --qps 200 --tpot 30ms --kind gpu --format json\n"
       "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8\n"
+      "  llmhw recommend --model 70b --qps 20 --ttft p90:800ms --tpot p99:60ms --input-tokens 512..4096\n"
+      "  llmhw recommend --model 8b --qps 100 --optimize latency --all --explain\n"
       "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -");
   cmd->callback([&action, o, out, format, qps, &global] {
     out->format_given = format->count() > 0;

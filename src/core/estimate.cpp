@@ -137,6 +137,16 @@ double collective_seconds(double message_bytes, int ranks, double share, const H
          ring(message_bytes / domain, domains, *hw.scale_out);
 }
 
+// A pipeline stage hands its activations to the next: over the fast links within a node, over
+// the scale-out network when the replica spans more than one fast domain (multi-node).
+double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& eff) {
+  const Hardware& hw = *d.hardware;
+  const bool across_nodes = d.tp * d.pp > fast_domain(hw) && hw.scale_out;
+  const Link& link = across_nodes ? *hw.scale_out : hw.interconnect;
+  const double bw = link.gbps_per_direction * kGB;
+  return eff.collective_latency_us * 1e-6 + (bw > 0 ? bytes / bw : 0.0);
+}
+
 // Tensor parallelism all-reduces after every mixer and MLP (two per standard layer) over the
 // tokens of one dp group; expert parallelism dispatches and combines each token's activations
 // to its top-k experts in every MoE layer.
@@ -237,9 +247,8 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   t.memory_s = (streamed_weight_bytes(stage, f, micro_batch) + kv_bytes) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
   t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
-  t.communication_s =
-      communication_seconds(stage, f, micro_batch, eff) +
-      (d.pp - 1) * collective_seconds(micro_batch * m.hidden * kActivationBytes, 2, 1.0, *d.hardware, eff);
+  t.communication_s = communication_seconds(stage, f, micro_batch, eff) +
+                      (d.pp - 1) * stage_hop_seconds(d, micro_batch * m.hidden * kActivationBytes, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
 }

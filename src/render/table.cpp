@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
@@ -10,27 +11,50 @@
 namespace llmhw::render {
 namespace {
 
+// "1,024" or "1,024 (sd 256)".
+std::string tokens(double mean, double sd) {
+  return sd > 0 ? fmt::format("{} (sd {})", text::grouped(mean), text::grouped(std::round(sd)))
+                : text::grouped(mean);
+}
+
+// "TTFT <= 1 s" (a mean target) or "p90 TTFT <= 800 ms".
+std::string target(const char* name, double ms, double percentile) {
+  return fmt::format("{}{} <= {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name,
+                     text::ms(ms));
+}
+
 std::string header(const RecommendContext& ctx) {
   const Query& q = *ctx.query;
   std::string budget = q.budget_per_hour ? fmt::format(", budget {}/h", text::usd(*q.budget_per_hour)) : "";
+  std::string targets =
+      target("TTFT", q.ttft_ms, q.ttft_percentile) + ", " + target("TPOT", q.tpot_ms, q.tpot_percentile);
+  if (q.e2e_ms) targets += ", " + target("E2E", *q.e2e_ms, q.e2e_percentile);
   return fmt::format(
       "{} ({} parameters) at {} req/s, {} input + {} output tokens per request\n"
-      "targets (mean): TTFT <= {}, TPOT <= {}{}; precision {}; {} prices\n",
+      "targets: {}{}; precision {}; {} prices; optimizing {}\n",
       ctx.model->id, text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
-      text::grouped(q.workload.input_tokens), text::grouped(q.workload.output_tokens), text::ms(q.ttft_ms),
-      text::ms(q.tpot_ms), budget, ctx.precision_text, q.pricing);
+      tokens(q.workload.input_tokens, q.input_sd), tokens(q.workload.output_tokens, q.output_sd), targets,
+      budget, ctx.precision_text, q.pricing, to_string(q.objective));
 }
 
-std::vector<std::string> row(size_t rank, const Recommendation& r) {
+// The parallel layout: "2" (TP), "8x2" (TP x PP), "8 EP".
+std::string layout(const Deployment& d) {
+  std::string out = std::to_string(d.tp);
+  if (d.pp > 1) out += fmt::format("x{}", d.pp);
+  if (d.moe_ep > 1) out += " EP";
+  return out;
+}
+
+std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& q) {
   const Evaluation& e = r.evaluation;
   return {std::to_string(rank),
           e.deployment.hardware->id,
-          fmt::format("{}x{}", e.deployment.tp, e.replicas),
+          fmt::format("{}x{}", e.deployment.devices(), e.replicas),
           std::string(to_string(e.deployment.weights)),
-          std::to_string(e.deployment.tp),
-          text::ms(e.at_load.ttft_s * 1e3),
-          text::ms(e.at_load.tpot_s * 1e3),
-          text::usd(e.cost_per_hour),
+          layout(e.deployment),
+          text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3),
+          text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3),
+          text::usd(e.total_cost_per_hour),
           text::usd(e.cost_per_million_tokens),
           fmt::format("{}-bound at {:.0f} req/replica", e.limited_by, e.capacity.concurrency)};
 }
@@ -48,16 +72,22 @@ std::string recommend_table(const RecommendResult& result, const RecommendContex
   } else {
     std::vector<std::vector<std::string>> rows = {
         {"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "limited by"}};
-    for (size_t i = 0; i < shown; ++i) rows.push_back(row(i + 1, result.recommendations[i]));
+    const Query& q = *ctx.query;
+    if (q.ttft_percentile > 0) rows[0][5] = fmt::format("p{:g} TTFT", q.ttft_percentile);
+    if (q.tpot_percentile > 0) rows[0][6] = fmt::format("p{:g} TPOT", q.tpot_percentile);
+    for (size_t i = 0; i < shown; ++i) rows.push_back(row(i + 1, result.recommendations[i], q));
     out += aligned(rows);
     out += "\nWhy:\n";
     for (size_t i = 0; i < shown; ++i) {
       out += fmt::format("{}. {}\n", i + 1, result.recommendations[i].evaluation.deployment.hardware->id);
       for (const std::string& reason : result.recommendations[i].reasons) out += "   - " + reason + "\n";
+      if (ctx.explain) {
+        out += "   derivation:\n";
+        for (const std::string& step : result.recommendations[i].derivation) out += "     " + step + "\n";
+      }
     }
     if (result.recommendations.size() > shown) {
-      out += fmt::format("({} more feasible; --top {} shows all)\n", result.recommendations.size() - shown,
-                         result.recommendations.size());
+      out += fmt::format("({} more feasible; --all shows all)\n", result.recommendations.size() - shown);
     }
   }
   if (!result.rejected.empty()) {

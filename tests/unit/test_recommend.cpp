@@ -396,3 +396,40 @@ TEST_CASE("Calibration picks the efficiency of the device kind", "[recommend]") 
   hw.kind = llmhw::DeviceKind::accelerator;
   CHECK(c.for_hardware(hw).memory_bandwidth == 0.4);
 }
+
+TEST_CASE("recommend: a model larger than a node gets pipeline stages over nodes", "[recommend][fleet]") {
+  // 405B at bf16 is ~811 GB: more than 8 x 80 GB x 0.9 usable, so one 8-GPU node cannot hold it.
+  const llmhw::Model m = llmhw::model_from_size(405e9);
+  llmhw::Query q = chat_query(2);
+  q.precisions = {llmhw::Precision::bf16};
+  q.tpot_ms = 200;
+  q.ttft_ms = 5000;
+  llmhw::Hardware gpu = llmhw_test::round_gpu("node-gpu", 2.0);
+  gpu.memory_gb = 80;
+  gpu.devices_per_node = 8;
+  gpu.fast_group_sizes = {1, 2, 4, 8};
+  const llmhw::RecommendResult r = llmhw::recommend(q, m, {gpu}, calibration());
+  REQUIRE(r.recommendations.size() == 1);
+  const llmhw::Deployment& d = r.recommendations.front().evaluation.deployment;
+  CHECK(d.tp == 8);
+  CHECK(d.pp >= 2);
+  CHECK(d.devices() == d.tp * d.pp);
+}
+
+TEST_CASE("recommend: objectives rank by their own measure", "[recommend][fleet]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  for (auto objective : {llmhw::Objective::latency, llmhw::Objective::energy, llmhw::Objective::cost}) {
+    llmhw::Query q = chat_query(20);
+    q.objective = objective;
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    REQUIRE(r.recommendations.size() >= 2);
+    for (size_t i = 1; i < r.recommendations.size(); ++i) {
+      const auto& a = r.recommendations[i - 1].evaluation;
+      const auto& b = r.recommendations[i].evaluation;
+      INFO(llmhw::to_string(objective) << " rank " << i);
+      if (objective == llmhw::Objective::latency) CHECK(a.at_load.tpot_s <= b.at_load.tpot_s);
+      if (objective == llmhw::Objective::energy) CHECK(a.energy_kwh_per_hour <= b.energy_kwh_per_hour);
+      if (objective == llmhw::Objective::cost) CHECK(a.cost_per_million_tokens <= b.cost_per_million_tokens);
+    }
+  }
+}
