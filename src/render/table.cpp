@@ -83,7 +83,8 @@ std::string recommend_table(const RecommendResult& result, const RecommendContex
       for (const std::string& reason : result.recommendations[i].reasons) out += "   - " + reason + "\n";
       if (ctx.explain) {
         out += "   derivation:\n";
-        for (const std::string& step : result.recommendations[i].derivation) out += "     " + step + "\n";
+        for (const std::string& step : derivation(result.recommendations[i].evaluation, *ctx.query))
+          out += "     " + step + "\n";
       }
     }
     if (result.recommendations.size() > shown) {
