@@ -1,7 +1,7 @@
 #pragma once
 // Fitting efficiency factors to observations: minimise the mean squared log error of the
 // estimator's predictions over a group's rows, with Nelder-Mead over five physically meaningful
-// parameters (bandwidth efficiency, decode and prefill compute efficiency, step overhead, and how
+// parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer, and how
 // synchronised a closed-loop benchmark's arrivals are).
 #include <vector>
 

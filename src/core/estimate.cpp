@@ -104,6 +104,12 @@ double device_flops(const Deployment& d, const ModelFacts& f, double tokens, dou
   return tokens / d.dp * dense_per_token / s.dense_ranks + tokens * 2.0 * routed_active / s.expert_ranks;
 }
 
+// Fixed cost of one engine step: scheduling and sampling once, plus kernel launches and
+// synchronisation in every layer the step's tokens pass (all layers, also across pp stages).
+double overhead_seconds(const Model& m, const Efficiency& eff) {
+  return eff.step_overhead_ms * 1e-3 + eff.layer_overhead_us * 1e-6 * m.layers;
+}
+
 double peak_flops(const Deployment& d) {
   auto p = compute_precision(*d.hardware, d.weights);
   auto tflops = p ? d.hardware->peak_tflops(*p) : std::nullopt;
@@ -240,7 +246,7 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   t.communication_s =
       communication_seconds(stage, f, micro_batch, eff) +
       (d.pp - 1) * collective_seconds(micro_batch * m.hidden * kActivationBytes, 2, 1.0, *d.hardware, eff);
-  t.overhead_s = eff.step_overhead_ms * 1e-3;
+  t.overhead_s = overhead_seconds(m, eff);
   return t;
 }
 
@@ -261,7 +267,7 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
   t.compute_s = flops / (peak * eff.prefill_compute);
   t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
-  t.overhead_s = eff.step_overhead_ms * 1e-3;
+  t.overhead_s = overhead_seconds(m, eff);
   return t;
 }
 

@@ -26,6 +26,7 @@ Efficiency read_efficiency(const JsonReader& r) {
   e.prefill_compute = fraction(r, "prefill_compute");
   e.usable_memory_fraction = fraction(r, "usable_memory_fraction");
   e.step_overhead_ms = non_negative(r, "step_overhead_ms");
+  if (r.has("layer_overhead_us")) e.layer_overhead_us = non_negative(r, "layer_overhead_us");
   e.reserve_gb = non_negative(r, "reserve_gb");
   e.collective_latency_us = non_negative(r, "collective_latency_us");
   if (r.has("wave_synchronization")) {
