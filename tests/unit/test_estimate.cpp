@@ -235,6 +235,30 @@ TEST_CASE("decode_step with realistic efficiency is never faster than the roofli
   }
 }
 
+TEST_CASE("decode_step and prefill: overhead per step plus per layer", "[estimate][decode][prefill]") {
+  const llmhw::Model m = llmhw_test::llama_8b();  // 32 layers
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Efficiency e = llmhw_test::ideal();
+  e.step_overhead_ms = 0.5;
+  e.layer_overhead_us = 50;
+  // 0.5 ms + 32 x 50 us = 2.1 ms, whatever the batch, context or parallelism.
+  for (int pp : {1, 4}) {
+    llmhw::Deployment d = deploy(m, hw, Precision::bf16, 2);
+    d.pp = pp;  // a token crosses all 32 layers, on whichever stages they sit
+    CHECK(llmhw::decode_step(d, 1, 0, e).overhead_s == Approx(2.1e-3));
+    CHECK(llmhw::decode_step(d, 256, 4096, e).overhead_s == Approx(2.1e-3));
+    CHECK(llmhw::prefill(d, 2048, e, 4).overhead_s == Approx(2.1e-3));
+    // The overhead adds to the roofline: the step with it is exactly 2.1 ms longer.
+    const double roofline = llmhw::decode_step(d, 8, 1024, llmhw_test::ideal()).total_s();
+    CHECK(llmhw::decode_step(d, 8, 1024, e).total_s() == Approx(roofline + 2.1e-3).epsilon(1e-12));
+  }
+  // Twice the layers, twice the per-layer part.
+  llmhw::Model deeper = m;
+  deeper.layers = 64;
+  e.step_overhead_ms = 0;
+  CHECK(llmhw::decode_step(deploy(deeper, hw, Precision::bf16), 1, 0, e).overhead_s == Approx(64 * 50e-6));
+}
+
 TEST_CASE("decode_step grows with batch, context and model size", "[estimate][decode]") {
   const llmhw::Model m8 = llmhw_test::llama_8b();
   const llmhw::Model m70 = llmhw_test::llama_70b();
