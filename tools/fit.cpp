@@ -8,7 +8,7 @@
 namespace llmhw::tools {
 namespace {
 
-constexpr size_t kParams = 5;
+constexpr size_t kParams = 6;
 using Point = std::array<double, kParams>;
 
 // Unconstrained coordinates <-> physical values: efficiencies in [0.02, 1] through a logistic,
@@ -30,13 +30,17 @@ Efficiency to_efficiency(const Point& x, Efficiency base) {
   base.step_overhead_ms = 0;
   base.layer_overhead_us = std::clamp(std::exp(x[3]), 0.01, 1000.0);
   base.wave_synchronization = (logistic(x[4]) - 0.02) / 0.98;
+  base.quantized_share = (logistic(x[5]) - 0.02) / 0.98;
   return base;
 }
 
 Point to_point(const Efficiency& e) {
-  return {logit(e.memory_bandwidth), logit(e.decode_compute), logit(e.prefill_compute),
+  return {logit(e.memory_bandwidth),
+          logit(e.decode_compute),
+          logit(e.prefill_compute),
           std::log(e.layer_overhead_us > 0 ? e.layer_overhead_us : 30.0),  // unfitted: a few launches
-          logit(0.02 + 0.98 * std::clamp(e.wave_synchronization, 0.01, 0.99))};
+          logit(0.02 + 0.98 * std::clamp(e.wave_synchronization, 0.01, 0.99)),
+          logit(0.02 + 0.98 * std::clamp(e.quantized_share, 0.01, 0.99))};
 }
 
 template <typename Loss>

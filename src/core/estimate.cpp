@@ -116,6 +116,16 @@ double peak_flops(const Deployment& d) {
   return tflops.value_or(0.0) * 1e12;
 }
 
+// The rate of matrix work when only `share` of it runs at `peak` (a narrow precision's) and the
+// rest at the device's 16-bit peak: time per FLOP share / peak + (1 - share) / peak_16 (Amdahl).
+// Never above `peak`; equal to it when the compute precision is 16-bit or wider.
+double mixed_peak(const Hardware& hw, double peak, double share) {
+  const auto wide = widest_native_float(hw);
+  const double peak_16 = wide ? hw.peak_tflops(*wide).value_or(0.0) * 1e12 : 0.0;
+  if (share >= 1.0 || peak_16 <= 0 || peak_16 >= peak) return peak;
+  return 1.0 / (share / peak + (1.0 - share) / peak_16);
+}
+
 // Devices joined by the fast interconnect (NVLink domain, TPU slice, node).
 int fast_domain(const Hardware& hw) {
   const int fast = hw.fast_group_sizes.empty()
@@ -265,7 +275,7 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
   StepTime t;
   t.memory_s = (streamed_weight_bytes(group, f, prompts * tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops / (peak * eff.prefill_compute);
+  t.compute_s = flops / (mixed_peak(*d.hardware, peak, eff.quantized_share) * eff.prefill_compute);
   t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
   t.overhead_s = overhead_seconds(m, eff);
   return t;

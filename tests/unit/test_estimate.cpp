@@ -349,6 +349,38 @@ TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   CHECK(llmhw::prefill(deploy(m, hw), 2000, llmhw_test::ideal()).total_s() > t.total_s());
 }
 
+TEST_CASE("prefill: only the quantized share of the work runs at the narrow peak", "[estimate][prefill]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  llmhw::Hardware hw = llmhw_test::round_gpu();
+  hw.tflops[Precision::fp8] = 200.0;  // twice the 16-bit peak
+  hw.tflops[Precision::fp4] = 400.0;
+  const double flops = 1000 * (kMatmulFlops8b + kAttnFlops8b * 500);  // as in "prefill of one prompt"
+  llmhw::Efficiency e = llmhw_test::ideal();
+  // Share 1 (the default): all at the fp8 peak, the datasheet roofline.
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp8), 1000, e).compute_s == Approx(flops / 200e12));
+  // Share 0.5 at fp8: half the FLOPs at 200 TFLOP/s, half at 100: flops x (0.5/200 + 0.5/100) / 1e12.
+  e.quantized_share = 0.5;
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp8), 1000, e).compute_s ==
+        Approx(flops * (0.5 / 200e12 + 0.5 / 100e12)).epsilon(1e-12));
+  // fp4: flops x (0.5/400 + 0.5/100); share 0 runs everything at the 16-bit peak.
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s ==
+        Approx(flops * (0.5 / 400e12 + 0.5 / 100e12)).epsilon(1e-12));
+  e.quantized_share = 0;
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s == Approx(flops / 100e12));
+  // 16-bit weights are unaffected, and so are weight-only int8 weights (computed in bf16).
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::bf16), 1000, e).compute_s == Approx(flops / 100e12));
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::int8), 1000, e).compute_s == Approx(flops / 100e12));
+  // Invariant: never faster than the datasheet roofline at the narrow peak, slower as the share falls.
+  double previous = 0;
+  for (double share : {1.0, 0.75, 0.5, 0.25, 0.0}) {
+    e.quantized_share = share;
+    const double t = llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s;
+    CHECK(t >= flops / 400e12 * (1 - 1e-12));
+    CHECK(t > previous);
+    previous = t;
+  }
+}
+
 TEST_CASE("serve: closed-loop continuous batching by hand", "[estimate][serve]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
