@@ -20,6 +20,9 @@ struct Efficiency {
   // Share of the matrix work that runs at the peak of an 8-bit or narrower compute precision;
   // the rest (attention, activation quantization, norms, routing) runs at the 16-bit peak.
   double quantized_share = 1.0;
+  // Closed-loop benchmarks only: time to a request's first token spent outside the engine's
+  // steps (HTTP, tokenization, admission, streaming the token back). Fitted per group and engine.
+  double request_latency_ms = 0.0;
   double usable_memory_fraction = 1;  // share of device memory the engine may allocate
   double reserve_gb = 0.0;            // activations, graphs, communication buffers per device
   double collective_latency_us = 0;   // fixed cost of one all-reduce

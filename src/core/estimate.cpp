@@ -362,7 +362,8 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
   const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
   const double own_ttft = group_prefill * (1.0 + ahead);
-  s.ttft_s = own_ttft + queued_rounds * round;
+  // The request's latency outside the engine's steps adds to its first token only.
+  s.ttft_s = own_ttft + queued_rounds * round + eff.request_latency_ms * 1e-3;
   // Little's law: with `running` requests in flight, each lives one round, so what of the round
   // is not its own TTFT is its decoding, stalled by every other prefill of the round that does
   // not already count in its TTFT (all n - 1 of them when arrivals are staggered, half when the

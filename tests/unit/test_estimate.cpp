@@ -469,6 +469,24 @@ TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by ha
         Approx(2.5 * 0.30543986688).epsilon(1e-12));
 }
 
+TEST_CASE("serve_closed_loop: the request latency adds to TTFT only", "[estimate][serve]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1000, 200};
+  const llmhw::EngineLimits limits{1024, 2000};
+  for (double c : {1.0, 8.0, 64.0}) {
+    INFO("concurrency " << c);
+    llmhw::Efficiency eff = llmhw_test::realistic();
+    const llmhw::ServingPoint base = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+    eff.request_latency_ms = 150;
+    const llmhw::ServingPoint late = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+    // 150 ms more to the first token; the engine's steps, TPOT and throughput are unchanged.
+    CHECK(late.ttft_s == Approx(base.ttft_s + 0.150).epsilon(1e-12));
+    CHECK(late.tpot_s == Approx(base.tpot_s).epsilon(1e-12));
+    CHECK(late.output_tokens_per_s == Approx(base.output_tokens_per_s).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("serve_closed_loop: TTFT, TPOT and throughput grow with concurrency", "[estimate][serve]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
