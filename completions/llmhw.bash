@@ -48,7 +48,7 @@ _llmhw() {
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --budget --precision --kind --vendor --hardware --exclude
-        --cloud --pricing --top --format --kv-precision --tp --pp --ep --dp --engine --concurrency"
+        --cloud --pricing --top --format --scenarios --kv-precision --tp --pp --ep --dp --engine --concurrency"
     with_value=" $(echo $with_value) "
 
     # The command path so far: recommend, estimate, validate, hardware list, models show, ...
@@ -128,7 +128,7 @@ _llmhw() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --model-config | --hardware-file)
+        --model-config | --hardware-file | --scenarios)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -144,7 +144,7 @@ _llmhw() {
         "") opts=$global_opts words="recommend estimate hardware models validate" ;;
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --budget
-                --precision --kind --vendor --hardware --exclude --cloud --pricing --top --format"
+                --precision --kind --vendor --hardware --exclude --cloud --pricing --top --format --scenarios"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp

@@ -67,6 +67,7 @@ expect "spot" recommend --model 70b --pricing s
 expect "llama.cpp" estimate --engine ll
 expect "max" estimate --concurrency m
 expect "" recommend --qps ""
+expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" recommend --scenarios "$data/models/deepseek"
 expect "list show" hardware ""
 expect "show" models s
 expect "$(ids "$data/hardware" h100)" estimate --hardware h100

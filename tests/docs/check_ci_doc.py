@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs what docs/ci.md tells people to run, so that it keeps working as the JSON evolves: the
 gate script on its capacity.txt (exit 0), on a budget nothing meets (exit 3) and on an unknown
-model (exit 2); and every jq one-liner against real output, which must succeed and print no
+model (exit 2), and the same with --scenarios; and every jq one-liner against real output, which must succeed and print no
 null and no empty TSV field (a renamed field reads as null in jq). Exits 77 (skipped) when jq is not installed.
 
 usage: check_ci_doc.py LLMHW_BINARY CI_MD"""
@@ -50,6 +50,21 @@ with tempfile.TemporaryDirectory() as work:
     for capacity, code in (("capacity.txt", 0), ("tight.txt", 3), ("unknown.txt", 2)):
         run = subprocess.run(["bash", str(gate), capacity], cwd=work, env=env, capture_output=True, text=True)
         check(f"gate script on {capacity}: exit {code}", run.returncode == code,
+              f"exit {run.returncode}\n{run.stdout}{run.stderr}")
+    # the same gate as --scenarios lines
+    batch = block("llmhw recommend --scenarios")
+    pathlib.Path(work, "capacity.jsonl").write_text(block('{"model"'))
+    for capacity, code in (("capacity.jsonl", 0), ("tight.jsonl", 3), ("invalid.jsonl", 2)):
+        if capacity == "tight.jsonl":
+            pathlib.Path(work, capacity).write_text('{"model": "70b", "qps": 50, "budget": "5/h"}\n')
+        if capacity == "invalid.jsonl":
+            pathlib.Path(work, capacity).write_text('{"model": "70b", "qps": 50}\n{"model": "70b"}\n')
+        run = subprocess.run(["bash", "-c", batch.replace("capacity.jsonl", capacity)], cwd=work, env=env,
+                             capture_output=True, text=True)
+        lines = run.stdout.splitlines()
+        want = "ok   " if code == 0 else "FAIL line"
+        check(f"--scenarios gate on {capacity}: exit {code}, a line per query",
+              run.returncode == code and lines and any(l.startswith(want) for l in lines) and "null" not in run.stdout,
               f"exit {run.returncode}\n{run.stdout}{run.stderr}")
     models = [line.split()[0] for line in block("# capacity.txt").splitlines() if line and line[0] != "#"]
     check("gate script wrote plans/<model>.json", all(pathlib.Path(work, "plans", f"{m}.json").is_file() for m in models))

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Runs the real llmhw binary and validates every JSON output against data/schema/ with Debian's
-python3-jsonschema, an independent implementation: `recommend`, `estimate`, `hardware list`,
-`hardware show`, `models list` and `models show` (whose profiles, through $ref, also go against
-hardware.schema.json, which cross-checks llmhw's own schema validator). Besides the schemas it
-checks what they cannot say: ids in order, the --kind filter, `hardware show` giving the profile
-that `hardware list` gives, MoE/MLA blocks present for the models that have them. Every schema
-in the directory must be exercised, so that a new output cannot go without a test.
+python3-jsonschema, an independent implementation: `recommend` (and its `--scenarios` lines),
+`estimate`, `hardware list`, `hardware show`, `models list` and `models show` (whose profiles,
+through $ref, also go against hardware.schema.json, which cross-checks llmhw's own schema
+validator). Besides the schemas it checks what they cannot say: ids in order, the --kind filter,
+`hardware show` giving the profile that `hardware list` gives, MoE/MLA blocks present for the
+models that have them, scenario line numbers and exit codes. Every schema in the directory must
+be exercised, so that a new output cannot go without a test.
 
 usage: validate_outputs.py LLMHW_BINARY DATA_DIR SCHEMA_DIR MODEL_CONFIG_DIR"""
 import json
@@ -86,6 +87,29 @@ for q in queries:
     doc, code = run_json(["recommend", *q, "--format", "json", "--top", "100"], codes=(0, 3))
     if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(q)}", doc):
         print(f"ok   recommend {' '.join(q)} (exit {code}, {len(doc['recommendations'])} recommendations)")
+
+# recommend --scenarios: one JSON object per line; answers, a line that finds nothing, invalid lines
+scenarios = [
+    ('{"qps": 50}', 0),
+    ('{"model": "llama-3.1-8b", "qps": 200, "tpot": "30ms", "kind": "gpu", "top": 3}', 0),
+    ('{"qps": 50, "tpot": "1ms"}', 3),
+    ('', None),  # blank: skipped, but counted in the line numbers
+    ('{"qps": 50, "tpott": "40ms"}', 2),
+    ('{"model_config": "/nonexistent/config.json", "qps": 5}', 1),
+    ('not json', 2),
+]
+run = subprocess.run([binary, "--data-dir", data_dir, "recommend", "--model", "70b", "--top", "5", "--scenarios", "-"],
+                     input="\n".join(line for line, _ in scenarios) + "\n", capture_output=True, text=True)
+label = "recommend --scenarios -"
+expected = [(number, code) for number, (_, code) in enumerate(scenarios, 1) if code is not None]
+answers = [json.loads(line) for line in run.stdout.splitlines()]
+if expect(label, run.returncode == 2, f"exit {run.returncode}, expected 2 (an invalid line): {run.stderr}") and \
+        expect(label, [(a.get("line"), a.get("exit_code")) for a in answers] == expected,
+               f"(line, exit_code) {[(a.get('line'), a.get('exit_code')) for a in answers]}, expected {expected}"):
+    if all([validate("recommend-scenarios.schema.json", f"{label} line {a['line']}", a) for a in answers]):
+        single, _ = run_json(["recommend", "--model", "70b", "--qps", "50", "--top", "5", "--format", "json"])
+        if expect(label, answers[0]["result"] == single, "line 1 is not what `recommend --qps 50` prints"):
+            print(f"ok   {label} ({len(answers)} lines, exit codes {[a['exit_code'] for a in answers]})")
 
 # estimate
 estimates = [
