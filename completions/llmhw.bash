@@ -47,7 +47,7 @@ _llmhw() {
     local global_opts="--help --version --data-dir --hardware-file"
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
-        --output-tokens --ttft --tpot --budget --precision --kind --vendor --hardware --exclude
+        --output-tokens --ttft --tpot --e2e --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --pricing --top --format --scenarios --kv-precision --tp --pp --ep --dp --engine --concurrency"
     with_value=" $(echo $with_value) "
 
@@ -95,6 +95,10 @@ _llmhw() {
             COMPREPLY=($(compgen -W "on-demand spot reserved amortized-purchase" -- "$cur"))
             return
             ;;
+        --optimize)
+            COMPREPLY=($(compgen -W "cost latency throughput energy" -- "$cur"))
+            return
+            ;;
         --engine)
             COMPREPLY=($(compgen -W "vllm sglang trtllm llama.cpp jetstream other" -- "$cur"))
             return
@@ -133,8 +137,8 @@ _llmhw() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
-        --qps | --input-tokens | --output-tokens | --ttft | --tpot | --budget | --top | --tp | --pp | \
-            --ep | --dp)
+        --qps | --input-tokens | --output-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
+            --budget | --top | --tp | --pp | --ep | --dp)
             return # a number or a quantity: nothing to offer
             ;;
     esac
@@ -143,8 +147,9 @@ _llmhw() {
     case $cmd in
         "") opts=$global_opts words="recommend estimate hardware models validate" ;;
         recommend)
-            opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --budget
-                --precision --kind --vendor --hardware --exclude --cloud --pricing --top --format --scenarios"
+            opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
+                --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware
+                --exclude --cloud --pricing --top --all --explain --format --scenarios"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp

@@ -64,6 +64,9 @@ expect "bf16 fp16 fp8 int8 int4 fp4" estimate --precision ""
 expect "bf16 fp8 int8" estimate --kv-precision ""
 expect "on-demand spot reserved amortized-purchase" recommend --pricing ""
 expect "spot" recommend --model 70b --pricing s
+expect "cost latency throughput energy" recommend --optimize ""
+expect "--explain --exclude" recommend --ex
+expect "" recommend --e2e ""
 expect "llama.cpp" estimate --engine ll
 expect "max" estimate --concurrency m
 expect "" recommend --qps ""

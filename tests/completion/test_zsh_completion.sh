@@ -63,6 +63,7 @@ expect "$(ids "$data/models" qwen3-3)" "llmhw recommend -m qwen3-3"
 expect "$(ids "$fixture/hardware" "")" "llmhw --data-dir $fixture recommend --hardware "
 expect "amd apple aws" "llmhw recommend --vendor a"
 expect "gcp" "llmhw recommend --cloud gc"
+expect "cost latency throughput energy" "llmhw recommend --optimize "
 expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" "llmhw recommend --scenarios $data/models/deepseek"
 
 help_options() { "$binary" "$@" --help | sed -n 's/^  \(-[a-z],\)\{0,1\}\(--[a-z][a-z0-9-]*\).*/\2/p'; }
