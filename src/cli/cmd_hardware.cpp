@@ -45,7 +45,9 @@ int run_show(const ShowOptions& o, const GlobalOptions& global, Streams& s) {
   const Catalog catalog = load_catalog(global);
   const Hardware& hw = find_hardware(catalog, o.id, "hardware show");
   const auto doc = io::read_profile_document(hw.origin);
-  s.out << (o.format == "json" ? doc.dump(2) + "\n" : render::hardware_show_table(doc, hw.origin));
+  // JSON: {"schema_version": 1, "hardware": profile}, as `hardware list` and `models show` wrap theirs.
+  const nlohmann::ordered_json wrapped = {{"schema_version", render::kSchemaVersion}, {"hardware", doc}};
+  s.out << (o.format == "json" ? wrapped.dump(2) + "\n" : render::hardware_show_table(doc, hw.origin));
   return 0;
 }
 
@@ -70,10 +72,12 @@ void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action) 
   auto* show =
       cmd->add_subcommand("show", "Show one profile: every figure with its source, prices with dates");
   show->add_option("id", show_options->id, "Hardware id, e.g. h100-sxm")->required();
-  show->add_option("--format", show_options->format, "table or json (the profile's own fields)")
+  show->add_option("--format", show_options->format,
+                   "table or json (the profile's own fields under \"hardware\")")
       ->capture_default_str();
   show->footer(
-      "Examples:\n  llmhw hardware show h100-sxm\n  llmhw hardware show tpu-v6e --format json | jq .tflops");
+      "Examples:\n  llmhw hardware show h100-sxm\n  llmhw hardware show tpu-v6e --format json | jq "
+      ".hardware.tflops");
   show->callback([&action, show_options, &global] {
     action = [show_options, &global](Streams& s) { return run_show(*show_options, global, s); };
   });
