@@ -129,7 +129,9 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
     return static_cast<int>(ExitCode::no_solution);
   }
   EngineLimits limits = calibration.limits(o.engine);
-  limits.max_batch = static_cast<int>(std::min<long>(v.memory.max_sequences, limits.max_batch));
+  // max_sequences counts every attention data-parallel group; the engine's batch limit is per group.
+  const long per_group = std::max(1L, v.memory.max_sequences / v.deployment.dp);
+  limits.max_batch = static_cast<int>(std::min<long>(per_group, limits.max_batch));
   v.effective_concurrency = concurrency.value_or(static_cast<double>(limits.max_batch) * v.deployment.dp);
   v.point = serve_closed_loop(v.deployment, w, v.effective_concurrency, eff, limits);
   v.fits = v.effective_concurrency <= static_cast<double>(v.memory.max_sequences);

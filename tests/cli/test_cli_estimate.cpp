@@ -95,3 +95,16 @@ TEST_CASE("estimate rejects bad parallelism and engines with one line", "[cli][e
   CHECK(precision.err ==
         "llmhw: error: --precision: fp4 is not offered on h100-sxm (see `llmhw hardware show h100-sxm`)\n");
 }
+
+TEST_CASE("estimate --concurrency max with attention data parallelism fits what memory holds",
+          "[cli][estimate]") {
+  // max_concurrency counts every dp group; the engine's batch limit applies per group, so the
+  // offline maximum must not exceed what the KV cache holds over all groups.
+  // Llama 3.1 8B on 4 x H100 as 4 attention data-parallel groups: 1,428 sequences in all, 357 per
+  // group (under the engine's 1,024); before the fix the limit was taken per group as 1,024.
+  const auto r = run_cli(estimate({"--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tp", "1", "--dp",
+                                   "4", "--concurrency", "max", "--format", "json"}));
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j.at("fits") == true);
+}
