@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "llmhw/recommend.hpp"
+#include "llmhw/render_style.hpp"
 
 namespace llmhw::render {
 
@@ -17,7 +18,8 @@ struct RecommendContext {
   std::vector<std::string> notes;  // e.g. user profiles overriding shipped ones
 };
 
-std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx);
+std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx,
+                            const Style& style = {});
 std::string recommend_json(const RecommendResult& result, const RecommendContext& ctx);
 
 inline constexpr int kSchemaVersion = 1;
