@@ -1,7 +1,9 @@
-// Text-layout helpers of the renderers (src/render/style.cpp, columns.cpp), on hand-written inputs.
+// Text-layout helpers of the renderers (src/render/style.cpp, columns.cpp) and the generic CSV and
+// Markdown tables (src/render/csv.cpp, markdown.cpp), on hand-written inputs.
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "llmhw/render_formats.hpp"
 #include "render/columns.hpp"
 #include "render/style.hpp"
 
@@ -46,4 +48,18 @@ TEST_CASE("paint wraps each line in an escape sequence only with colour on", "[r
   color.color = true;
   CHECK(paint("a\nb", Paint::green, plain) == "a\nb");
   CHECK(paint("a\nb", Paint::green, color) == "\x1b[32ma\x1b[0m\n\x1b[32mb\x1b[0m");
+}
+
+TEST_CASE("csv_table quotes fields per RFC 4180 and ends records with CRLF", "[render][csv]") {
+  CHECK(csv_table({{"a", "b"}, {"1", "x,y"}, {"say \"hi\"", "two\nlines"}}) ==
+        "a,b\r\n1,\"x,y\"\r\n\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+  CHECK(csv_table({{"", "plain"}}) == ",plain\r\n");
+}
+
+TEST_CASE("markdown_table escapes pipes and puts a separator under the header", "[render][markdown]") {
+  const auto lines = lines_of(markdown_table({{"id", "note"}, {"a|b", "two\nlines"}}));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "| id | note |");
+  CHECK(lines[1] == "| --- | --- |");
+  CHECK(lines[2] == "| a\\|b | two lines |");
 }
