@@ -8,6 +8,7 @@
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
+#include "cli/output.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
@@ -95,7 +96,7 @@ std::vector<Hardware> filter_catalog(const Catalog& catalog, const RecommendOpti
 
 int run_recommend(const RecommendOptions& o, const OutputOptions& out, const GlobalOptions& global,
                   Streams& s) {
-  check_format(out.format);
+  const render::Format format = output_format(out.format, global, s, kAllFormats, "recommend");
   const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
   const auto data = resolve_data_dir(global);
@@ -105,8 +106,7 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const RecommendResult result = recommend(query, model, candidates, calibration);
   render::RecommendContext ctx{&query, &model, o.precision, calibration.status, top, catalog.notes};
-  s.out << (out.format == "json" ? render::recommend_json(result, ctx)
-                                 : render::recommend_table(result, ctx));
+  print_recommend(format, result, ctx, global, s);
   return static_cast<int>(result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok);
 }
 
@@ -137,12 +137,14 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
-  cmd->add_option("--format", out->format, "table or json")->capture_default_str();
+  cmd->add_option("--format", out->format, "table, json, csv or markdown")->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  llmhw recommend --model 70b --qps 50\n"
       "  llmhw recommend --model llama-3.1-8b --qps 200 --tpot 30ms --kind gpu --format json\n"
-      "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8");
+      "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8\n"
+      "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
+      "Defaults for --ttft, --tpot, --pricing and --format: see `llmhw config show --help`.");
   cmd->callback([&action, o, out, &global] {
     action = [o, out, &global](Streams& s) { return run_recommend(*o, *out, global, s); };
   });
