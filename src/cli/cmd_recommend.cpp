@@ -29,6 +29,7 @@ struct RecommendOptions {
 struct OutputOptions {
   std::string format = "table";
   std::string top = "10";
+  std::string plot;  // SVG file
 };
 
 std::vector<Precision> parse_precisions(const std::string& text) {
@@ -106,7 +107,7 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const RecommendResult result = recommend(query, model, candidates, calibration);
   render::RecommendContext ctx{&query, &model, o.precision, calibration.status, top, catalog.notes};
-  print_recommend(format, result, ctx, global, s);
+  print_recommend(format, result, ctx, out.plot, global, s);
   return static_cast<int>(result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok);
 }
 
@@ -138,12 +139,16 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
   cmd->add_option("--format", out->format, "table, json, csv or markdown")->capture_default_str();
+  cmd->add_option("--plot", out->plot,
+                  "Also write an SVG of every feasible deployment: cost per 1M output tokens against TPOT, "
+                  "with the Pareto frontier");
   cmd->footer(
       "Examples:\n"
       "  llmhw recommend --model 70b --qps 50\n"
       "  llmhw recommend --model llama-3.1-8b --qps 200 --tpot 30ms --kind gpu --format json\n"
       "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8\n"
       "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
+      "  llmhw recommend --model 70b --qps 50 --plot tradeoff.svg --quiet\n"
       "Defaults for --ttft, --tpot, --pricing and --format: see `llmhw config show --help`.");
   cmd->callback([&action, o, out, &global] {
     action = [o, out, &global](Streams& s) { return run_recommend(*o, *out, global, s); };
