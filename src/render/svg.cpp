@@ -11,8 +11,9 @@
 namespace llmhw::render {
 namespace {
 
-constexpr double kWidth = 900, kHeight = 580;
-constexpr double kLeft = 90, kRight = 860, kTop = 96, kBottom = 500;  // the plot area
+constexpr double kWidth = 900, kHeight = 596;
+constexpr double kLeft = 90, kRight = 860, kTop = 112, kBottom = 516;  // the plot area
+constexpr double kLegendY = 90;                                        // the middle of the legend row
 constexpr double kCharWidth = 6.6;  // a generous average for 11-12 px sans-serif, to keep labels apart
 
 struct Point {
@@ -145,24 +146,31 @@ std::string header(const RecommendContext& ctx, size_t feasible) {
       "<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{} at {} req/s: cost against "
       "TPOT</text>\n",
       xml(ctx.model->id), text::rate(q.qps));
+  // Two short lines rather than one that a long precision list would push past the edge.
   out += fmt::format(
-      "<text x=\"20\" y=\"52\" font-size=\"12\" fill=\"#444\">{} input + {} output tokens per request; "
-      "targets TTFT ≤ {}, TPOT ≤ {}; precision {}; {} prices; {} feasible deployment{}</text>\n",
+      "<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{} input + {} output tokens per request; "
+      "targets TTFT ≤ {}, TPOT ≤ {}</text>\n",
       text::grouped(q.workload.input_tokens), text::grouped(q.workload.output_tokens), text::ms(q.ttft_ms),
-      text::ms(q.tpot_ms), xml(ctx.precision_text), xml(q.pricing), feasible, feasible == 1 ? "" : "s");
+      text::ms(q.tpot_ms));
+  out += fmt::format(
+      "<text x=\"20\" y=\"66\" font-size=\"12\" fill=\"#444\">precision {}; {} prices; {} feasible "
+      "deployment{}</text>\n",
+      xml(ctx.precision_text), xml(q.pricing), feasible, feasible == 1 ? "" : "s");
   return out;
 }
 
 std::string legend_marker(size_t i, double x) {
   switch (i) {
     case 0:
-      return fmt::format("<circle cx=\"{}\" cy=\"74\" r=\"4\" fill=\"#6b8fb5\" fill-opacity=\"0.7\"/>", x);
+      return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#6b8fb5\" fill-opacity=\"0.7\"/>", x,
+                         kLegendY);
     case 1:
-      return fmt::format("<circle cx=\"{}\" cy=\"74\" r=\"5.5\" fill=\"#e07b00\" stroke=\"#7a3e00\"/>", x);
+      return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5.5\" fill=\"#e07b00\" stroke=\"#7a3e00\"/>", x,
+                         kLegendY);
     default:
       return fmt::format(
-          "<line x1=\"{}\" y1=\"74\" x2=\"{}\" y2=\"74\" stroke=\"#b00020\" stroke-dasharray=\"5,4\"/>",
-          x - 8, x + 8);
+          "<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#b00020\" stroke-dasharray=\"5,4\"/>",
+          x - 8, x + 8, kLegendY);
   }
 }
 
@@ -173,7 +181,8 @@ std::string legend() {
   std::string out = "<g font-size=\"12\">\n";
   double x = 26;
   for (size_t i = 0; i < 3; ++i) {
-    out += legend_marker(i, x) + fmt::format("<text x=\"{}\" y=\"78\">{}</text>\n", x + 12, texts[i]);
+    out += legend_marker(i, x) +
+           fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x + 12, kLegendY + 4, texts[i]);
     x += 12 + static_cast<double>(texts[i].size()) * kCharWidth + 20;
   }
   return out + "</g>\n";
