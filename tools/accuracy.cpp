@@ -3,6 +3,7 @@
 // per hardware, engine and model family, in-sample and for models held out of the fit.
 //
 //   ./build/release/llmhw_accuracy --data data > docs/accuracy.md
+//   ./build/release/llmhw_accuracy --data data --rows /tmp/rows.csv > /dev/null  # per-row residuals
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -74,15 +75,39 @@ std::map<std::string, double> read_holdout(const fs::path& csv) {
   return out;
 }
 
-int run(const fs::path& data) {
+// One line per predicted row: the measurement, the in-sample and held-out predictions, and the
+// parts of the decode step and prefill they came from (for residual analysis).
+void write_rows(const fs::path& csv, const std::vector<std::pair<const Observation*, Prediction>>& rows,
+                const std::map<std::string, double>& holdout) {
+  std::ofstream out(csv);
+  out << "obs_id,model,hardware,engine,precision,kv,tp,pp,dp,moe_ep,isl,osl,concurrency,metric,"
+         "measured,predicted,held_out,decode_memory_ms,decode_compute_ms,decode_comm_ms,"
+         "overhead_ms,prefill_memory_ms,prefill_compute_ms,prefill_comm_ms,prefill_share,max_sequences\n";
+  for (const auto& [o, p] : rows) {
+    const auto held = holdout.find(o->id);
+    const ServingPoint& s = p.serving;
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                       o->id, o->model, o->hardware, o->engine, to_string(o->precision), to_string(o->kv),
+                       o->tp, o->pp, o->dp, o->moe_ep, o->isl, o->osl,
+                       o->concurrency ? fmt::format("{}", *o->concurrency) : "max", o->metric, o->value,
+                       p.value, held == holdout.end() ? "" : fmt::format("{}", held->second),
+                       s.step.memory_s * 1e3, s.step.compute_s * 1e3, s.step.communication_s * 1e3,
+                       s.step.overhead_s * 1e3, s.prompt.memory_s * 1e3, s.prompt.compute_s * 1e3,
+                       s.prompt.communication_s * 1e3, s.prefill_share, p.max_sequences);
+  }
+}
+
+int run(const fs::path& data, const fs::path& rows_csv) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const auto holdout = read_holdout(data / "calibration" / "holdout_predictions.csv");
   std::map<std::string, Errors> overall, by_hardware, by_engine, by_family, by_source, held_overall,
       held_family;
-  std::map<std::string, int> missing;
+  std::map<std::string, int> missing, excluded;
+  std::map<std::string, Errors> with_excluded;
   size_t predicted = 0, clamped = 0;
+  std::vector<std::pair<const Observation*, Prediction>> rows;
   for (const Observation& o : obs) {
     Prediction p = check_mappable(o, catalogs);
     if (p.ok) {
@@ -96,6 +121,12 @@ int run(const fs::path& data) {
     ++predicted;
     clamped += p.clamped;
     const double ape = std::fabs(p.value - o.value) / o.value;
+    with_excluded["all, including excluded repeats"].add(o.metric, ape);
+    if (o.excluded) {
+      excluded[o.note.substr(0, o.note.find(':'))]++;
+      continue;
+    }
+    rows.emplace_back(&o, p);
     for (auto* g : {&overall["all"], &by_hardware[o.hardware], &by_engine[o.engine],
                     &by_family[model_family(o.model)], &by_source[o.source]}) {
       g->add(o.metric, ape);
@@ -128,34 +159,54 @@ int run(const fs::path& data) {
       clamped);
   std::cout << "| not predicted because | rows |\n|---|---:|\n";
   for (const auto& [why, n] : missing) std::cout << fmt::format("| {} | {} |\n", why, n);
-  std::cout << "\n## Overall (in-sample: the fit saw these rows)\n\n" << table("set", overall);
+  size_t excluded_rows = 0;
+  for (const auto& [why, n] : excluded) excluded_rows += static_cast<size_t>(n);
+  std::cout << fmt::format(
+      "\n{} of the predicted numbers repeat another row's measurement and are excluded from the fit "
+      "and from the tables below by `tools/normalize_calibration.py` (status `excluded`, the rule in "
+      "its note); the line \"including excluded repeats\" predicts them too.\n\n",
+      excluded_rows);
+  std::cout << "| excluded because | rows |\n|---|---:|\n";
+  for (const auto& [why, n] : excluded) std::cout << fmt::format("| {} | {} |\n", why, n);
+  std::cout << "\n## Overall (in-sample: the fit saw these rows)\n\n"
+            << table("set", overall) << table("set", with_excluded);
   std::cout
       << "## Models held out of the fit\n\nEach model's rows predicted by factors fitted on the other models "
          "of "
          "its hardware group and engine (leave-one-model-out, `tools/calibrate`). This is the number to "
          "expect for a model llmhw was not fitted on.\n\n"
       << table("set", held_overall) << table("model family (held out)", held_family);
-  std::cout << "## What limits the accuracy\n\n"
-               "- The fitted efficiencies of the large groups hit their bounds (Hopper/TensorRT-LLM prefill "
-               "efficiency "
-               "1.0, Blackwell decode 1.0): the model is missing something there, not only a factor.\n"
-               "- The serving data mixes benchmark styles: DeepSeek-R1 on B200 with TensorRT-LLM reports "
-               "TPOT of 3.6 ms "
-               "at 4 requests (multi-token-prediction speculative decoding, which llmhw does not model) next "
-               "to 85 ms at "
-               "6 requests in the isl 4000 / osl 1000 runs; GB200 Qwen3-32B rows at isl 4000 report 94-170 "
-               "ms TPOT for "
-               "a 32B model on two GPUs. 150 configurations appear more than once with different values.\n"
-               "- TTFT in closed-loop benchmarks depends on how synchronised arrivals are; llmhw fits that "
-               "per group "
-               "(`wave_synchronization`), which is a property of the benchmark more than of the hardware.\n"
-               "- Hardware other than NVIDIA Hopper, Blackwell, Ampere and Ada has no or almost no measured "
-               "rows: its "
-               "predictions use per-kind defaults and its bands are wide by design.\n\n";
+  std::cout
+      << "## What limits the accuracy\n\n"
+         "- The fitted efficiencies of the large groups hit their bounds (Hopper/TensorRT-LLM prefill "
+         "efficiency "
+         "1.0, Blackwell decode 1.0): the model is missing something there, not only a factor.\n"
+         "- The serving data mixes benchmark styles: DeepSeek-R1 on B200 with TensorRT-LLM reports "
+         "TPOT of 3.6 ms at 4 requests (likely multi-token-prediction speculative decoding, which "
+         "llmhw does not model, but the file does not say so and no physical bound rules it out) next "
+         "to 85 ms at 5-56 requests in the isl 4000 / osl 1000 runs; GB200 Qwen3-32B rows at isl 4000 "
+         "report 94-170 ms TPOT for a 32B model on two GPUs, not monotone in concurrency. These are "
+         "kept. Repeats of one measurement (the same configuration re-run, the same numbers under "
+         "DeepSeek-V3 and R1 labels or under different parallelism) are excluded as listed under "
+         "Coverage.\n"
+         "- Some SGLang TTFTs jump to a near-constant 7-9 s above a concurrency (DeepSeek-R1 on B200, "
+         "c >= 32 at isl 1024, against 0.6 s at c = 16): a benchmark or warm-up effect no serving model "
+         "reproduces; they dominate the TTFT MAPE of their groups.\n"
+         "- Where the measured concurrency exceeds what llmhw's memory model holds, the row is predicted "
+         "at the measured concurrency; queueing the excess (as `llmhw estimate` does) made TTFT MAPE "
+         "worse (52 -> 60%), because the KV precision and memory fraction the engines used are not "
+         "recorded and a small capacity error queues whole rounds of 1000-8000 decode steps.\n"
+         "- TTFT in closed-loop benchmarks depends on how synchronised arrivals are; llmhw fits that "
+         "per group "
+         "(`wave_synchronization`), which is a property of the benchmark more than of the hardware.\n"
+         "- Hardware other than NVIDIA Hopper, Blackwell, Ampere and Ada has no or almost no measured "
+         "rows: its "
+         "predictions use per-kind defaults and its bands are wide by design.\n\n";
   std::cout << "## By source\n\n" << table("source", by_source);
   std::cout << "## By hardware\n\n" << table("hardware", by_hardware);
   std::cout << "## By engine\n\n" << table("engine", by_engine);
   std::cout << "## By model family\n\n" << table("model family", by_family);
+  if (!rows_csv.empty()) write_rows(rows_csv, rows, holdout);
   return 0;
 }
 
@@ -163,17 +214,20 @@ int run(const fs::path& data) {
 
 int main(int argc, char** argv) {
   fs::path data = LLMHW_SOURCE_DATA_DIR;
+  fs::path rows_csv;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
       data = argv[++i];
+    } else if (a == "--rows" && i + 1 < argc) {
+      rows_csv = argv[++i];
     } else {
-      std::cerr << "usage: llmhw_accuracy [--data DIR]\n";
+      std::cerr << "usage: llmhw_accuracy [--data DIR] [--rows CSV]\n";
       return 2;
     }
   }
   try {
-    return run(data);
+    return run(data, rows_csv);
   } catch (const std::exception& e) {
     std::cerr << "llmhw_accuracy: error: " << e.what() << "\n";
     return 1;

@@ -48,7 +48,7 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
     std::vector<const Observation*> all;
     for (const Observation& o : obs) {
       if (std::find(hardware.begin(), hardware.end(), o.hardware) == hardware.end()) continue;
-      if (!check_mappable(o, catalogs).ok) continue;
+      if (o.excluded || !check_mappable(o, catalogs).ok) continue;
       by_engine[o.engine].push_back(&o);
       all.push_back(&o);
     }

@@ -9,7 +9,9 @@ Writes:
 
 Every raw number becomes exactly one row (a serving row yields two: ttft_ms and tpot_ms).
 Rows that cannot be used for fitting as they stand keep status "unmapped" and say why in
-`note`; mapped rows list the assumptions made. Output order is the order of appearance
+`note`; mapped rows list the assumptions made. Serving rows that map but repeat another row's
+measurement get status "excluded" (left out of the fit and of the headline accuracy, still
+counted and reported; see exclude_repeats). Output order is the order of appearance
 (serving rows first, then published rows), so the output is deterministic.
 
 Python 3.11 standard library only. Usage: python3 tools/normalize_calibration.py [--repo DIR]
@@ -175,6 +177,7 @@ class Row:
         self.f.update(obs_id=obs_id, source=source, source_row=source_row)
         self.reasons: list[tuple[str, str]] = []  # (key, detail)
         self.notes: list[str] = []
+        self.excluded = ""  # why a mapped row is left out of fitting (status "excluded")
 
     def reason(self, key: str, detail: str = "") -> None:
         if key not in [k for k, _ in self.reasons]:
@@ -185,12 +188,96 @@ class Row:
             self.notes.append(text)
 
     def finish(self) -> dict:
-        self.f["status"] = "unmapped" if self.reasons else "mapped"
-        self.f["note"] = "; ".join([d for _, d in self.reasons] + self.notes)
+        self.f["status"] = "unmapped" if self.reasons else ("excluded" if self.excluded else "mapped")
+        first = [d for _, d in self.reasons] + ([self.excluded] if self.excluded and not self.reasons else [])
+        self.f["note"] = "; ".join(first + self.notes)
         return dict(self.f)
 
 
 # ------------------------------------------------------------------------ serving file
+MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+
+
+def attention_heads(model: str) -> int:
+    """num_attention_heads of a catalog model's config (0 if unknown)."""
+    path = MODELS_DIR / f"{model}.json"
+    if not model or not path.exists():
+        return 0
+    import json
+    config = json.loads(path.read_text(encoding="utf-8")).get("config", {})
+    return int(config.get("text_config", config).get("num_attention_heads", 0) or 0)
+
+
+def version_key(version: str) -> list[int]:
+    """Engine versions compare by their numbers: 0.5.10.post1 > 0.5.9, 1.2.0rc6.post3 >
+    1.2.0rc6.post2, a dated nightly > an undated one, an empty version is the oldest."""
+    return [int(n) for n in re.findall(r"\d+", version)]
+
+
+R_SAME_MEASUREMENT = "same measurement under another model label of the same architecture"
+R_CONFLICTING_LABELS = "same measurement under conflicting parallelism"
+R_REPEAT = "repeated configuration"
+
+
+def exclude_repeats(rows: list[Row], raw: list[dict]) -> None:
+    """Leaves one serving row per measurement and per configuration, row by row:
+
+    1. A measured (TTFT, TPOT) pair that appears under different model or parallelism labels
+       (same engine, system, quantization, isl, osl and concurrency) is one measurement copied.
+       If only the model label differs (DeepSeek-V3 and R1 share one architecture) the first row
+       is kept; if the parallelism differs, which label is right is unknown and all copies are
+       excluded.
+    2. Of the rows left that describe the same configuration (model, system, engine, precision,
+       parallelism, isl, osl, concurrency), the one from the newest engine version is kept (the
+       first in file order among equals), so exact repeats and re-runs weigh once.
+    """
+    by_idx: dict[int, list[Row]] = collections.defaultdict(list)
+    for row in rows:
+        by_idx[int(row.f["source_row"])].append(row)
+
+    def usable(i: int) -> bool:
+        return all(not r.reasons and not r.excluded for r in by_idx[i])
+
+    def config(i: int) -> tuple:
+        f = by_idx[i][0].f
+        return tuple(f[c] for c in ("model", "hardware", "engine", "precision", "tp", "pp", "dp", "moe_tp",
+                                    "moe_ep", "isl", "osl", "concurrency"))
+
+    def exclude(i: int, why: str) -> None:
+        for r in by_idx[i]:
+            r.excluded = why
+
+    same = collections.defaultdict(list)
+    for i, r in enumerate(raw, start=1):
+        if usable(i):
+            same[(r["backend"], r["system"], r["gemm_quant_mode"], r["moe_quant_mode"], r["isl"], r["osl"],
+                  r["concurrency"], r["ttft_ms"], r["tpot_ms"])].append(i)
+    for idx in same.values():
+        if len({config(i) for i in idx}) < 2:
+            continue
+        parallel = {config(i)[4:9] for i in idx}
+        if len(parallel) > 1:
+            for i in idx:
+                others = ", ".join(f"s{j}" for j in idx if j != i)
+                exclude(i, f"{R_CONFLICTING_LABELS}: identical TTFT and TPOT in {others} with other tp/dp/ep")
+        else:
+            for i in idx[1:]:
+                exclude(i, f"{R_SAME_MEASUREMENT}: s{idx[0]} has identical TTFT and TPOT and is kept")
+
+    configs = collections.defaultdict(list)
+    for i in range(1, len(raw) + 1):
+        if usable(i):
+            configs[config(i)].append(i)
+    for idx in configs.values():
+        if len(idx) < 2:
+            continue
+        keep = max(idx, key=lambda i: (version_key(raw[i - 1]["backend_version"]), -i))
+        for i in idx:
+            if i != keep:
+                exclude(i, f"{R_REPEAT}: s{keep} (engine {raw[keep - 1]['backend_version'] or 'unstated'}) "
+                           f"is kept for it")
+
+
 def serving_rows(path: Path) -> list[Row]:
     out: list[Row] = []
     with path.open(newline="", encoding="utf-8") as fh:
@@ -235,6 +322,14 @@ def serving_rows(path: Path) -> list[Row]:
             dp = as_int(r["attention_dp"]) or 1
             moe_tp = as_int(r["moe_tp"]) or tp * dp
             moe_ep = as_int(r["moe_ep"]) or 1
+            heads = attention_heads(model)
+            if heads and tp and heads % tp:
+                # Wide DeepSeek deployments list tp = 12, 20, 28, 36, ... with 128 attention heads.
+                # No engine splits heads unevenly, so these run attention data-parallel, one rank
+                # per sequence group; the experts stay spread over all tp ranks.
+                common_notes.append(f"tp={tp} does not divide {heads} attention heads: read as attention "
+                                    f"data parallel (tp=1, dp={tp * dp})")
+                tp, dp = 1, tp * dp
             if moe_tp * moe_ep != tp * dp:
                 if model in DENSE_MODELS:
                     common_notes.append(f"dense model: raw moe_tp*moe_ep={moe_tp * moe_ep} != tp*dp={tp * dp} "
@@ -264,6 +359,8 @@ def serving_rows(path: Path) -> list[Row]:
                 if as_decimal(raw) is None:
                     row.reason(R_VALUE, f"{metric} value {raw!r} not a positive number")
                 out.append(row)
+    with path.open(newline="", encoding="utf-8") as fh:
+        exclude_repeats(out, list(csv.DictReader(fh)))
     return out
 
 
@@ -547,7 +644,12 @@ def main() -> int:
     print(f"wrote {dst} ({len(finished)} observations)")
     by = collections.Counter((r["source"], r["status"]) for r in finished)
     for src in ("serving", "published"):
-        print(f"  {src:9s}: mapped {by[(src, 'mapped')]:5d}  unmapped {by[(src, 'unmapped')]:5d}")
+        print(f"  {src:9s}: mapped {by[(src, 'mapped')]:5d}  unmapped {by[(src, 'unmapped')]:5d}  "
+              f"excluded {by[(src, 'excluded')]:5d}")
+    excluded = collections.Counter(r["note"].split(":")[0] for r in finished
+                                   if r["status"] == "excluded")
+    for k, v in sorted(excluded.items()):
+        print(f"  excluded: {v:4d}  {k}")
     print(f"  total    : mapped {sum(v for (s, st), v in by.items() if st == 'mapped'):5d}  "
           f"unmapped {sum(v for (s, st), v in by.items() if st == 'unmapped'):5d}")
     reasons = collections.Counter()

@@ -95,7 +95,8 @@ std::vector<Observation> read_observations(const std::filesystem::path& csv) {
     if (c != "max") o.concurrency = to_double(c);
     o.metric = get("metric");
     o.value = to_double(get("value"));
-    o.mapped = get("status") == "mapped";
+    o.excluded = get("status") == "excluded";
+    o.mapped = get("status") == "mapped" || o.excluded;
     o.note = get("note");
     out.push_back(std::move(o));
   }
@@ -121,16 +122,16 @@ Deployment deployment_of(const Observation& o, const Catalogs& c) {
   d.tp = std::max(1, o.tp);
   d.pp = std::max(1, o.pp);
   d.dp = std::max(1, o.dp);
-  // Wide DeepSeek deployments list tp = 20, 28, 36, 48, 72 with 128 attention heads; no engine
-  // splits heads unevenly, so these run attention data-parallel (one rank per sequence group).
-  if (d.model->heads % d.tp != 0) {
-    d.dp *= d.tp;
-    d.tp = 1;
-  }
   d.moe_ep = o.moe_ep;
   d.moe_tp = o.moe_tp > 0 && o.moe_tp * o.moe_ep == d.tp * d.dp ? o.moe_tp : 0;
   if (d.moe_tp == 0 && d.moe_ep > d.tp * d.dp) d.moe_ep = 1;
   return d;
+}
+
+Prediction not_predicted(std::string why) {
+  Prediction p;
+  p.why_not = std::move(why);
+  return p;
 }
 
 const std::vector<std::string> kMetrics = {"ttft_ms", "tpot_ms", "output_tokens_per_s", "e2e_ms",
@@ -139,16 +140,20 @@ const std::vector<std::string> kMetrics = {"ttft_ms", "tpot_ms", "output_tokens_
 }  // namespace
 
 Prediction check_mappable(const Observation& o, const Catalogs& c) {
-  if (!o.mapped) return {false, "not mapped: " + o.note, 0};
-  if (!c.models.count(o.model)) return {false, "model not in catalog: " + o.model, 0};
-  if (!c.hardware.count(o.hardware)) return {false, "hardware not in catalog: " + o.hardware, 0};
+  if (!o.mapped) return not_predicted("not mapped: " + o.note);
+  if (!c.models.count(o.model)) return not_predicted("model not in catalog: " + o.model);
+  if (!c.hardware.count(o.hardware)) return not_predicted("hardware not in catalog: " + o.hardware);
   if (std::find(kMetrics.begin(), kMetrics.end(), o.metric) == kMetrics.end()) {
-    return {false, "metric not predicted: " + o.metric, 0};
+    return not_predicted("metric not predicted: " + o.metric);
   }
-  if (o.isl <= 0 || (o.osl <= 0 && o.metric != "prefill_tokens_per_s")) return {false, "no request shape", 0};
+  if (o.isl <= 0 || (o.osl <= 0 && o.metric != "prefill_tokens_per_s"))
+    return not_predicted("no request shape");
   const Deployment d = deployment_of(o, c);
-  if (!compute_precision(*d.hardware, d.weights)) return {false, "precision not offered on the hardware", 0};
-  return {true, "", 0};
+  if (!compute_precision(*d.hardware, d.weights))
+    return not_predicted("precision not offered on the hardware");
+  Prediction ok;
+  ok.ok = true;
+  return ok;
 }
 
 Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& eff,
@@ -162,7 +167,7 @@ Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& ef
     return p;
   }
   const MemoryPlan mem = plan_memory(d, w, eff);
-  if (!mem.fits()) return {false, "does not fit in memory", 0};
+  if (!mem.fits()) return not_predicted("does not fit in memory");
   // "max" runs hold as many sequences as fit in memory (and the engine allows). A benchmark at a
   // fixed concurrency ran that many at once; where llmhw's memory estimate holds fewer (engines
   // differ in KV precision and memory fraction), the row is predicted at the measured
@@ -173,12 +178,14 @@ Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& ef
   const double concurrency = o.concurrency ? std::max(1.0, *o.concurrency) : static_cast<double>(fits);
   p.clamped = o.concurrency && *o.concurrency > static_cast<double>(mem.max_sequences);
   const ServingPoint s = serve_closed_loop(d, w, concurrency, eff, fitting);
+  p.serving = s;
+  p.max_sequences = mem.max_sequences;
   const double replicas = std::max(1.0, static_cast<double>(o.devices) / d.devices());
   if (o.metric == "ttft_ms") p.value = s.ttft_s * 1e3;
   if (o.metric == "tpot_ms") p.value = s.tpot_s * 1e3;
   if (o.metric == "e2e_ms") p.value = (s.ttft_s + (w.output_tokens - 1) * s.tpot_s) * 1e3;
   if (o.metric == "output_tokens_per_s") p.value = s.output_tokens_per_s * replicas;
-  if (!std::isfinite(p.value) || p.value <= 0) return {false, "prediction not finite", 0};
+  if (!std::isfinite(p.value) || p.value <= 0) return not_predicted("prediction not finite");
   return p;
 }
 

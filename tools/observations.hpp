@@ -20,6 +20,9 @@ struct Observation {
   std::optional<double> concurrency;  // nullopt: as many as memory and the engine allow ("max")
   double value = 0;
   bool mapped = false;
+  // Mapped, but left out of the fit and the headline accuracy by tools/normalize_calibration.py
+  // (status "excluded": a repeat of another row's measurement); `note` says why.
+  bool excluded = false;
 };
 
 std::vector<Observation> read_observations(const std::filesystem::path& csv);
@@ -35,7 +38,9 @@ struct Prediction {
   bool ok = false;
   std::string why_not;  // when !ok: not mapped, unknown model/hardware, does not fit, unsupported metric
   double value = 0;
-  bool clamped = false;  // the measured concurrency exceeds what llmhw thinks fits in memory
+  bool clamped = false;    // the measured concurrency exceeds what llmhw thinks fits in memory
+  ServingPoint serving;    // the closed-loop point the value was read from (for analysis)
+  long max_sequences = 0;  // what llmhw's memory plan says fits
 };
 
 // Whether llmhw can predict the observation at all (independent of efficiency values).

@@ -44,6 +44,9 @@ struct Deployment {
   int dp = 1;
   int moe_tp = 0;  // 0 = tp x dp (experts sharded like dense layers)
   int moe_ep = 1;
+  // The model's derived facts, when the caller has them (a search derives them once per model);
+  // null = derived on each call.
+  const ModelFacts* facts = nullptr;
   int devices() const { return tp * pp * dp; }
   int expert_tp() const { return moe_tp > 0 ? moe_tp : tp * dp / moe_ep; }
 };
@@ -101,6 +104,24 @@ struct ServingPoint {
 // Open loop: requests arrive at random (Poisson) and are admitted as they come; used to size
 // deployments for a request rate (recommend).
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff);
+
+// serve() at many concurrencies of one deployment and workload, as the search asks: what does
+// not depend on the concurrency (the model facts, the prefill) is computed once.
+class OpenLoop {
+ public:
+  OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff);
+  OpenLoop(const OpenLoop&) = delete;  // `deployment_.facts` may point into this object
+  OpenLoop& operator=(const OpenLoop&) = delete;
+  ServingPoint at(double concurrency) const;
+
+ private:
+  ModelFacts local_facts_;
+  Deployment deployment_;
+  Workload workload_;
+  Efficiency efficiency_;
+  double peak_flops_ = 0;
+  StepTime prompt_;
+};
 
 // What an engine batches in one step.
 struct EngineLimits {

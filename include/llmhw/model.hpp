@@ -100,9 +100,28 @@ struct ParameterCount {
 
 ParameterCount count_parameters(const Model& model);
 
+// Everything the estimator needs from a model's layer plan, derived in one pass over the layers.
+// The search evaluates thousands of deployments of one model; deriving these once per model
+// instead of once per formula is what keeps `recommend` in milliseconds (docs/performance.md).
+struct ModelFacts {
+  ParameterCount params;
+  int full_attention_layers = 0;
+  int tensor_parallel_syncs = 0;                // all-reduces per step: one after every mixer and every MLP
+  double full_kv_values_per_token = 0;          // K and V values (or MLA latent) in full-attention layers
+  double sliding_kv_values_per_token = 0;       // the same in sliding-window layers
+  double state_bytes_per_sequence = 0;          // linear-attention and Mamba state
+  double full_attention_flops_per_context = 0;  // per new token and earlier token, full layers
+  double sliding_attention_flops_per_context = 0;  // the same in sliding layers (up to the window)
+  double state_mixer_flops_per_token = 0;          // recurrent updates of state layers
+  int sliding_window = 0;
+
+  double kv_bytes_per_sequence(double context, double element_bytes) const;
+  double attention_flops_per_token(double context) const;
+};
+ModelFacts derive_facts(const Model& model);
+
+// Shorthands for one fact of a model (each derives the facts; call derive_facts once in loops).
 int full_attention_layers(const Model& model);
-// Points per step where tensor parallelism all-reduces activations: one after every mixer and
-// one after every MLP.
 int tensor_parallel_syncs(const Model& model);
 // KV bytes one token adds to the cache in full-attention layers, at `element_bytes` per value.
 double kv_bytes_per_token(const Model& model, double element_bytes);

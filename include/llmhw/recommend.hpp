@@ -2,7 +2,6 @@
 // From a query (model, request rate, latency targets, budget) to ranked deployments: the search
 // over hardware x precision x tensor parallelism, the sizing of replicas, and the rules that
 // reject or rank each candidate with a reason.
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +11,7 @@
 #include "llmhw/estimate.hpp"
 #include "llmhw/hardware.hpp"
 #include "llmhw/model.hpp"
+#include "llmhw/queueing.hpp"
 
 namespace llmhw {
 
@@ -22,47 +22,85 @@ namespace llmhw {
 inline constexpr double kDefaultTtftMs = 1000;
 inline constexpr double kDefaultTpotMs = 50;
 
+// Energy defaults (docs/estimation.md "Cost"): PUE between hyperscale sites (about 1.1) and the
+// Uptime Institute 2024 survey average (1.56); electricity between typical US industrial and
+// commercial rates (EIA, 2024: about 0.08 and 0.13 USD/kWh).
+inline constexpr double kDefaultPue = 1.3;
+inline constexpr double kDefaultUsdPerKwh = 0.10;
+
+// What the ranking optimises (ties broken by device count, then hardware id and precision).
+enum class Objective { cost, latency, throughput, energy };
+const char* to_string(Objective o);
+
 struct Query {
   std::string model_text;  // what the user typed, echoed in output
   double qps = 0;
-  Workload workload;
+  Workload workload;    // mean lengths
+  double input_sd = 0;  // spread of the lengths (0 = every request alike)
+  double output_sd = 0;
   double ttft_ms = kDefaultTtftMs;
   double tpot_ms = kDefaultTpotMs;
+  double ttft_percentile = 0;  // 0 = the target is on the mean
+  double tpot_percentile = 0;
+  std::optional<double> e2e_ms;  // end-to-end latency target, if any
+  double e2e_percentile = 0;
   std::optional<double> budget_per_hour;
   std::vector<Precision> precisions;  // empty = auto (16-bit and 8-bit formats)
   std::vector<DeviceKind> kinds;      // empty = all
   std::string pricing = "on-demand";
+  Objective objective = Objective::cost;
+  double pue = kDefaultPue;
+  double usd_per_kwh = kDefaultUsdPerKwh;
+};
+
+// One replica under Poisson arrivals at a concurrency: the mean serving point plus what the
+// queueing model says about the spread over requests (docs/estimation.md "Queueing").
+struct LoadPoint : ServingPoint {
+  double prefill_mean_s = 0;  // one request's prefill, over the input-length distribution
+  double prefill_sd_s = 0;
+  double prefill_utilisation = 0;  // share of each prefill server's time spent prefilling
+  queueing::Wait wait;             // for a prefill slot (M/G/c, c = attention dp groups)
+  double tpot_sd_s = 0;            // over requests: prefills interrupting a request's decode
+  double output_tokens = 0;
+  double output_sd = 0;
+  // Latency at a percentile over requests (0 = the mean).
+  double ttft_at(double percentile) const;
+  double tpot_at(double percentile) const;
+  double e2e_at(double percentile) const;
 };
 
 // One candidate deployment evaluated against the query.
 struct Evaluation {
   Deployment deployment;
   MemoryPlan memory;
-  ServingPoint capacity;  // the largest per-replica concurrency that meets the targets
-  ServingPoint at_load;   // what each replica runs at under the query's load
+  LoadPoint capacity;  // the largest per-replica concurrency that meets the targets
+  LoadPoint at_load;   // what each replica runs at under the query's load
   long replicas = 0;
   const Price* price = nullptr;
-  double cost_per_hour = 0;
-  double cost_per_million_tokens = 0;
-  std::string limited_by;  // what capped the per-replica concurrency: "TPOT", "TTFT", "memory"
+  double cost_per_hour = 0;            // rental (or amortized purchase) of all devices
+  double energy_kwh_per_hour = 0;      // devices x TDP x utilisation x PUE
+  double energy_cost_per_hour = 0;     // at the query's electricity price
+  double total_cost_per_hour = 0;      // rental, plus energy when the price excludes it (purchase)
+  double cost_per_million_tokens = 0;  // total cost per 1M output tokens
+  double utilisation = 0;              // load / capacity per replica
+  std::string limited_by;  // what capped the per-replica concurrency: "TPOT", "TTFT", "E2E", "memory"
   int devices() const { return deployment.devices(); }
+  long total_devices() const { return replicas * deployment.devices(); }
 };
 
-struct Verdict {
-  bool pass = true;
-  std::string reason;
-};
-
-// A named check of an evaluation. Hard rules reject; the ranking is by cost per 1M tokens.
+// A named check of an evaluated deployment. Hard rules reject; `why_not` explains a failure with
+// the numbers behind it (formatted only for the rejections shown: the search judges thousands).
 struct Rule {
   std::string_view name;
-  std::function<Verdict(const Evaluation&, const Query&)> check;
+  bool (*passes)(const Evaluation&, const Query&);
+  std::string (*why_not)(const Evaluation&, const Query&);
 };
 const std::vector<Rule>& hard_rules();
 
 struct Recommendation {
   Evaluation evaluation;
   std::vector<std::string> reasons;
+  std::vector<std::string> derivation;  // --explain: memory, step times, queue, replicas, cost
 };
 
 struct Rejection {

@@ -26,6 +26,20 @@ double parse_budget_per_hour(std::string_view text, std::string_view what);
 double parse_positive(std::string_view text, std::string_view what, double max);
 // A whole number in [1, max].
 long parse_count(std::string_view text, std::string_view what, long max);
+// A request length as users give it: "1024" (every request), "1024±256" or "1024+-256" (mean and
+// standard deviation), "512..2048" (uniform between the two). Counts are whole numbers in
+// [1, max]; the mean is kept, the spread becomes a standard deviation (uniform: (max-min)/sqrt 12).
+struct TokenCount {
+  double mean = 0;
+  double sd = 0;
+};
+TokenCount parse_token_count(std::string_view text, std::string_view what, long max);
+// A latency target: "800ms" is a mean; "p90:800ms" a percentile (0 < p < 100).
+struct LatencyTarget {
+  double ms = 0;
+  double percentile = 0;  // 0 = the mean
+};
+LatencyTarget parse_latency_target(std::string_view text, std::string_view what);
 // "a,b,c" -> {"a","b","c"}; empty items are an error.
 std::vector<std::string> split_list(std::string_view text, std::string_view what);
 

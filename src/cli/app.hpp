@@ -17,6 +17,7 @@ namespace llmhw::cli {
 struct Streams {
   std::ostream& out;
   std::ostream& err;
+  std::istream* in = nullptr;    // standard input when null
   bool out_is_terminal = false;  // colour in --color auto
 };
 

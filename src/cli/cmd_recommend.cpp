@@ -3,16 +3,23 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
+#include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render.hpp"
+#include "llmhw/suggest.hpp"
 #include "llmhw/units.hpp"
 
 namespace llmhw::cli {
@@ -21,7 +28,8 @@ namespace {
 // What to compute (as typed; parsed after CLI11 so that every error names its flag).
 struct RecommendOptions {
   std::string model, model_config, qps, input_tokens = "1024", output_tokens = "256";
-  std::string ttft, tpot, budget, precision = "auto", kinds, pricing = "on-demand";
+  std::string ttft, tpot, e2e, budget, precision = "auto", kinds, pricing = "on-demand";
+  std::string optimize = "cost", pue, electricity_price;
   std::string vendors, hardware, exclude, clouds;  // catalog filters
 };
 
@@ -29,7 +37,12 @@ struct RecommendOptions {
 struct OutputOptions {
   std::string format = "table";
   std::string top = "10";
-  std::string plot;  // SVG file
+  bool all = false;       // every hardware's best configuration, not only the top N
+  bool explain = false;   // the whole derivation of each recommendation
+  std::string scenarios;  // batch mode: a JSON-lines file of queries, or - for stdin
+  std::string plot;       // SVG file
+  bool format_given = false;
+  bool qps_given = false;
 };
 
 std::vector<Precision> parse_precisions(const std::string& text) {
@@ -50,10 +63,42 @@ Query build_query(const RecommendOptions& o) {
   Query q;
   q.model_text = o.model.empty() ? o.model_config : o.model;
   q.qps = parse_positive(o.qps, "--qps", kMaxQps);
-  q.workload.input_tokens = static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens));
-  q.workload.output_tokens = static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens));
-  if (!o.ttft.empty()) q.ttft_ms = parse_duration_ms(o.ttft, "--ttft");
-  if (!o.tpot.empty()) q.tpot_ms = parse_duration_ms(o.tpot, "--tpot");
+  const TokenCount input = parse_token_count(o.input_tokens, "--input-tokens", kMaxTokens);
+  const TokenCount output = parse_token_count(o.output_tokens, "--output-tokens", kMaxTokens);
+  q.workload = {input.mean, output.mean};
+  q.input_sd = input.sd;
+  q.output_sd = output.sd;
+  if (!o.ttft.empty()) {
+    const LatencyTarget t = parse_latency_target(o.ttft, "--ttft");
+    q.ttft_ms = t.ms, q.ttft_percentile = t.percentile;
+  }
+  if (!o.tpot.empty()) {
+    const LatencyTarget t = parse_latency_target(o.tpot, "--tpot");
+    q.tpot_ms = t.ms, q.tpot_percentile = t.percentile;
+  }
+  if (!o.e2e.empty()) {
+    const LatencyTarget t = parse_latency_target(o.e2e, "--e2e");
+    q.e2e_ms = t.ms, q.e2e_percentile = t.percentile;
+  }
+  static const std::vector<std::pair<std::string, Objective>> objectives = {
+      {"cost", Objective::cost},
+      {"latency", Objective::latency},
+      {"throughput", Objective::throughput},
+      {"energy", Objective::energy}};
+  auto objective = std::find_if(objectives.begin(), objectives.end(),
+                                [&](const auto& e) { return e.first == o.optimize; });
+  if (objective == objectives.end()) {
+    throw usage_error(
+        fmt::format("--optimize: '{}' is not one of cost, latency, throughput, energy", o.optimize));
+  }
+  q.objective = objective->second;
+  if (!o.pue.empty()) {
+    q.pue = parse_positive(o.pue, "--pue", 3.0);
+    if (q.pue < 1.0)
+      throw usage_error(fmt::format("--pue: '{}' must be at least 1 (1 = no overhead)", o.pue));
+  }
+  if (!o.electricity_price.empty())
+    q.usd_per_kwh = parse_positive(o.electricity_price, "--electricity-price", 10.0);
   if (!o.budget.empty()) q.budget_per_hour = parse_budget_per_hour(o.budget, "--budget");
   q.precisions = parse_precisions(o.precision);
   q.kinds = parse_kinds(o.kinds);
@@ -95,20 +140,159 @@ std::vector<Hardware> filter_catalog(const Catalog& catalog, const RecommendOpti
   return kept;
 }
 
+// Everything one query needs besides the query itself, loaded once per process.
+struct Session {
+  std::filesystem::path data;
+  Catalog catalog;
+  Calibration calibration;
+  std::map<std::pair<std::string, std::string>, Model> models;  // by (--model, --model-config)
+
+  explicit Session(const GlobalOptions& global)
+      : data(resolve_data_dir(global)),
+        catalog(load_catalog(global)),
+        calibration(io::load_calibration(data / "efficiency.json")) {}
+
+  const Model& model(const RecommendOptions& o) {
+    const auto key = std::make_pair(o.model, o.model_config);
+    auto it = models.find(key);
+    if (it == models.end())
+      it = models.emplace(key, resolve_model(o.model, o.model_config, data / "models").model).first;
+    return it->second;
+  }
+};
+
+struct Answer {
+  std::string text;
+  ExitCode code;
+};
+
+Answer answer(const RecommendOptions& o, const OutputOptions& out, Session& session, bool compact,
+              const RecommendOutput& how) {
+  const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
+  const Query query = build_query(o);
+  const Model& model = session.model(o);
+  const std::vector<Hardware> candidates = filter_catalog(session.catalog, o);
+  const RecommendResult result = recommend(query, model, candidates, session.calibration);
+  render::RecommendContext ctx{
+      &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
+  ctx.compact = compact;
+  ctx.explain = out.explain;
+  std::string text = render_recommend(result, ctx, how);
+  return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
+}
+
 int run_recommend(const RecommendOptions& o, const OutputOptions& out, const GlobalOptions& global,
                   Streams& s) {
-  const render::Format format = output_format(out.format, global, s, kAllFormats, "recommend");
-  const auto top = static_cast<size_t>(parse_count(out.top, "--top", 100000));
-  const Query query = build_query(o);
-  const auto data = resolve_data_dir(global);
-  const Model model = resolve_model(o.model, o.model_config, data / "models").model;
-  const Catalog catalog = load_catalog(global);
-  const std::vector<Hardware> candidates = filter_catalog(catalog, o);
-  const Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const RecommendResult result = recommend(query, model, candidates, calibration);
-  render::RecommendContext ctx{&query, &model, o.precision, calibration.status, top, catalog.notes};
-  print_recommend(format, result, ctx, out.plot, global, s);
-  return static_cast<int>(result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok);
+  const RecommendOutput how{output_format(out.format, global, s, kAllFormats, "recommend"),
+                            output_style(global, s), out.plot};
+  if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
+  Session session(global);
+  const Answer a = answer(o, out, session, false, how);
+  s.out << a.text;
+  return static_cast<int>(a.code);
+}
+
+// Batch mode: each line of the scenarios file is a JSON object whose keys are the flags' names
+// (qps, model, input_tokens, ...); a line's fields override the flags given on the command line.
+using Field = std::string RecommendOptions::*;
+const std::vector<std::pair<std::string, Field>>& scenario_fields() {
+  static const std::vector<std::pair<std::string, Field>> fields = {
+      {"model", &RecommendOptions::model},
+      {"model_config", &RecommendOptions::model_config},
+      {"qps", &RecommendOptions::qps},
+      {"input_tokens", &RecommendOptions::input_tokens},
+      {"output_tokens", &RecommendOptions::output_tokens},
+      {"ttft", &RecommendOptions::ttft},
+      {"tpot", &RecommendOptions::tpot},
+      {"e2e", &RecommendOptions::e2e},
+      {"optimize", &RecommendOptions::optimize},
+      {"pue", &RecommendOptions::pue},
+      {"electricity_price", &RecommendOptions::electricity_price},
+      {"budget", &RecommendOptions::budget},
+      {"precision", &RecommendOptions::precision},
+      {"kind", &RecommendOptions::kinds},
+      {"pricing", &RecommendOptions::pricing},
+      {"vendor", &RecommendOptions::vendors},
+      {"hardware", &RecommendOptions::hardware},
+      {"exclude", &RecommendOptions::exclude},
+      {"cloud", &RecommendOptions::clouds},
+  };
+  return fields;
+}
+
+std::pair<RecommendOptions, OutputOptions> scenario(const std::string& line, const RecommendOptions& flags,
+                                                    const OutputOptions& out) {
+  nlohmann::json j;
+  try {
+    j = io::parse_json(line, "--scenarios");
+  } catch (const Error& e) {
+    throw usage_error(e.what());  // a malformed line is the caller's input, like a bad flag
+  }
+  if (!j.is_object())
+    throw usage_error("a scenario must be a JSON object such as {\"model\": \"70b\", \"qps\": 50}");
+  std::pair<RecommendOptions, OutputOptions> o{flags, out};
+  std::vector<std::string> names{"top"};
+  for (const auto& [name, field] : scenario_fields()) names.push_back(name);
+  for (const auto& [key, value] : j.items()) {
+    if (!value.is_string() && !value.is_number()) {
+      throw usage_error(fmt::format("field '{}' must be a string or a number", key));
+    }
+    const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (key == "top") {
+      o.second.top = text;
+      continue;
+    }
+    const auto& fields = scenario_fields();
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
+    if (it == fields.end()) {
+      const auto hint = nearest_name(key, names);
+      throw usage_error(
+          fmt::format("unknown field '{}'{}", key, hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+    }
+    o.first.*(it->second) = text;
+  }
+  // A line naming a model replaces the command line's model, whichever flag that used.
+  if (j.contains("model") && !j.contains("model_config")) o.first.model_config.clear();
+  if (j.contains("model_config") && !j.contains("model")) o.first.model.clear();
+  if (o.first.qps.empty()) throw usage_error("field 'qps' is required");
+  return o;
+}
+
+// Exit code of a batch: 2 if any line was invalid, else 3 if any line found nothing, else 0.
+int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const GlobalOptions& global,
+                  Streams& s) {
+  if (out.format_given && out.format != "json") {
+    throw usage_error("--format: --scenarios prints JSON lines only; leave --format out or use json");
+  }
+  if (!out.plot.empty()) throw usage_error("--plot: one plot per query, not with --scenarios");
+  std::ifstream file;
+  std::istream* in = s.in ? s.in : &std::cin;
+  if (out.scenarios != "-") {
+    file.open(out.scenarios);
+    if (!file) throw Error(ExitCode::runtime, fmt::format("--scenarios: cannot read '{}'", out.scenarios));
+    in = &file;
+  }
+  Session session(global);
+  int worst = 0;
+  auto rank = [](int code) { return code == 2 ? 3 : code == 3 ? 2 : code == 1 ? 1 : 0; };
+  std::string line;
+  for (long number = 1; std::getline(*in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    int code = 0;
+    try {
+      const auto [o, line_out] = scenario(line, flags, out);
+      Answer a = answer(o, line_out, session, true, {});  // JSON lines
+      code = static_cast<int>(a.code);
+      a.text.pop_back();  // the newline
+      s.out << fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text);
+    } catch (const Error& e) {
+      code = static_cast<int>(e.code());
+      s.out << nlohmann::ordered_json{{"line", number}, {"exit_code", code}, {"error", e.what()}}.dump()
+            << "\n";
+    }
+    if (rank(code) > rank(worst)) worst = code;
+  }
+  return worst;
 }
 
 }  // namespace
@@ -120,11 +304,23 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("-m,--model", o->model,
                   "Catalog id, alias or Hugging Face id, or a size: 8b, 70b, 1.5b, 1t");
   cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json, instead of --model");
-  cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)")->required();
-  cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->capture_default_str();
-  cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->capture_default_str();
-  cmd->add_option("--ttft", o->ttft, "Mean time-to-first-token target, e.g. 500ms, 2s (default 1s)");
-  cmd->add_option("--tpot", o->tpot, "Mean time-per-output-token target, e.g. 50ms (default 50ms)");
+  auto* qps = cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)");
+  cmd->add_option("--input-tokens", o->input_tokens,
+                  "Prompt tokens per request: N, mean+-sd (1024+-256) or min..max")
+      ->capture_default_str();
+  cmd->add_option("--output-tokens", o->output_tokens,
+                  "Generated tokens per request: N, mean+-sd or min..max")
+      ->capture_default_str();
+  cmd->add_option("--ttft", o->ttft,
+                  "Time-to-first-token target: 500ms (mean) or p90:800ms (percentile); default mean 1s");
+  cmd->add_option("--tpot", o->tpot,
+                  "Time-per-output-token target: 50ms (mean) or p99:60ms; default mean 50ms");
+  cmd->add_option("--e2e", o->e2e, "End-to-end latency target: 10s (mean) or p90:10s; default none");
+  cmd->add_option("--optimize", o->optimize,
+                  "Rank by cost, latency (TPOT first), throughput (per dollar) or energy")
+      ->capture_default_str();
+  cmd->add_option("--pue", o->pue, "Power usage effectiveness of the site, 1..3 (default 1.3)");
+  cmd->add_option("--electricity-price", o->electricity_price, "USD per kWh (default 0.10)");
   cmd->add_option("--budget", o->budget, "Maximum cost in USD: 30/h or 20000/month");
   cmd->add_option("--precision", o->precision,
                   "auto (16- and 8-bit formats) or a list of bf16, fp16, fp8, int8, int4, fp4")
@@ -138,20 +334,36 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
-  cmd->add_option("--format", out->format, "table, json, csv or markdown")->capture_default_str();
+  cmd->add_flag("--all", out->all, "Show every hardware's best configuration, not only the top N");
+  cmd->add_flag("--explain", out->explain,
+                "Print the whole derivation: memory, step times, queue, replicas, cost");
+  auto* format =
+      cmd->add_option("--format", out->format, "table, json, csv or markdown")->capture_default_str();
   cmd->add_option("--plot", out->plot,
                   "Also write an SVG of every feasible deployment: cost per 1M output tokens against TPOT, "
                   "with the Pareto frontier");
+  cmd->add_option(
+      "--scenarios", out->scenarios,
+      "Batch mode: a JSON-lines file (- for stdin), one query per line with the flags' names as "
+      "keys ({\"model\": \"70b\", \"qps\": 50, \"tpot\": \"40ms\"}); prints one JSON result per line");
   cmd->footer(
       "Examples:\n"
       "  llmhw recommend --model 70b --qps 50\n"
       "  llmhw recommend --model llama-3.1-8b --qps 200 --tpot 30ms --kind gpu --format json\n"
       "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8\n"
+      "  llmhw recommend --model 70b --qps 20 --ttft p90:800ms --tpot p99:60ms --input-tokens 512..4096\n"
+      "  llmhw recommend --model 8b --qps 100 --optimize latency --all --explain\n"
+      "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -\n"
       "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
       "  llmhw recommend --model 70b --qps 50 --plot tradeoff.svg --quiet\n"
-      "Defaults for --ttft, --tpot, --pricing and --format: see `llmhw config show --help`.");
-  cmd->callback([&action, o, out, &global] {
-    action = [o, out, &global](Streams& s) { return run_recommend(*o, *out, global, s); };
+      "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
+      "`llmhw config show --help`.");
+  cmd->callback([&action, o, out, format, qps, &global] {
+    out->format_given = format->count() > 0;
+    out->qps_given = qps->count() > 0;
+    action = [o, out, &global](Streams& s) {
+      return out->scenarios.empty() ? run_recommend(*o, *out, global, s) : run_scenarios(*o, *out, global, s);
+    };
   });
 }
 

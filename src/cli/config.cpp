@@ -22,8 +22,9 @@ void one_of(const std::string& text, const std::string& where, const std::vector
     throw usage_error(fmt::format("{}: '{}' is not one of {}", where, text, fmt::join(names, ", ")));
 }
 
-void duration(const std::string& text, const std::string& where) {
-  parse_duration_ms(text, where);
+// "800ms" (a mean) or "p90:800ms" (a percentile), as the flags take it.
+void latency_target(const std::string& text, const std::string& where) {
+  parse_latency_target(text, where);
 }
 
 void pricing(const std::string& text, const std::string& where) {
@@ -39,16 +40,16 @@ void color(const std::string& text, const std::string& where) {
 }
 
 // Power usage effectiveness: facility power over IT power; 1 is the ideal, 3 a very poor site.
+// The same check and messages as recommend's own --pue.
 void pue(const std::string& text, const std::string& where) {
-  const double v = parse_positive(text, where, 1e9);
-  if (v < 1 || v > 3) throw usage_error(fmt::format("{}: must be between 1 and 3, got {}", where, text));
+  if (parse_positive(text, where, 3.0) < 1.0)
+    throw usage_error(fmt::format("{}: '{}' must be at least 1 (1 = no overhead)", where, text));
 }
 
-// USD per kWh; retail prices are cents, 10 USD would be a typo for cents.
+// USD per kWh; retail prices are cents, so 10 USD or more is a typo for cents.
 void electricity_price(const std::string& text, const std::string& where) {
-  const double v = parse_positive(text, where, 1e9);
-  if (v >= 10)
-    throw usage_error(fmt::format("{}: must be more than 0 and less than 10 USD/kWh, got {}", where, text));
+  if (parse_positive(text, where, 10.0) >= 10.0)
+    throw usage_error(fmt::format("{}: '{}' must be less than 10 USD/kWh", where, text));
 }
 
 std::vector<std::string> keys() {
@@ -75,19 +76,21 @@ std::vector<CLI::App*> parsed_chain(CLI::App& app) {
 
 const std::vector<SettingSpec>& setting_specs() {
   static const std::vector<SettingSpec> specs = {
-      {"ttft", "--ttft", "recommend: time-to-first-token target, e.g. \"800ms\"",
-       fmt::format("{:g}ms", kDefaultTtftMs), false, duration},
-      {"tpot", "--tpot", "recommend: time-per-output-token target, e.g. \"40ms\"",
-       fmt::format("{:g}ms", kDefaultTpotMs), false, duration},
+      {"ttft", "--ttft", "recommend: time-to-first-token target, \"800ms\" (mean) or \"p90:800ms\"",
+       fmt::format("{:g}ms", kDefaultTtftMs), false, latency_target},
+      {"tpot", "--tpot", "recommend: time-per-output-token target, \"40ms\" (mean) or \"p99:60ms\"",
+       fmt::format("{:g}ms", kDefaultTpotMs), false, latency_target},
       {"pricing", "--pricing", "recommend: on-demand, spot, reserved or amortized-purchase", "on-demand",
        false, pricing},
       {"format", "--format", "output format: table, json, csv or markdown (table where a command lacks it)",
        "table", false, format},
       {"color", "--color", "auto (on a terminal, unless NO_COLOR is set), always or never", "auto", false,
        color},
-      {"pue", "--pue", "recommend: power usage effectiveness for energy cost, 1 to 3", "", true, pue},
+      {"pue", "--pue", "recommend: power usage effectiveness for energy cost, 1 to 3",
+       fmt::format("{:g}", kDefaultPue), true, pue},
       {"electricity_usd_per_kwh", "--electricity-price",
-       "recommend: electricity price, USD per kWh (0 to 10)", "", true, electricity_price},
+       "recommend: electricity price for energy cost, USD per kWh (more than 0, less than 10)",
+       fmt::format("{:g}", kDefaultUsdPerKwh), true, electricity_price},
   };
   return specs;
 }

@@ -6,5 +6,5 @@
 
 int main(int argc, char** argv) {
   // Whether stdout is a terminal decides colour under --color auto; tests pass their own answer.
-  return llmhw::cli::run(argc, argv, {std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1});
+  return llmhw::cli::run(argc, argv, {std::cout, std::cerr, nullptr, ::isatty(STDOUT_FILENO) == 1});
 }

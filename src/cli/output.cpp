@@ -1,31 +1,25 @@
 #include "cli/output.hpp"
 
-#include <ostream>
-
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/render_formats.hpp"
 #include "llmhw/render_plot.hpp"
 
 namespace llmhw::cli {
 
-void print_recommend(render::Format format, const RecommendResult& result,
-                     const render::RecommendContext& ctx, const std::string& plot,
-                     const GlobalOptions& global, Streams& s) {
-  if (!plot.empty()) io::write_text_file(plot, render::recommend_svg(result, ctx), "--plot");
-  switch (format) {
+std::string render_recommend(const RecommendResult& result, const render::RecommendContext& ctx,
+                             const RecommendOutput& how) {
+  if (!how.plot.empty()) io::write_text_file(how.plot, render::recommend_svg(result, ctx), "--plot");
+  switch (how.format) {
     case render::Format::json:
-      s.out << render::recommend_json(result, ctx);
-      break;
+      return render::recommend_json(result, ctx);
     case render::Format::csv:
-      s.out << render::recommend_csv(result, ctx);
-      break;
+      return render::recommend_csv(result, ctx);
     case render::Format::markdown:
-      s.out << render::recommend_markdown(result, ctx, output_style(global, s));
-      break;
+      return render::recommend_markdown(result, ctx, how.style);
     case render::Format::table:
-      s.out << render::recommend_table(result, ctx, output_style(global, s));
       break;
   }
+  return render::recommend_table(result, ctx, how.style);
 }
 
 }  // namespace llmhw::cli

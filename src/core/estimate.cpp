@@ -52,6 +52,13 @@ double distinct_experts(const MoeShape& e, double tokens) {
   return e.experts * (1.0 - miss);
 }
 
+// The deployment's model facts: the caller's, or derived into `local`.
+const ModelFacts& facts_of(const Deployment& d, ModelFacts& local) {
+  if (d.facts) return *d.facts;
+  local = derive_facts(*d.model);
+  return local;
+}
+
 // What one device of a replica holds and does, from the model's parameter split.
 struct Split {
   ParameterCount c;
@@ -60,9 +67,9 @@ struct Split {
   double expert_ranks = 1;  // ranks sharing the routed experts: moe_tp x moe_ep x pp
 };
 
-Split split_of(const Deployment& d) {
+Split split_of(const Deployment& d, const ModelFacts& f) {
   Split s;
-  s.c = count_parameters(*d.model);
+  s.c = f.params;
   s.routed_total = s.c.total - s.c.embedding - s.c.lm_head - s.c.dense_body - s.c.vision;
   s.dense_ranks = static_cast<double>(d.tp) * d.pp;
   s.expert_ranks = static_cast<double>(d.expert_tp()) * d.moe_ep * d.pp;
@@ -72,9 +79,9 @@ Split split_of(const Deployment& d) {
 // Weight bytes one device reads for a step in which `tokens` tokens (over all dp groups) pass
 // the MoE layers. The input embedding is a lookup of a few rows, not a read; the LM head (or
 // the tied embedding acting as it) is read whole.
-double streamed_weight_bytes(const Deployment& d, double tokens) {
+double streamed_weight_bytes(const Deployment& d, const ModelFacts& f, double tokens) {
   const Model& m = *d.model;
-  const Split s = split_of(d);
+  const Split s = split_of(d, f);
   const double head = m.tied_embeddings ? s.c.embedding : s.c.lm_head;
   const double dense =
       s.c.dense_body * weight_bytes_per_param(d.weights) + head * unquantized_bytes(d.weights);
@@ -88,12 +95,12 @@ double streamed_weight_bytes(const Deployment& d, double tokens) {
 // FLOPs one device computes for `tokens` tokens (over all dp groups) at `context` earlier
 // tokens: attention and dense matmuls within its dp group and TP shard, routed experts spread
 // over all expert ranks.
-double device_flops(const Deployment& d, double tokens, double context) {
+double device_flops(const Deployment& d, const ModelFacts& f, double tokens, double context) {
   const Model& m = *d.model;
-  const Split s = split_of(d);
+  const Split s = split_of(d, f);
   const double routed_active = s.c.active - s.c.embedding - s.c.lm_head - s.c.dense_body;
-  const double dense_per_token = 2.0 * (s.c.dense_body + static_cast<double>(m.vocab) * m.hidden) +
-                                 attention_flops_per_token(m, context);
+  const double dense_per_token =
+      2.0 * (s.c.dense_body + static_cast<double>(m.vocab) * m.hidden) + f.attention_flops_per_token(context);
   return tokens / d.dp * dense_per_token / s.dense_ranks + tokens * 2.0 * routed_active / s.expert_ranks;
 }
 
@@ -130,18 +137,28 @@ double collective_seconds(double message_bytes, int ranks, double share, const H
          ring(message_bytes / domain, domains, *hw.scale_out);
 }
 
+// A pipeline stage hands its activations to the next: over the fast links within a node, over
+// the scale-out network when the replica spans more than one fast domain (multi-node).
+double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& eff) {
+  const Hardware& hw = *d.hardware;
+  const bool across_nodes = d.tp * d.pp > fast_domain(hw) && hw.scale_out;
+  const Link& link = across_nodes ? *hw.scale_out : hw.interconnect;
+  const double bw = link.gbps_per_direction * kGB;
+  return eff.collective_latency_us * 1e-6 + (bw > 0 ? bytes / bw : 0.0);
+}
+
 // Tensor parallelism all-reduces after every mixer and MLP (two per standard layer) over the
 // tokens of one dp group; expert parallelism dispatches and combines each token's activations
 // to its top-k experts in every MoE layer.
-double communication_seconds(const Deployment& d, double tokens, const Efficiency& eff) {
+double communication_seconds(const Deployment& d, const ModelFacts& f, double tokens, const Efficiency& eff) {
   const Model& m = *d.model;
   const Hardware& hw = *d.hardware;
   const double group_tokens = tokens / d.dp;
-  double t = tensor_parallel_syncs(m) *
+  double t = f.tensor_parallel_syncs *
              collective_seconds(group_tokens * m.hidden * kActivationBytes, d.tp, 2.0, hw, eff);
   if (m.moe && d.moe_ep > 1) {
     const double routed = group_tokens * m.moe->experts_per_token * m.hidden * kActivationBytes;
-    t += count_parameters(m).moe_layers * 2.0 * collective_seconds(routed, d.moe_ep, 1.0, hw, eff);
+    t += f.params.moe_layers * 2.0 * collective_seconds(routed, d.moe_ep, 1.0, hw, eff);
   }
   return t;
 }
@@ -155,12 +172,14 @@ std::optional<Precision> compute_precision(const Hardware& hw, Precision weights
 }
 
 double model_weight_bytes(const Deployment& d) {
-  const ParameterCount c = count_parameters(*d.model);
+  const ParameterCount c = d.facts ? d.facts->params : count_parameters(*d.model);
   return weight_bytes_for(c, c.total - c.embedding - c.lm_head - c.vision, d.weights);
 }
 
 MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency& eff) {
-  const Split s = split_of(d);
+  ModelFacts local;
+  const ModelFacts& f = facts_of(d, local);
+  const Split s = split_of(d, f);
   const double bpp = weight_bytes_per_param(d.weights);
   const double unquantized = (s.c.embedding + s.c.lm_head + s.c.vision) * unquantized_bytes(d.weights);
   MemoryPlan plan;
@@ -168,12 +187,11 @@ MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency&
       ((s.c.dense_body * bpp + unquantized) / s.dense_ranks + s.routed_total * bpp / s.expert_ranks) / kGB;
   const double context = w.input_tokens + w.output_tokens;
   const double per_device = kv_shard_fraction(*d.model, d.tp) / d.pp / kGB;
-  plan.kv_gb_per_sequence = kv_bytes_per_sequence(*d.model, context, element_bytes(d.kv)) * per_device;
+  plan.kv_gb_per_sequence = f.kv_bytes_per_sequence(context, element_bytes(d.kv)) * per_device;
   // Paged KV caches (vLLM, SGLang, TensorRT-LLM) hold each sequence at its current length; with
   // requests at every stage of generation that averages isl + osl / 2 tokens per sequence.
   plan.kv_gb_per_running_sequence =
-      kv_bytes_per_sequence(*d.model, w.input_tokens + w.output_tokens / 2.0, element_bytes(d.kv)) *
-      per_device;
+      f.kv_bytes_per_sequence(w.input_tokens + w.output_tokens / 2.0, element_bytes(d.kv)) * per_device;
   plan.reserve_gb = eff.reserve_gb;
   plan.capacity_gb = d.hardware->memory_gb * eff.usable_memory_fraction;
   const double kv_budget = plan.capacity_gb - plan.weights_gb - plan.reserve_gb;
@@ -211,7 +229,11 @@ Bottleneck StepTime::bottleneck() const {
   return memory_s >= compute_s ? Bottleneck::memory_bandwidth : Bottleneck::compute;
 }
 
-StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff) {
+namespace {
+
+// `peak` is peak_flops(d), which the callers compute once.
+StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, double batch, double context,
+                     const Efficiency& eff) {
   // With pipeline stages, the batch moves through the stages in pp micro-batches; a token of
   // one micro-batch crosses every stage, so per token the replica reads all its weights as a
   // pp = 1 replica would, for batch / pp sequences (docs/estimation.md "Parallelism").
@@ -219,20 +241,20 @@ StepTime decode_step(const Deployment& d, double batch, double context, const Ef
   stage.pp = 1;
   const double micro_batch = batch / d.pp;
   const Model& m = *d.model;
-  const double kv_bytes = micro_batch / d.dp * kv_bytes_per_sequence(m, context, element_bytes(d.kv)) *
-                          kv_shard_fraction(m, d.tp);
+  const double kv_bytes =
+      micro_batch / d.dp * f.kv_bytes_per_sequence(context, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(stage, micro_batch) + kv_bytes) /
+  t.memory_s = (streamed_weight_bytes(stage, f, micro_batch) + kv_bytes) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = device_flops(stage, micro_batch, context) / (peak_flops(d) * eff.decode_compute);
-  t.communication_s =
-      communication_seconds(stage, micro_batch, eff) +
-      (d.pp - 1) * collective_seconds(micro_batch * m.hidden * kActivationBytes, 2, 1.0, *d.hardware, eff);
+  t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
+  t.communication_s = communication_seconds(stage, f, micro_batch, eff) +
+                      (d.pp - 1) * stage_hop_seconds(d, micro_batch * m.hidden * kActivationBytes, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
 }
 
-StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts) {
+StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double tokens, const Efficiency& eff,
+                 double prompts) {
   // The prompts run on one dp group; their tokens reach the experts of all ranks.
   Deployment group = d;
   group.moe_tp = d.expert_tp();  // the experts stay spread over all tp x dp ranks
@@ -240,28 +262,53 @@ StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, doub
   group.dp = 1;
   const Model& m = *d.model;
   // Causal attention: token i attends to i earlier tokens of its own prompt, tokens/2 on average.
-  const double flops = device_flops(group, prompts * tokens, tokens / 2.0);
+  const double flops = device_flops(group, f, prompts * tokens, tokens / 2.0);
   const double kv_write =
-      prompts * kv_bytes_per_sequence(m, tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
+      prompts * f.kv_bytes_per_sequence(tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(group, prompts * tokens) + kv_write) /
+  t.memory_s = (streamed_weight_bytes(group, f, prompts * tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops / (peak_flops(d) * eff.prefill_compute);
-  t.communication_s = communication_seconds(group, prompts * tokens, eff);
+  t.compute_s = flops / (peak * eff.prefill_compute);
+  t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
   t.overhead_s = eff.step_overhead_ms * 1e-3;
   return t;
 }
 
-ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff) {
+}  // namespace
+
+StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff) {
+  ModelFacts local;
+  return decode_step(d, facts_of(d, local), peak_flops(d), batch, context, eff);
+}
+
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts) {
+  ModelFacts local;
+  return prefill(d, facts_of(d, local), peak_flops(d), tokens, eff, prompts);
+}
+
+OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff)
+    : deployment_(d), workload_(w), efficiency_(eff) {
+  if (!deployment_.facts) {
+    local_facts_ = derive_facts(*d.model);
+    deployment_.facts = &local_facts_;
+  }
+  peak_flops_ = peak_flops(d);
+  prompt_ = prefill(deployment_, *deployment_.facts, peak_flops_, w.input_tokens, eff, 1);
+}
+
+ServingPoint OpenLoop::at(double concurrency) const {
   // Continuous batching, closed loop: over a request's life the replica runs `osl` decode
   // steps for the whole batch and one prefill per request, so per request it spends
   // osl x step / C on decoding and t_prefill / dp on prefill (dp groups prefill in parallel).
   // Prefills pause decoding, which stretches TPOT by 1 / (1 - prefill share); a new request
   // waits for the running step (half a step on average) and for queued prefills (M/D/1).
+  const Deployment& d = deployment_;
+  const Workload& w = workload_;
   ServingPoint s;
   s.concurrency = concurrency;
-  s.step = decode_step(d, concurrency, w.input_tokens + w.output_tokens / 2.0, eff);
-  s.prompt = prefill(d, w.input_tokens, eff);
+  s.step =
+      decode_step(d, *d.facts, peak_flops_, concurrency, w.input_tokens + w.output_tokens / 2.0, efficiency_);
+  s.prompt = prompt_;
   const double step = s.step.total_s();
   const double t_prefill = s.prompt.total_s();
   s.requests_per_s = concurrency / (w.output_tokens * step + concurrency * t_prefill / d.dp);
@@ -271,6 +318,10 @@ ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, c
   const double queue_wait = s.prefill_share * t_prefill / (2.0 * (1.0 - s.prefill_share));
   s.ttft_s = t_prefill + step / 2.0 + queue_wait;
   return s;
+}
+
+ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff) {
+  return OpenLoop(d, w, eff).at(concurrency);
 }
 
 ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double concurrency,
@@ -289,8 +340,11 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const double per_step = std::max(1.0, std::floor(limits.max_num_tokens / w.input_tokens));
   const double group = std::min(running, per_step);
   const double prefill_steps = std::max(1.0, std::ceil(running / group / d.dp - 1e-9));
-  s.step = decode_step(d, running, w.input_tokens + w.output_tokens / 2.0, eff);
-  s.prompt = prefill(d, w.input_tokens, eff, group);
+  ModelFacts local;
+  const ModelFacts& f = facts_of(d, local);
+  const double peak = peak_flops(d);
+  s.step = decode_step(d, f, peak, running, w.input_tokens + w.output_tokens / 2.0, eff);
+  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group);
   const double step = s.step.total_s();
   const double group_prefill = s.prompt.total_s();
   const double decode_steps = std::max(0.0, w.output_tokens - 1);
@@ -300,9 +354,13 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   s.prefill_share = prefill_steps * group_prefill / round;
   const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
   const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
-  s.ttft_s = group_prefill * (1.0 + ahead) + queued_rounds * round;
-  const double stall = ahead * group_prefill;
-  s.tpot_s = decode_steps > 0 ? step + stall / decode_steps : step;
+  const double own_ttft = group_prefill * (1.0 + ahead);
+  s.ttft_s = own_ttft + queued_rounds * round;
+  // Little's law: with `running` requests in flight, each lives one round, so what of the round
+  // is not its own TTFT is its decoding, stalled by every other prefill of the round that does
+  // not already count in its TTFT (all n - 1 of them when arrivals are staggered, half when the
+  // wave arrives together).
+  s.tpot_s = decode_steps > 0 ? (round - own_ttft) / decode_steps : step;
   return s;
 }
 

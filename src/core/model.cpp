@@ -9,10 +9,6 @@
 namespace llmhw {
 namespace {
 
-bool is_attention(Mixer m) {
-  return m == Mixer::full_attention || m == Mixer::sliding_attention;
-}
-
 // Head width and KV heads of a layer's attention (Gemma 4's global layers differ).
 int head_dim_of(const Model& m, Mixer mixer) {
   return mixer == Mixer::full_attention && m.global_head_dim > 0 ? m.global_head_dim : m.head_dim;
@@ -175,69 +171,85 @@ ParameterCount count_parameters(const Model& m) {
   return c;
 }
 
-int full_attention_layers(const Model& m) {
-  int n = 0;
-  for_each_layer(m, [&](const LayerSpec& l) { n += l.mixer == Mixer::full_attention; });
-  return n;
+namespace {
+
+// Per new token, the mixer FLOPs of one layer: attention's QK^T and AV cost 2 FLOPs per
+// multiply-add per head over the attended tokens (per earlier token: 4 x heads x width; MLA in
+// decode attends over the latent with absorbed projections: kv_lora + rope for QK, kv_lora for
+// AV); state layers update and read a fixed state (delta rule: key_dim x value_dim per value
+// head; selective scan: head_dim x state_size per head).
+double attention_flops_per_context(const Model& m, Mixer mixer) {
+  const double width =
+      m.mla ? (2.0 * m.mla->kv_lora_rank + m.mla->qk_rope_head_dim) / 2.0 : head_dim_of(m, mixer);
+  return 4.0 * m.heads * width;
+}
+double state_mixer_flops(const Model& m, Mixer mixer) {
+  if (mixer == Mixer::linear_attention && m.linear_attention) {
+    const auto& a = *m.linear_attention;
+    return 6.0 * a.value_heads * a.key_dim * a.value_dim;
+  }
+  if (mixer == Mixer::mamba && m.mamba) return 6.0 * m.mamba->heads * m.mamba->head_dim * m.mamba->state_size;
+  return 0;
 }
 
-int tensor_parallel_syncs(const Model& m) {
-  int syncs = 0;
-  for_each_layer(m, [&](const LayerSpec& l) { syncs += (l.mixer != Mixer::none) + (l.mlp != Mlp::none); });
-  return syncs;
-}
+}  // namespace
 
-double kv_bytes_per_token(const Model& m, double element_bytes) {
-  double values = 0;
+ModelFacts derive_facts(const Model& m) {
+  ModelFacts f;
+  f.params = count_parameters(m);
+  f.sliding_window = m.sliding_window;
   for_each_layer(m, [&](const LayerSpec& l) {
-    if (l.mixer == Mixer::full_attention) values += kv_values_per_layer(m, l.mixer);
-  });
-  return values * element_bytes;
-}
-
-double sliding_kv_bytes_per_token(const Model& m, double element_bytes) {
-  double values = 0;
-  for_each_layer(m, [&](const LayerSpec& l) {
-    if (l.mixer == Mixer::sliding_attention) values += kv_values_per_layer(m, l.mixer);
-  });
-  return values * element_bytes;
-}
-
-double state_bytes_per_sequence(const Model& m) {
-  double bytes = 0;
-  for_each_layer(m, [&](const LayerSpec& l) {
-    if (l.mixer == Mixer::linear_attention) bytes += linear_attention_state_bytes(m);
-    if (l.mixer == Mixer::mamba) bytes += mamba_state_bytes(m);
-  });
-  return bytes;
-}
-
-double kv_bytes_per_sequence(const Model& m, double context, double element_bytes) {
-  const double windowed = m.sliding_window > 0 ? std::min<double>(context, m.sliding_window) : context;
-  return kv_bytes_per_token(m, element_bytes) * context +
-         sliding_kv_bytes_per_token(m, element_bytes) * windowed + state_bytes_per_sequence(m);
-}
-
-double attention_flops_per_token(const Model& m, double context) {
-  const double windowed = m.sliding_window > 0 ? std::min<double>(context, m.sliding_window) : context;
-  double flops = 0;
-  for_each_layer(m, [&](const LayerSpec& l) {
-    if (is_attention(l.mixer)) {
-      // Per head, QK^T and AV each cost 2 FLOPs per multiply-add over the attended tokens. MLA in
-      // decode attends over the latent (absorbed projections): kv_lora + rope for QK, kv_lora for AV.
-      const double width =
-          m.mla ? (2.0 * m.mla->kv_lora_rank + m.mla->qk_rope_head_dim) / 2.0 : head_dim_of(m, l.mixer);
-      flops += 4.0 * m.heads * width * (l.mixer == Mixer::full_attention ? context : windowed);
-    } else if (l.mixer == Mixer::linear_attention && m.linear_attention) {
-      // Delta-rule update and read-out of a key_dim x value_dim state per value head.
-      const auto& a = *m.linear_attention;
-      flops += 6.0 * a.value_heads * a.key_dim * a.value_dim;
-    } else if (l.mixer == Mixer::mamba && m.mamba) {
-      // Selective-scan update and read-out of a head_dim x state_size state per head.
-      flops += 6.0 * m.mamba->heads * m.mamba->head_dim * m.mamba->state_size;
+    f.tensor_parallel_syncs += (l.mixer != Mixer::none) + (l.mlp != Mlp::none);
+    if (l.mixer == Mixer::full_attention) {
+      f.full_attention_layers++;
+      f.full_kv_values_per_token += kv_values_per_layer(m, l.mixer);
+      f.full_attention_flops_per_context += attention_flops_per_context(m, l.mixer);
+    } else if (l.mixer == Mixer::sliding_attention) {
+      f.sliding_kv_values_per_token += kv_values_per_layer(m, l.mixer);
+      f.sliding_attention_flops_per_context += attention_flops_per_context(m, l.mixer);
+    } else if (l.mixer == Mixer::linear_attention) {
+      f.state_bytes_per_sequence += linear_attention_state_bytes(m);
+      f.state_mixer_flops_per_token += state_mixer_flops(m, l.mixer);
+    } else if (l.mixer == Mixer::mamba) {
+      f.state_bytes_per_sequence += mamba_state_bytes(m);
+      f.state_mixer_flops_per_token += state_mixer_flops(m, l.mixer);
     }
   });
-  return flops;
+  return f;
+}
+
+double ModelFacts::kv_bytes_per_sequence(double context, double element_bytes) const {
+  const double windowed = sliding_window > 0 ? std::min<double>(context, sliding_window) : context;
+  return (full_kv_values_per_token * context + sliding_kv_values_per_token * windowed) * element_bytes +
+         state_bytes_per_sequence;
+}
+
+double ModelFacts::attention_flops_per_token(double context) const {
+  const double windowed = sliding_window > 0 ? std::min<double>(context, sliding_window) : context;
+  return full_attention_flops_per_context * context + sliding_attention_flops_per_context * windowed +
+         state_mixer_flops_per_token;
+}
+
+int full_attention_layers(const Model& m) {
+  return derive_facts(m).full_attention_layers;
+}
+int tensor_parallel_syncs(const Model& m) {
+  return derive_facts(m).tensor_parallel_syncs;
+}
+double kv_bytes_per_token(const Model& m, double element_bytes) {
+  return derive_facts(m).full_kv_values_per_token * element_bytes;
+}
+double sliding_kv_bytes_per_token(const Model& m, double element_bytes) {
+  return derive_facts(m).sliding_kv_values_per_token * element_bytes;
+}
+double state_bytes_per_sequence(const Model& m) {
+  return derive_facts(m).state_bytes_per_sequence;
+}
+double kv_bytes_per_sequence(const Model& m, double context, double element_bytes) {
+  return derive_facts(m).kv_bytes_per_sequence(context, element_bytes);
+}
+double attention_flops_per_token(const Model& m, double context) {
+  return derive_facts(m).attention_flops_per_token(context);
 }
 
 Model model_from_size(double params) {

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "llmhw/text.hpp"
+#include "llmhw/units.hpp"
 
 namespace llmhw {
 namespace {
@@ -16,21 +17,13 @@ namespace {
 struct Judged {
   Evaluation evaluation;
   size_t failed_rule = 0;  // index of the first failing hard rule; rules().size() = passes all
-  Verdict failure;
 };
 
 Judged judge(Evaluation e, const Query& q) {
   const auto& rules = hard_rules();
-  Judged j{std::move(e), rules.size(), {}};
-  for (size_t i = 0; i < rules.size(); ++i) {
-    Verdict v = rules[i].check(j.evaluation, q);
-    if (!v.pass) {
-      j.failed_rule = i;
-      j.failure = std::move(v);
-      break;
-    }
-  }
-  return j;
+  size_t i = 0;
+  while (i < rules.size() && rules[i].passes(e, q)) ++i;
+  return {std::move(e), i};
 }
 
 // How far a failing candidate is from passing the rule it failed (smaller is closer).
@@ -38,17 +31,50 @@ double miss(const Judged& j, const Query& q) {
   const Evaluation& e = j.evaluation;
   const std::string_view rule = hard_rules()[j.failed_rule].name;
   if (rule == "fits-memory") return e.memory.weights_gb + e.memory.reserve_gb - e.memory.capacity_gb;
-  if (rule == "meets-tpot") return e.at_load.tpot_s * 1e3 / q.tpot_ms;
-  if (rule == "meets-ttft") return e.at_load.ttft_s * 1e3 / q.ttft_ms;
+  if (rule == "meets-tpot") return e.at_load.tpot_at(q.tpot_percentile) * 1e3 / q.tpot_ms;
+  if (rule == "meets-ttft") return e.at_load.ttft_at(q.ttft_percentile) * 1e3 / q.ttft_ms;
+  if (rule == "meets-e2e") return e.at_load.e2e_at(q.e2e_percentile) * 1e3 / *q.e2e_ms;
   return e.cost_per_hour;
 }
 
-bool cheaper(const Evaluation& a, const Evaluation& b) {
-  auto key = [](const Evaluation& e) {
-    return std::make_tuple(e.cost_per_million_tokens, e.replicas * e.deployment.tp, e.at_load.tpot_s,
-                           e.deployment.hardware->id, static_cast<int>(e.deployment.weights));
+// Output tokens/s the fleet could serve per USD/hour it costs (higher is better).
+double capacity_per_dollar(const Evaluation& e) {
+  return static_cast<double>(e.replicas) * e.capacity.output_tokens_per_s / e.total_cost_per_hour;
+}
+
+// The objective's primary measure, smaller is better.
+double primary(const Evaluation& e, const Query& q) {
+  switch (q.objective) {
+    case Objective::cost:
+      return e.cost_per_million_tokens;
+    case Objective::latency:
+      return e.at_load.tpot_at(q.tpot_percentile);
+    case Objective::throughput:
+      return -capacity_per_dollar(e);
+    case Objective::energy:
+      return e.energy_kwh_per_hour;
+  }
+  return 0;
+}
+
+// Ranking: the objective, then (latency) TTFT, then cost, fewer devices, lower TPOT, and the
+// hardware id and precision so that equal candidates always come out in the same order.
+bool better(const Evaluation& a, const Evaluation& b, const Query& q) {
+  auto key = [&q](const Evaluation& e) {
+    const double ttft = q.objective == Objective::latency ? e.at_load.ttft_at(q.ttft_percentile) : 0.0;
+    return std::make_tuple(primary(e, q), ttft, e.cost_per_million_tokens, e.total_devices(),
+                           e.at_load.tpot_s, e.deployment.hardware->id,
+                           static_cast<int>(e.deployment.weights), e.deployment.tp, e.deployment.pp,
+                           e.deployment.moe_ep);
   };
   return key(a) < key(b);
+}
+
+std::string layout(const Deployment& d) {
+  std::string out = fmt::format("TP={}", d.tp);
+  if (d.pp > 1) out += fmt::format(", PP={}", d.pp);
+  if (d.moe_ep > 1) out += fmt::format(", EP={}", d.moe_ep);
+  return out;
 }
 
 std::string precision_list(const Hardware& hw) {
@@ -74,38 +100,176 @@ Rejection reject(const Hardware& hw, const std::vector<Judged>& tries, const Que
     }
   }
   const Deployment& d = closest->evaluation.deployment;
+  const Rule& rule = hard_rules()[closest->failed_rule];
   return {&hw,
-          std::string(hard_rules()[closest->failed_rule].name),
-          {fmt::format("{}; closest try: {}, TP={}", closest->failure.reason, to_string(d.weights), d.tp)}};
+          std::string(rule.name),
+          {fmt::format("{}; closest try: {}, TP={}", rule.why_not(closest->evaluation, q),
+                       to_string(d.weights), d.tp)}};
 }
 
-std::vector<std::string> explain(const Evaluation& e, const Query& q) {
+std::string percentile_label(double p) {
+  return p > 0 ? fmt::format("p{:g}", p) : "mean";
+}
+
+// "TPOT-bound at 48 concurrent requests per replica", "memory-bound: KV cache for 64 sequences".
+std::string binding_constraint(const Evaluation& e) {
+  const double c = e.capacity.concurrency;
+  if (e.limited_by == "memory")
+    return fmt::format("memory-bound: KV cache for {:.0f} sequences per replica", c);
+  if (e.limited_by == "batch-limit")
+    return fmt::format("batch-limit-bound at {:.0f} sequences per replica", c);
+  return fmt::format("{}-bound at {:.0f} concurrent requests per replica", e.limited_by, c);
+}
+
+std::vector<std::string> explain(const Evaluation& e, const Query& q, const ModelFacts& facts) {
   const Deployment& d = e.deployment;
   const Hardware& hw = *d.hardware;
-  const double kv_gb = e.memory.kv_gb_per_running_sequence * std::ceil(e.at_load.concurrency) * d.tp;
+  const double kv_gb = e.memory.kv_gb_per_running_sequence * std::ceil(e.at_load.concurrency) * d.devices();
   std::vector<std::string> reasons;
   reasons.push_back(fmt::format(
-      "{}x {} per replica{}: {} at {} is {} of weights + {} KV cache for {:.0f} concurrent requests", d.tp,
-      hw.id, d.tp > 1 ? fmt::format(" (TP={})", d.tp) : "", text::params(count_parameters(*d.model).total),
-      to_string(d.weights), text::gb(e.memory.weights_gb * d.tp), text::gb(kv_gb),
+      "{}x {} per replica{}: {} at {} is {} of weights + {} KV cache for {:.0f} "
+      "concurrent requests",
+      d.devices(), hw.id, d.devices() > 1 ? " (" + layout(d) + ")" : "", text::params(facts.params.total),
+      to_string(d.weights), text::gb(e.memory.weights_gb * d.devices()), text::gb(kv_gb),
       std::ceil(e.at_load.concurrency)));
   reasons.push_back(
-      fmt::format("{} replicas for {} req/s: one replica serves up to {} req/s at {:.0f} concurrent requests "
-                  "({}-bound)",
-                  e.replicas, text::rate(q.qps), text::rate(e.capacity.requests_per_s),
-                  e.capacity.concurrency, e.limited_by));
-  reasons.push_back(fmt::format("TTFT {} <= {}, TPOT {} <= {} at this load; decode is {}-bound",
-                                text::ms(e.at_load.ttft_s * 1e3), text::ms(q.ttft_ms),
-                                text::ms(e.at_load.tpot_s * 1e3), text::ms(q.tpot_ms),
-                                to_string(e.at_load.step.bottleneck())));
-  reasons.push_back(fmt::format(
-      "{}/h = {} devices x {}/h {} ({} {}, {}, {}); {} per 1M output tokens", text::usd(e.cost_per_hour),
-      e.replicas * d.tp, text::usd(e.price->usd_per_device_hour), e.price->pricing, e.price->provider,
-      e.price->instance_type, e.price->region, e.price->date, text::usd(e.cost_per_million_tokens)));
+      fmt::format("{} replicas for {} req/s: one replica serves up to {} req/s ({}); {:.0f}% "
+                  "utilised, {:.0f}% headroom",
+                  e.replicas, text::rate(q.qps), text::rate(e.capacity.requests_per_s), binding_constraint(e),
+                  e.utilisation * 100, (1 - e.utilisation) * 100));
+  std::string latency =
+      fmt::format("TTFT {} {} <= {}, TPOT {} {} <= {}", percentile_label(q.ttft_percentile),
+                  text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3), text::ms(q.ttft_ms),
+                  percentile_label(q.tpot_percentile), text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3),
+                  text::ms(q.tpot_ms));
+  if (q.e2e_ms) {
+    latency += fmt::format(", E2E {} {} <= {}", percentile_label(q.e2e_percentile),
+                           text::ms(e.at_load.e2e_at(q.e2e_percentile) * 1e3), text::ms(*q.e2e_ms));
+  }
+  reasons.push_back(latency +
+                    fmt::format(" at this load; decode is {}-bound", to_string(e.at_load.step.bottleneck())));
+  reasons.push_back(fmt::format("{}/h = {} devices x {}/h {} ({} {}, {}, {}); {} per 1M output tokens",
+                                text::usd(e.total_cost_per_hour), e.total_devices(),
+                                text::usd(e.price->usd_per_device_hour), e.price->pricing, e.price->provider,
+                                e.price->instance_type, e.price->region, e.price->date,
+                                text::usd(e.cost_per_million_tokens)));
   return reasons;
 }
 
+// --explain: the whole derivation, step by step.
+std::vector<std::string> derive(const Evaluation& e, const Query& q) {
+  const Deployment& d = e.deployment;
+  const MemoryPlan& m = e.memory;
+  const LoadPoint& l = e.at_load;
+  std::vector<std::string> out;
+  out.push_back(fmt::format(
+      "memory per device: {} weights + {} reserve of {} usable; KV {} per sequence at "
+      "{} tokens, {} at the mean context; up to {} sequences per replica",
+      text::gb(m.weights_gb), text::gb(m.reserve_gb), text::gb(m.capacity_gb), text::gb(m.kv_gb_per_sequence),
+      text::grouped(q.workload.input_tokens + q.workload.output_tokens),
+      text::gb(m.kv_gb_per_running_sequence), text::grouped(static_cast<double>(m.max_sequences))));
+  out.push_back(
+      fmt::format("decode step at {:.1f} requests: {} (memory {}, compute {}, communication {}, "
+                  "overhead {}; {}-bound)",
+                  l.concurrency, text::ms(l.step.total_s() * 1e3), text::ms(l.step.memory_s * 1e3),
+                  text::ms(l.step.compute_s * 1e3), text::ms(l.step.communication_s * 1e3),
+                  text::ms(l.step.overhead_s * 1e3), to_string(l.step.bottleneck())));
+  out.push_back(fmt::format("prefill of {} tokens: {} mean, {} sd ({}-bound)",
+                            text::grouped(q.workload.input_tokens), text::ms(l.prefill_mean_s * 1e3),
+                            text::ms(l.prefill_sd_s * 1e3), to_string(l.prompt.bottleneck())));
+  out.push_back(fmt::format(
+      "queue (M/G/{}): {} req/s per replica, prefill utilisation {:.0f}%, P(wait) {:.2f}, "
+      "mean wait {}; TTFT mean {} p50 {} p90 {} p99 {}",
+      d.dp, text::rate(l.requests_per_s), l.prefill_utilisation * 100, l.wait.probability,
+      text::ms(l.wait.mean_s() * 1e3), text::ms(l.ttft_at(0) * 1e3), text::ms(l.ttft_at(50) * 1e3),
+      text::ms(l.ttft_at(90) * 1e3), text::ms(l.ttft_at(99) * 1e3)));
+  out.push_back(fmt::format("TPOT mean {} p90 {} p99 {}; E2E mean {} p90 {}", text::ms(l.tpot_at(0) * 1e3),
+                            text::ms(l.tpot_at(90) * 1e3), text::ms(l.tpot_at(99) * 1e3),
+                            text::ms(l.e2e_at(0) * 1e3), text::ms(l.e2e_at(90) * 1e3)));
+  out.push_back(fmt::format("replicas: ceil({} / {}) = {}; capacity {} req/s, {:.0f}% utilised",
+                            text::rate(q.qps), text::rate(e.capacity.requests_per_s), e.replicas,
+                            text::rate(static_cast<double>(e.replicas) * e.capacity.requests_per_s),
+                            e.utilisation * 100));
+  out.push_back(
+      fmt::format("cost: {}/h rental, {}/month; energy {:.2f} kWh/h x {}/kWh = {}/h (PUE {:g}{}); "
+                  "{} per 1M output tokens",
+                  text::usd(e.cost_per_hour), text::usd(e.total_cost_per_hour * kHoursPerMonth),
+                  e.energy_kwh_per_hour, text::usd(q.usd_per_kwh), text::usd(e.energy_cost_per_hour), q.pue,
+                  e.total_cost_per_hour > e.cost_per_hour ? ", added: purchase prices exclude power"
+                                                          : ", included in the rental price",
+                  text::usd(e.cost_per_million_tokens)));
+  return out;
+}
+
+std::string rank_reason(size_t i, const Evaluation& e, const Evaluation& first, const Query& q) {
+  switch (q.objective) {
+    case Objective::cost:
+      return i == 0 ? "rank 1: lowest cost per 1M output tokens"
+                    : fmt::format("rank {}: {:.2f}x the cost per 1M output tokens of rank 1", i + 1,
+                                  e.cost_per_million_tokens / first.cost_per_million_tokens);
+    case Objective::latency:
+      return i == 0 ? fmt::format("rank 1: lowest {} TPOT", percentile_label(q.tpot_percentile))
+                    : fmt::format(
+                          "rank {}: {:.2f}x the {} TPOT of rank 1", i + 1,
+                          e.at_load.tpot_at(q.tpot_percentile) / first.at_load.tpot_at(q.tpot_percentile),
+                          percentile_label(q.tpot_percentile));
+    case Objective::throughput:
+      return i == 0 ? "rank 1: most output tokens/s of capacity per dollar"
+                    : fmt::format("rank {}: {:.2f}x the capacity per dollar of rank 1", i + 1,
+                                  capacity_per_dollar(e) / capacity_per_dollar(first));
+    case Objective::energy:
+      return i == 0 ? "rank 1: least energy"
+                    : fmt::format("rank {}: {:.2f}x the energy of rank 1", i + 1,
+                                  e.energy_kwh_per_hour / first.energy_kwh_per_hour);
+  }
+  return "";
+}
+
+// Layouts to try on a device: every fast tensor-parallel group size that divides the heads;
+// pipeline stages over nodes (TP = the largest group) when no single group holds the weights;
+// and for MoE models, experts spread by expert parallelism (EP = TP) besides sharded by TP.
+std::vector<Deployment> candidate_layouts(const Model& model, const Hardware& hw, Precision p,
+                                          const ModelFacts& facts, const Query& q, const Efficiency& eff) {
+  std::vector<Deployment> out;
+  const std::vector<int> tps = candidate_tp_sizes(hw, model);
+  bool any_fits = false;
+  for (int tp : tps) {
+    Deployment d{&model, &hw, p, Precision::bf16, tp};
+    d.facts = &facts;
+    out.push_back(d);
+    any_fits = any_fits || plan_memory(d, q.workload, eff).fits();
+    if (model.moe && tp > 1) {
+      d.moe_tp = 1;
+      d.moe_ep = tp;
+      out.push_back(d);
+    }
+  }
+  if (!any_fits && !tps.empty()) {
+    for (int pp : {2, 4, 8}) {
+      Deployment d{&model, &hw, p, Precision::bf16, tps.back(), pp};
+      d.facts = &facts;
+      out.push_back(d);
+      if (plan_memory(d, q.workload, eff).fits()) break;  // more stages only add latency
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* to_string(Objective o) {
+  switch (o) {
+    case Objective::cost:
+      return "cost";
+    case Objective::latency:
+      return "latency";
+    case Objective::throughput:
+      return "throughput";
+    case Objective::energy:
+      return "energy";
+  }
+  return "?";
+}
 
 std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model) {
   // auto: 16-bit and 8-bit formats, which serve with near-baseline quality, and the precision
@@ -133,43 +297,41 @@ std::vector<Precision> candidate_precisions(const Query& query, const Hardware& 
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
                           const Calibration& calibration) {
   RecommendResult result;
+  const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
     if (!query.kinds.empty() &&
         std::find(query.kinds.begin(), query.kinds.end(), hw.kind) == query.kinds.end()) {
       continue;
     }
+    const Efficiency& eff = calibration.for_hardware(hw);
     std::vector<Judged> tries;
     for (Precision p : candidate_precisions(query, hw, model)) {
-      for (int tp : candidate_tp_sizes(hw, model)) {
-        Deployment d{&model, &hw, p, Precision::bf16, tp};
-        tries.push_back(judge(evaluate(d, query, calibration.for_hardware(hw)), query));
+      for (const Deployment& d : candidate_layouts(model, hw, p, facts, query, eff)) {
+        tries.push_back(judge(evaluate(d, query, eff), query));
       }
     }
     const Judged* best = nullptr;
     for (const Judged& j : tries) {
-      if (j.failed_rule == hard_rules().size() && (!best || cheaper(j.evaluation, best->evaluation)))
+      if (j.failed_rule == hard_rules().size() && (!best || better(j.evaluation, best->evaluation, query)))
         best = &j;
     }
     if (best) {
-      result.recommendations.push_back({best->evaluation, explain(best->evaluation, query)});
+      Evaluation kept = best->evaluation;
+      kept.deployment.facts = nullptr;  // `facts` lives only as long as this search
+      result.recommendations.push_back({kept, explain(kept, query, facts), derive(kept, query)});
     } else {
       result.rejected.push_back(reject(hw, tries, query));
     }
   }
-  std::sort(
-      result.recommendations.begin(), result.recommendations.end(),
-      [](const Recommendation& a, const Recommendation& b) { return cheaper(a.evaluation, b.evaluation); });
+  std::sort(result.recommendations.begin(), result.recommendations.end(),
+            [&query](const Recommendation& a, const Recommendation& b) {
+              return better(a.evaluation, b.evaluation, query);
+            });
   std::sort(result.rejected.begin(), result.rejected.end(),
             [](const Rejection& a, const Rejection& b) { return a.hardware->id < b.hardware->id; });
-  if (!result.recommendations.empty()) {
-    const double best_cost = result.recommendations.front().evaluation.cost_per_million_tokens;
-    for (size_t i = 0; i < result.recommendations.size(); ++i) {
-      auto& r = result.recommendations[i];
-      const double ratio = r.evaluation.cost_per_million_tokens / best_cost;
-      r.reasons.push_back(
-          i == 0 ? "rank 1: lowest cost per 1M output tokens"
-                 : fmt::format("rank {}: {:.2f}x the cost per 1M output tokens of rank 1", i + 1, ratio));
-    }
+  for (size_t i = 0; i < result.recommendations.size(); ++i) {
+    auto& r = result.recommendations[i];
+    r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));
   }
   return result;
 }

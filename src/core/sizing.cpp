@@ -1,5 +1,9 @@
-// Sizing of one candidate deployment: per-replica concurrency, replicas, cost.
+// Sizing of one candidate deployment for a request rate: the queueing model of a replica, the
+// largest per-replica concurrency that meets the latency targets at their percentiles, the
+// replicas for the rate, the load each then runs at, and the cost (docs/estimation.md
+// "Queueing" and "Cost").
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "llmhw/recommend.hpp"
@@ -14,18 +18,89 @@ constexpr long kMaxConcurrencyPerReplica = 4096;
 // arithmetic stays exact and the rule "sane-replica-count" can reject it by name.
 constexpr double kMaxReplicas = 1e9;
 
-bool meets_targets(const ServingPoint& s, const Query& q) {
-  return s.tpot_s * 1e3 <= q.tpot_ms && s.ttft_s * 1e3 <= q.ttft_ms;
+double z(double percentile) {
+  return percentile > 0 ? queueing::normal_quantile(percentile / 100.0) : 0.0;
+}
+
+// A replica under Poisson arrivals. Prefills take priority over decode steps (vLLM's and
+// SGLang's default scheduling), so they form an M/G/c queue of their own, one server per attention
+// data-parallel group, with the service-time spread of the prompt lengths; decoding proceeds in
+// the time prefills leave. At concurrency C the replica completes
+// lambda = C / (osl x step(C) + C x E[S] / dp) requests/s (Little's law over a request's life).
+class ReplicaModel {
+ public:
+  ReplicaModel(const Deployment& d, const Query& q, const Efficiency& eff)
+      : loop_(d, q.workload, eff), dp_(d.dp), q_(q) {
+    // The prompt-length distribution by three-point Gauss-Hermite quadrature (exact for the
+    // moments of a normal up to the fifth): mean and mean +- sqrt(3) sd, weights 2/3, 1/6, 1/6.
+    const double mean = q.workload.input_tokens, spread = std::sqrt(3.0) * q.input_sd;
+    const std::array<double, 3> lengths = {mean, std::max(1.0, mean - spread), mean + spread};
+    const std::array<double, 3> weights = {2.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0};
+    double m1 = 0, m2 = 0;
+    const double at_mean = prefill(d, mean, eff).total_s();
+    for (size_t i = 0; i < lengths.size(); ++i) {
+      const double t = (i == 0 || q.input_sd == 0) ? at_mean : prefill(d, lengths[i], eff).total_s();
+      m1 += weights[i] * t;
+      m2 += weights[i] * t * t;
+    }
+    prefill_mean_ = m1;
+    prefill_second_moment_ = m2;
+  }
+
+  LoadPoint at(double concurrency) const {
+    LoadPoint p;
+    static_cast<ServingPoint&>(p) = loop_.at(concurrency);
+    const double osl = q_.workload.output_tokens;
+    const double step = p.step.total_s();
+    const double s = prefill_mean_;
+    p.prefill_mean_s = s;
+    p.prefill_sd_s = std::sqrt(std::max(0.0, prefill_second_moment_ - s * s));
+    p.requests_per_s = concurrency / (osl * step + concurrency * s / dp_);
+    p.output_tokens_per_s = p.requests_per_s * osl;
+    p.prefill_utilisation = p.prefill_share = p.requests_per_s * s / dp_;
+    p.tpot_s = step / (1.0 - p.prefill_utilisation);
+    // A request's decode (osl x TPOT) is interrupted by the prefills its dp group admits meanwhile,
+    // a Poisson number N: its mean TPOT is step + N S / osl, with variance
+    // (lambda / dp) x TPOT x E[S^2] x E[1/osl] (compound Poisson; E[1/osl] ~ (1 + cv^2) / osl).
+    const double cv2 = osl > 0 ? std::pow(q_.output_sd / osl, 2) : 0.0;
+    p.tpot_sd_s = std::sqrt(p.requests_per_s / dp_ * p.tpot_s * prefill_second_moment_ * (1.0 + cv2) / osl);
+    const double scv = s > 0 ? p.prefill_sd_s * p.prefill_sd_s / (s * s) : 0.0;
+    p.wait = queueing::mgc_wait(p.requests_per_s, s, scv, dp_);
+    // The first token: the wait for a prefill slot, the prefill, and the end of the running step.
+    p.ttft_s = s + p.wait.mean_s() + step / 2.0;
+    p.output_tokens = osl;
+    p.output_sd = q_.output_sd;
+    return p;
+  }
+
+ private:
+  OpenLoop loop_;
+  int dp_;
+  const Query& q_;
+  double prefill_mean_ = 0;
+  double prefill_second_moment_ = 0;
+};
+
+bool meets_targets(const LoadPoint& p, const Query& q) {
+  return p.tpot_at(q.tpot_percentile) * 1e3 <= q.tpot_ms && p.ttft_at(q.ttft_percentile) * 1e3 <= q.ttft_ms &&
+         (!q.e2e_ms || p.e2e_at(q.e2e_percentile) * 1e3 <= *q.e2e_ms);
+}
+
+// Which target a load point misses first (TPOT, then TTFT, then E2E), for "limited_by".
+std::string missed_target(const LoadPoint& p, const Query& q) {
+  if (p.tpot_at(q.tpot_percentile) * 1e3 > q.tpot_ms) return "TPOT";
+  if (p.ttft_at(q.ttft_percentile) * 1e3 > q.ttft_ms) return "TTFT";
+  return "E2E";
 }
 
 // The largest whole concurrency in [1, limit] that meets the targets; 0 if even 1 does not.
 // Latencies grow with concurrency, so a binary search finds it.
-long largest_feasible_concurrency(const Deployment& d, const Query& q, const Efficiency& eff, long limit) {
-  if (!meets_targets(serve(d, q.workload, 1, eff), q)) return 0;
+long largest_feasible_concurrency(const ReplicaModel& model, const Query& q, long limit) {
+  if (!meets_targets(model.at(1), q)) return 0;
   long lo = 1, hi = limit;
   while (lo < hi) {
     const long mid = lo + (hi - lo + 1) / 2;
-    if (meets_targets(serve(d, q.workload, static_cast<double>(mid), eff), q)) {
+    if (meets_targets(model.at(static_cast<double>(mid)), q)) {
       lo = mid;
     } else {
       hi = mid - 1;
@@ -34,23 +109,64 @@ long largest_feasible_concurrency(const Deployment& d, const Query& q, const Eff
   return lo;
 }
 
-// The concurrency at which a replica serves `rate` requests/s (throughput grows with
-// concurrency, so bisection converges); `upper` serves at least `rate`.
-double concurrency_for_rate(const Deployment& d, const Query& q, const Efficiency& eff, double rate,
-                            double upper) {
-  double lo = 0, hi = upper;
-  for (int i = 0; i < 60; ++i) {
-    const double mid = (lo + hi) / 2;
-    if (serve(d, q.workload, mid, eff).requests_per_s < rate) {
-      lo = mid;
+// The concurrency at which a replica serves `rate` requests/s; `upper` serves at least `rate`.
+// Throughput grows with concurrency, so regula falsi (Illinois variant: the stale end's value is
+// halved, which keeps superlinear convergence) brackets it in a few evaluations.
+double concurrency_for_rate(const ReplicaModel& model, double rate, double upper) {
+  double lo = 0, f_lo = -rate;
+  double hi = upper, f_hi = model.at(upper).requests_per_s - rate;
+  if (f_hi <= 0) return hi;
+  int stale = 0;  // which end stayed put last time: -1 lo, +1 hi
+  // To a millionth of the concurrency: far below what the output's three digits show.
+  for (int i = 0; i < 100 && hi - lo > 1e-6 * hi; ++i) {
+    const double mid = std::clamp(hi - f_hi * (hi - lo) / (f_hi - f_lo), lo, hi);
+    const double f_mid = model.at(mid).requests_per_s - rate;
+    if (f_mid == 0) return mid;
+    if (f_mid < 0) {
+      lo = mid, f_lo = f_mid;
+      if (stale == 1) f_hi /= 2;
+      stale = 1;
     } else {
-      hi = mid;
+      hi = mid, f_hi = f_mid;
+      if (stale == -1) f_lo /= 2;
+      stale = -1;
     }
   }
   return hi;
 }
 
+void add_cost(Evaluation& e, const Query& q) {
+  const Hardware& hw = *e.deployment.hardware;
+  const auto devices = static_cast<double>(e.total_devices());
+  // Power follows the load: TDP x utilisation (load / capacity), times the site's PUE.
+  e.energy_kwh_per_hour = devices * hw.tdp_w / 1000.0 * e.utilisation * q.pue;
+  e.energy_cost_per_hour = e.energy_kwh_per_hour * q.usd_per_kwh;
+  if (!e.price) return;
+  e.cost_per_hour = devices * e.price->usd_per_device_hour;
+  // Cloud prices include power and cooling; a purchase does not.
+  e.total_cost_per_hour =
+      e.cost_per_hour + (e.price->pricing == "amortized-purchase" ? e.energy_cost_per_hour : 0.0);
+  const double tokens_per_hour = q.qps * q.workload.output_tokens * 3600.0;
+  e.cost_per_million_tokens = e.total_cost_per_hour / tokens_per_hour * 1e6;
+}
+
 }  // namespace
+
+double LoadPoint::ttft_at(double percentile) const {
+  if (percentile <= 0) return ttft_s;
+  const double own_prefill = std::max(0.0, prefill_mean_s + z(percentile) * prefill_sd_s);
+  return own_prefill + wait.quantile(percentile / 100.0) + step.total_s() / 2.0;
+}
+
+double LoadPoint::tpot_at(double percentile) const {
+  return std::max(step.total_s(), tpot_s + z(percentile) * tpot_sd_s);
+}
+
+double LoadPoint::e2e_at(double percentile) const {
+  // Comonotone bound: the p-quantiles of TTFT, TPOT and output length added up.
+  const double tokens = std::max(1.0, output_tokens + z(percentile) * output_sd);
+  return ttft_at(percentile) + (tokens - 1.0) * tpot_at(percentile);
+}
 
 Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) {
   Evaluation e;
@@ -59,29 +175,25 @@ Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) 
   e.price = d.hardware->price(q.pricing);
   if (!e.memory.fits()) return e;
   const long limit = std::min(e.memory.max_sequences, kMaxConcurrencyPerReplica);
-  const long best = largest_feasible_concurrency(d, q, eff, limit);
+  const ReplicaModel model(d, q, eff);
+  const long best = largest_feasible_concurrency(model, q, limit);
   if (best == 0) {
-    e.capacity = e.at_load = serve(d, q.workload, 1, eff);
-    e.limited_by = e.capacity.tpot_s * 1e3 > q.tpot_ms ? "TPOT" : "TTFT";
+    e.capacity = e.at_load = model.at(1);
+    e.limited_by = missed_target(e.capacity, q);
     return e;
   }
-  e.capacity = serve(d, q.workload, static_cast<double>(best), eff);
+  e.capacity = model.at(static_cast<double>(best));
   if (best == limit) {
     e.limited_by = limit == e.memory.max_sequences ? "memory" : "batch-limit";
   } else {
-    const ServingPoint next = serve(d, q.workload, static_cast<double>(best + 1), eff);
-    e.limited_by = next.tpot_s * 1e3 > q.tpot_ms ? "TPOT" : "TTFT";
+    e.limited_by = missed_target(model.at(static_cast<double>(best + 1)), q);
   }
   const double replicas = std::min(kMaxReplicas, std::ceil(q.qps / e.capacity.requests_per_s));
   e.replicas = static_cast<long>(replicas);
   const double per_replica = q.qps / replicas;
-  e.at_load =
-      serve(d, q.workload, concurrency_for_rate(d, q, eff, per_replica, static_cast<double>(best)), eff);
-  if (e.price) {
-    e.cost_per_hour = replicas * d.tp * e.price->usd_per_device_hour;
-    const double tokens_per_hour = q.qps * q.workload.output_tokens * 3600.0;
-    e.cost_per_million_tokens = e.cost_per_hour / tokens_per_hour * 1e6;
-  }
+  e.at_load = model.at(concurrency_for_rate(model, per_replica, static_cast<double>(best)));
+  e.utilisation = per_replica / e.capacity.requests_per_s;
+  add_cost(e, q);
   return e;
 }
 

@@ -106,6 +106,44 @@ double parse_duration_ms(std::string_view text, std::string_view what) {
   return ms;
 }
 
+TokenCount parse_token_count(std::string_view text, std::string_view what, long max) {
+  const std::string_view body = trim(text);
+  const auto count = [&](std::string_view part) {
+    return static_cast<double>(parse_count(trim(part), what, max));
+  };
+  if (const size_t dots = body.find(".."); dots != std::string_view::npos) {
+    const double lo = count(body.substr(0, dots)), hi = count(body.substr(dots + 2));
+    if (lo > hi)
+      throw usage_error(fmt::format("{}: '{}': the range's minimum exceeds its maximum", what, text));
+    return {(lo + hi) / 2.0, (hi - lo) / std::sqrt(12.0)};
+  }
+  for (std::string_view sep : {std::string_view("\u00b1"), std::string_view("+-")}) {
+    if (const size_t at = body.find(sep); at != std::string_view::npos) {
+      const double sd_max = static_cast<double>(max);
+      const std::string_view sd_text = trim(body.substr(at + sep.size()));
+      double sd = 0;
+      if (sd_text != "0") sd = parse_positive(sd_text, what, sd_max);
+      return {count(body.substr(0, at)), sd};
+    }
+  }
+  return {count(body), 0.0};
+}
+
+LatencyTarget parse_latency_target(std::string_view text, std::string_view what) {
+  const std::string_view body = trim(text);
+  const size_t colon = body.find(':');
+  if (colon == std::string_view::npos) return {parse_duration_ms(body, what), 0.0};
+  const std::string_view head = body.substr(0, colon);
+  if (head.size() < 2 || (head[0] != 'p' && head[0] != 'P')) {
+    throw usage_error(fmt::format("{}: '{}' is not a target (expected e.g. 800ms or p90:800ms)", what, text));
+  }
+  const double p = parse_positive(head.substr(1), what, 100.0);
+  if (p >= 100.0) {
+    throw usage_error(fmt::format("{}: percentile '{}' must be below 100 (e.g. p99.9)", what, head));
+  }
+  return {parse_duration_ms(body.substr(colon + 1), what), p};
+}
+
 double parse_budget_per_hour(std::string_view text, std::string_view what) {
   std::string_view body = trim(text);
   if (!body.empty() && body.front() == '$') body.remove_prefix(1);

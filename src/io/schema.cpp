@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <regex>
 #include <set>
 
@@ -9,6 +10,15 @@
 
 namespace llmhw::io {
 namespace {
+
+// Schemas repeat a few patterns over every profile; std::regex compiles slowly (it was 60% of
+// loading the catalog), so each pattern is compiled once per process.
+const std::regex& compiled(const std::string& pattern) {
+  static std::map<std::string, std::regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
+}
 
 using nlohmann::json;
 
@@ -154,7 +164,7 @@ class Validator {
                     : fmt::format("must have at least {} characters", schema.at("minLength").get<size_t>()));
     }
     if (schema.contains("pattern") &&
-        !std::regex_search(s, std::regex(schema.at("pattern").get<std::string>()))) {
+        !std::regex_search(s, compiled(schema.at("pattern").get<std::string>()))) {
       add(pointer,
           fmt::format("'{}' does not match the pattern {}", s, schema.at("pattern").get<std::string>()));
     }

@@ -58,6 +58,13 @@ std::string csv_table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// A latency's mean and percentiles, in ms: what the JSON's *_ms_distribution objects hold.
+std::vector<std::string> distribution(const LoadPoint& l, double (LoadPoint::*at)(double) const) {
+  std::vector<std::string> out;
+  for (double p : {50.0, 90.0, 99.0}) out.push_back(number((l.*at)(p)*1e3));
+  return out;
+}
+
 std::string recommend_csv(const RecommendResult& result, const RecommendContext& ctx) {
   Rows rows = {{"rank",
                 "hardware",
@@ -65,20 +72,36 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                 "kind",
                 "precision",
                 "tp",
+                "pp",
+                "ep",
                 "devices_per_replica",
                 "replicas",
                 "total_devices",
                 "concurrency_per_replica",
                 "ttft_ms",
+                "ttft_p50_ms",
+                "ttft_p90_ms",
+                "ttft_p99_ms",
                 "tpot_ms",
+                "tpot_p50_ms",
+                "tpot_p90_ms",
+                "tpot_p99_ms",
+                "e2e_ms",
+                "e2e_p50_ms",
+                "e2e_p90_ms",
+                "e2e_p99_ms",
                 "requests_per_s",
                 "output_tokens_per_s",
+                "utilisation",
                 "max_concurrency_per_replica",
                 "limited_by",
                 "bottleneck",
                 "weights_gb_per_device",
                 "cost_per_hour_usd",
-                "cost_per_month_usd",
+                "energy_kwh_per_hour",
+                "energy_cost_per_hour_usd",
+                "total_cost_per_hour_usd",
+                "total_cost_per_month_usd",
                 "cost_per_million_tokens_usd",
                 "pricing",
                 "usd_per_device_hour",
@@ -89,35 +112,36 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   for (size_t i = 0; i < shown; ++i) {
     const Evaluation& e = result.recommendations[i].evaluation;
-    const Hardware& hw = *e.deployment.hardware;
+    const Deployment& d = e.deployment;
+    const LoadPoint& l = e.at_load;
     const double replicas = static_cast<double>(e.replicas);
-    rows.push_back({std::to_string(i + 1),
-                    hw.id,
-                    hw.name,
-                    std::string(to_string(hw.kind)),
-                    std::string(to_string(e.deployment.weights)),
-                    std::to_string(e.deployment.tp),
-                    std::to_string(e.devices()),
-                    std::to_string(e.replicas),
-                    std::to_string(e.replicas * e.devices()),
-                    number(e.at_load.concurrency),
-                    number(e.at_load.ttft_s * 1e3),
-                    number(e.at_load.tpot_s * 1e3),
-                    number(e.at_load.requests_per_s * replicas),
-                    number(e.at_load.output_tokens_per_s * replicas),
-                    number(e.capacity.concurrency),
-                    e.limited_by,
-                    std::string(to_string(e.at_load.step.bottleneck())),
-                    number(e.memory.weights_gb),
-                    number(e.cost_per_hour),
-                    number(e.cost_per_hour * kHoursPerMonth),
-                    number(e.cost_per_million_tokens),
-                    e.price->pricing,
-                    exact(e.price->usd_per_device_hour),
-                    e.price->provider,
-                    e.price->instance_type,
-                    e.price->region,
-                    e.price->date});
+    std::vector<std::string> r = {std::to_string(i + 1),
+                                  d.hardware->id,
+                                  d.hardware->name,
+                                  std::string(to_string(d.hardware->kind)),
+                                  std::string(to_string(d.weights)),
+                                  std::to_string(d.tp),
+                                  std::to_string(d.pp),
+                                  std::to_string(d.moe_ep),
+                                  std::to_string(e.devices()),
+                                  std::to_string(e.replicas),
+                                  std::to_string(e.total_devices()),
+                                  number(l.concurrency)};
+    for (auto [mean, at] :
+         {std::pair(l.ttft_s, &LoadPoint::ttft_at), std::pair(l.tpot_s, &LoadPoint::tpot_at),
+          std::pair(l.e2e_at(0), &LoadPoint::e2e_at)}) {
+      r.push_back(number(mean * 1e3));
+      for (std::string& cell : distribution(l, at)) r.push_back(std::move(cell));
+    }
+    r.insert(r.end(),
+             {number(l.requests_per_s * replicas), number(l.output_tokens_per_s * replicas),
+              number(e.utilisation), number(e.capacity.concurrency), e.limited_by,
+              std::string(to_string(l.step.bottleneck())), number(e.memory.weights_gb),
+              number(e.cost_per_hour), number(e.energy_kwh_per_hour), number(e.energy_cost_per_hour),
+              number(e.total_cost_per_hour), number(e.total_cost_per_hour * kHoursPerMonth),
+              number(e.cost_per_million_tokens), e.price->pricing, exact(e.price->usd_per_device_hour),
+              e.price->provider, e.price->instance_type, e.price->region, e.price->date});
+    rows.push_back(std::move(r));
   }
   return csv_table(rows);
 }

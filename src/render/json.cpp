@@ -1,4 +1,6 @@
 // The machine-readable answer (schema: data/schema/recommend.schema.json).
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "llmhw/render.hpp"
@@ -11,6 +13,18 @@ using nlohmann::ordered_json;
 
 ordered_json hardware_ref(const Hardware& hw) {
   return {{"id", hw.id}, {"name", hw.name}, {"kind", std::string(to_string(hw.kind))}};
+}
+
+// A percentile target: null when the target is on the mean.
+ordered_json percentile_json(double p) {
+  return p > 0 ? ordered_json(p) : ordered_json();
+}
+
+ordered_json latency_json(const LoadPoint& l, double (LoadPoint::*at)(double) const, const char* what) {
+  return {{"mean", json_number((l.*at)(0) * 1e3, what)},
+          {"p50", json_number((l.*at)(50) * 1e3, what)},
+          {"p90", json_number((l.*at)(90) * 1e3, what)},
+          {"p99", json_number((l.*at)(99) * 1e3, what)}};
 }
 
 ordered_json query_json(const RecommendContext& ctx) {
@@ -27,7 +41,16 @@ ordered_json query_json(const RecommendContext& ctx) {
            q.budget_per_hour ? ordered_json(json_number(*q.budget_per_hour, "budget")) : ordered_json()},
           {"precision", ctx.precision_text},
           {"kinds", kinds},
-          {"pricing", q.pricing}};
+          {"pricing", q.pricing},
+          {"input_tokens_sd", json_number(q.input_sd, "sd")},
+          {"output_tokens_sd", json_number(q.output_sd, "sd")},
+          {"ttft_percentile", percentile_json(q.ttft_percentile)},
+          {"tpot_percentile", percentile_json(q.tpot_percentile)},
+          {"e2e_ms", q.e2e_ms ? ordered_json(json_number(*q.e2e_ms, "e2e")) : ordered_json()},
+          {"e2e_percentile", percentile_json(q.e2e_percentile)},
+          {"optimize", to_string(q.objective)},
+          {"pue", json_number(q.pue, "pue")},
+          {"electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity")}};
 }
 
 ordered_json model_json(const Model& m) {
@@ -45,18 +68,30 @@ ordered_json recommendation_json(size_t rank, const Recommendation& r) {
   return {
       {"rank", rank},
       {"hardware", hardware_ref(*e.deployment.hardware)},
-      {"devices_per_replica", e.deployment.tp},
+      {"devices_per_replica", e.deployment.devices()},
       {"replicas", e.replicas},
-      {"total_devices", e.replicas * e.deployment.tp},
+      {"total_devices", e.total_devices()},
       {"precision", std::string(to_string(e.deployment.weights))},
       {"tp", e.deployment.tp},
+      {"pp", e.deployment.pp},
+      {"ep", e.deployment.moe_ep},
       {"concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency")},
       {"metrics",
        {{"ttft_ms", json_number(e.at_load.ttft_s * 1e3, "ttft")},
         {"tpot_ms", json_number(e.at_load.tpot_s * 1e3, "tpot")},
         {"requests_per_s", json_number(e.at_load.requests_per_s * static_cast<double>(e.replicas), "rate")},
         {"output_tokens_per_s",
-         json_number(e.at_load.output_tokens_per_s * static_cast<double>(e.replicas), "rate")}}},
+         json_number(e.at_load.output_tokens_per_s * static_cast<double>(e.replicas), "rate")},
+        {"ttft_ms_distribution", latency_json(e.at_load, &LoadPoint::ttft_at, "ttft")},
+        {"tpot_ms_distribution", latency_json(e.at_load, &LoadPoint::tpot_at, "tpot")},
+        {"e2e_ms_distribution", latency_json(e.at_load, &LoadPoint::e2e_at, "e2e")}}},
+      {"queue",
+       {{"model", fmt::format("M/G/{}", e.deployment.dp)},
+        {"utilisation", json_number(e.utilisation, "utilisation")},
+        {"headroom", json_number(1.0 - e.utilisation, "utilisation")},
+        {"prefill_utilisation", json_number(e.at_load.prefill_utilisation, "utilisation")},
+        {"wait_probability", json_number(e.at_load.wait.probability, "probability")},
+        {"mean_wait_ms", json_number(e.at_load.wait.mean_s() * 1e3, "wait")}}},
       {"capacity",
        {{"requests_per_s_per_replica", json_number(e.capacity.requests_per_s, "rate")},
         {"max_concurrency_per_replica", json_number(e.capacity.concurrency, "concurrency")},
@@ -72,6 +107,10 @@ ordered_json recommendation_json(size_t rank, const Recommendation& r) {
        {{"per_hour_usd", json_number(e.cost_per_hour, "cost")},
         {"per_month_usd", json_number(e.cost_per_hour * 730.0, "cost")},
         {"per_million_tokens_usd", json_number(e.cost_per_million_tokens, "cost")},
+        {"energy_kwh_per_hour", json_number(e.energy_kwh_per_hour, "energy")},
+        {"energy_per_hour_usd", json_number(e.energy_cost_per_hour, "cost")},
+        {"total_per_hour_usd", json_number(e.total_cost_per_hour, "cost")},
+        {"total_per_month_usd", json_number(e.total_cost_per_hour * 730.0, "cost")},
         {"price",
          {{"pricing", p.pricing},
           {"usd_per_device_hour", p.usd_per_device_hour},
@@ -79,7 +118,8 @@ ordered_json recommendation_json(size_t rank, const Recommendation& r) {
           {"instance_type", p.instance_type},
           {"region", p.region},
           {"date", p.date}}}}},
-      {"reasons", r.reasons}};
+      {"reasons", r.reasons},
+      {"derivation", r.derivation}};
 }
 
 }  // namespace
@@ -92,7 +132,7 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
   for (const Rejection& r : result.rejected) {
     rejected.push_back({{"hardware", hardware_ref(*r.hardware)}, {"rule", r.rule}, {"reasons", r.reasons}});
   }
-  ordered_json out = {{"schema_version", kSchemaVersion},
+  ordered_json out = {{"schema_version", kRecommendSchemaVersion},
                       {"query", query_json(ctx)},
                       {"model", model_json(*ctx.model)},
                       {"feasible_count", result.recommendations.size()},
@@ -100,7 +140,7 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
                       {"rejected", rejected},
                       {"calibration", ctx.calibration_status},
                       {"notes", ctx.notes}};
-  return out.dump(2) + "\n";
+  return out.dump(ctx.compact ? -1 : 2) + "\n";
 }
 
 }  // namespace llmhw::render

@@ -63,8 +63,8 @@ std::string recommend_markdown(const RecommendResult& result, const RecommendCon
     out += "\n";
   }
   const size_t shown = std::min(ctx.top, result.recommendations.size());
-  out +=
-      shown == 0 ? "No deployment meets the constraints.\n" : markdown_table(recommend_rows(result, shown));
+  out += shown == 0 ? "No deployment meets the constraints.\n"
+                    : markdown_table(recommend_rows(result, ctx, shown));
   if (!style.quiet || shown == 0) out += rejections(result);
   return out;
 }

@@ -15,8 +15,8 @@ using Rows = std::vector<std::vector<std::string>>;
 
 // What a recommend answer is for: model, load and targets, one line each.
 std::vector<std::string> recommend_preamble(const RecommendContext& ctx);
-// The ranked deployments, at most `shown` of them.
-Rows recommend_rows(const RecommendResult& result, size_t shown);
+// The ranked deployments, at most `shown` of them; latencies at the targets' percentiles.
+Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown);
 
 // What an estimate is for: deployment and workload, one line each.
 std::vector<std::string> estimate_preamble(const EstimateView& v);

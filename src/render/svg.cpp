@@ -115,13 +115,23 @@ Axis make_axis(const std::vector<double>& values, double a, double b) {
   return axis;
 }
 
-std::vector<Point> points_of(const RecommendResult& result) {
+// "p99 " for a percentile target, "" for a mean.
+std::string percentile_prefix(double percentile) {
+  return percentile > 0 ? fmt::format("p{:g} ", percentile) : "";
+}
+
+// TPOT as the target reads it: the mean, or the target's percentile.
+double tpot_ms(const LoadPoint& l, double percentile) {
+  return (percentile > 0 ? l.tpot_at(percentile) : l.tpot_s) * 1e3;
+}
+
+std::vector<Point> points_of(const RecommendResult& result, const Query& query) {
   std::vector<Point> points;
   for (size_t i = 0; i < result.recommendations.size(); ++i) {
     const Evaluation& e = result.recommendations[i].evaluation;
     points.push_back({i + 1, e.deployment.hardware->id,
                       fmt::format("{}, {}x{}", to_string(e.deployment.weights), e.devices(), e.replicas),
-                      json_number(e.at_load.tpot_s * 1e3, "tpot"),
+                      json_number(tpot_ms(e.at_load, query.tpot_percentile), "tpot"),
                       json_number(e.cost_per_million_tokens, "cost"), false});
   }
   // Pareto frontier on the printed figures: no other point is at least as cheap and as fast and
@@ -149,8 +159,9 @@ std::string header(const RecommendContext& ctx, size_t feasible) {
   // Two short lines rather than one that a long precision list would push past the edge.
   out += fmt::format(
       "<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{} input + {} output tokens per request; "
-      "targets TTFT ≤ {}, TPOT ≤ {}</text>\n",
-      text::grouped(q.workload.input_tokens), text::grouped(q.workload.output_tokens), text::ms(q.ttft_ms),
+      "targets {}TTFT ≤ {}, {}TPOT ≤ {}</text>\n",
+      text::grouped(q.workload.input_tokens), text::grouped(q.workload.output_tokens),
+      percentile_prefix(q.ttft_percentile), text::ms(q.ttft_ms), percentile_prefix(q.tpot_percentile),
       text::ms(q.tpot_ms));
   out += fmt::format(
       "<text x=\"20\" y=\"66\" font-size=\"12\" fill=\"#444\">precision {}; {} prices; {} feasible "
@@ -188,7 +199,7 @@ std::string legend() {
   return out + "</g>\n";
 }
 
-std::string axes(const Axis& x, const Axis& y) {
+std::string axes(const Axis& x, const Axis& y, const Query& q) {
   std::string out = fmt::format(
       "<g id=\"plot-area\" data-left=\"{}\" data-right=\"{}\" data-top=\"{}\" data-bottom=\"{}\" "
       "data-x-scale=\"{}\" data-x-min=\"{}\" data-x-max=\"{}\" data-y-scale=\"{}\" data-y-min=\"{}\" "
@@ -213,9 +224,9 @@ std::string axes(const Axis& x, const Axis& y) {
   }
   out += "</g>\n";
   out += fmt::format(
-      "<text x=\"{:.1f}\" y=\"{}\" font-size=\"13\" text-anchor=\"middle\">TPOT at the query's load "
+      "<text x=\"{:.1f}\" y=\"{}\" font-size=\"13\" text-anchor=\"middle\">{}TPOT at the query's load "
       "(ms{})</text>\n",
-      (kLeft + kRight) / 2, kBottom + 40, x.log ? ", log scale" : "");
+      (kLeft + kRight) / 2, kBottom + 40, percentile_prefix(q.tpot_percentile), x.log ? ", log scale" : "");
   out += fmt::format(
       "<text transform=\"translate(24 {:.1f}) rotate(-90)\" font-size=\"13\" text-anchor=\"middle\">cost per "
       "1M output tokens (USD{})</text>\n",
@@ -294,7 +305,7 @@ std::string scatter(const std::vector<Point>& points, const Axis& x, const Axis&
 }  // namespace
 
 std::string recommend_svg(const RecommendResult& result, const RecommendContext& ctx) {
-  const std::vector<Point> points = points_of(result);
+  const std::vector<Point> points = points_of(result, *ctx.query);
   std::string out = header(ctx, points.size());
   if (points.empty()) {
     out += fmt::format(
@@ -309,7 +320,7 @@ std::string recommend_svg(const RecommendResult& result, const RecommendContext&
     ys.push_back(p.cost);
   }
   const Axis x = make_axis(xs, kLeft, kRight), y = make_axis(ys, kBottom, kTop);
-  out += legend() + axes(x, y);
+  out += legend() + axes(x, y, *ctx.query);
   const double target = x.px(ctx.query->tpot_ms);
   out += fmt::format(
       "<line class=\"target\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#b00020\" "

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
@@ -11,11 +12,33 @@
 namespace llmhw::render {
 namespace {
 
-std::vector<std::string> row(size_t rank, const Recommendation& r) {
+// "1,024" or "1,024 (sd 256)".
+std::string tokens(double mean, double sd) {
+  return sd > 0 ? fmt::format("{} (sd {})", text::grouped(mean), text::grouped(std::round(sd)))
+                : text::grouped(mean);
+}
+
+// "TTFT <= 1 s" (a mean target) or "p90 TTFT <= 800 ms".
+std::string target(const char* name, double ms, double percentile) {
+  return fmt::format("{}{} <= {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name,
+                     text::ms(ms));
+}
+
+// The parallel layout: "2" (TP), "8x2" (TP x PP), "8 EP".
+std::string layout(const Deployment& d) {
+  std::string out = std::to_string(d.tp);
+  if (d.pp > 1) out += fmt::format("x{}", d.pp);
+  if (d.moe_ep > 1) out += " EP";
+  return out;
+}
+
+std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& q) {
   const Evaluation& e = r.evaluation;
-  return {std::to_string(rank), e.deployment.hardware->id, fmt::format("{}x{}", e.deployment.tp, e.replicas),
-          std::string(to_string(e.deployment.weights)), std::to_string(e.deployment.tp),
-          text::ms(e.at_load.ttft_s * 1e3), text::ms(e.at_load.tpot_s * 1e3), text::usd(e.cost_per_hour),
+  return {std::to_string(rank), e.deployment.hardware->id,
+          fmt::format("{}x{}", e.deployment.devices(), e.replicas),
+          std::string(to_string(e.deployment.weights)), layout(e.deployment),
+          text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3),
+          text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3), text::usd(e.total_cost_per_hour),
           text::usd(e.cost_per_million_tokens),
           // Short enough that the table fits 100 columns with the longest hardware ids.
           fmt::format("{} at {:.0f}/replica", e.limited_by, e.capacity.concurrency)};
@@ -31,16 +54,21 @@ std::string rejections(const RecommendResult& result, const Style& style) {
   return out;
 }
 
-std::string reasons(const RecommendResult& result, size_t shown, const Style& style) {
+std::string reasons(const RecommendResult& result, const RecommendContext& ctx, size_t shown,
+                    const Style& style) {
   std::string out = fmt::format("\n{}\n", paint("Why:", Paint::bold, style));
   for (size_t i = 0; i < shown; ++i) {
     out += fmt::format("{}. {}\n", i + 1, result.recommendations[i].evaluation.deployment.hardware->id);
     for (const std::string& reason : result.recommendations[i].reasons)
       out += wrap(reason, kTableWidth, "   - ", "     ");
+    if (ctx.explain) {
+      out += "   derivation:\n";
+      for (const std::string& step : result.recommendations[i].derivation)
+        out += wrap(step, kTableWidth, "     ", "       ");
+    }
   }
   if (result.recommendations.size() > shown) {
-    out += fmt::format("({} more feasible; --top {} shows all)\n", result.recommendations.size() - shown,
-                       result.recommendations.size());
+    out += fmt::format("({} more feasible; --all shows all)\n", result.recommendations.size() - shown);
   }
   return out;
 }
@@ -50,18 +78,25 @@ std::string reasons(const RecommendResult& result, size_t shown, const Style& st
 std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
   const Query& q = *ctx.query;
   std::string budget = q.budget_per_hour ? fmt::format(", budget {}/h", text::usd(*q.budget_per_hour)) : "";
-  return {fmt::format("{} ({} parameters) at {} req/s, {} input + {} output tokens per request",
-                      ctx.model->id, text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
-                      text::grouped(q.workload.input_tokens), text::grouped(q.workload.output_tokens)),
-          fmt::format("targets (mean): TTFT <= {}, TPOT <= {}{}; precision {}; {} prices",
-                      text::ms(q.ttft_ms), text::ms(q.tpot_ms), budget, ctx.precision_text, q.pricing)};
+  std::string targets =
+      target("TTFT", q.ttft_ms, q.ttft_percentile) + ", " + target("TPOT", q.tpot_ms, q.tpot_percentile);
+  if (q.e2e_ms) targets += ", " + target("E2E", *q.e2e_ms, q.e2e_percentile);
+  return {
+      fmt::format("{} ({} parameters) at {} req/s, {} input + {} output tokens per request", ctx.model->id,
+                  text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
+                  tokens(q.workload.input_tokens, q.input_sd), tokens(q.workload.output_tokens, q.output_sd)),
+      fmt::format("targets: {}{}; precision {}; {} prices; optimizing {}", targets, budget,
+                  ctx.precision_text, q.pricing, to_string(q.objective))};
 }
 
-Rows recommend_rows(const RecommendResult& result, size_t shown) {
+Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
   Rows rows = {
       {"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "limited by"}};
+  const Query& q = *ctx.query;
+  if (q.ttft_percentile > 0) rows[0][5] = fmt::format("p{:g} TTFT", q.ttft_percentile);
+  if (q.tpot_percentile > 0) rows[0][6] = fmt::format("p{:g} TPOT", q.tpot_percentile);
   for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
-    rows.push_back(row(i + 1, result.recommendations[i]));
+    rows.push_back(row(i + 1, result.recommendations[i], q));
   return rows;
 }
 
@@ -77,8 +112,8 @@ std::string recommend_table(const RecommendResult& result, const RecommendContex
   if (shown == 0) {
     out += paint("No deployment meets the constraints.", Paint::yellow, style) + "\n";
   } else {
-    out += styled_table(recommend_rows(result, shown), style, 1);
-    if (!style.quiet) out += reasons(result, shown, style);
+    out += styled_table(recommend_rows(result, ctx, shown), style, 1);
+    if (!style.quiet) out += reasons(result, ctx, shown, style);
   }
   // Quiet keeps the rejections only when they are the answer: nothing was feasible.
   if (!result.rejected.empty() && (!style.quiet || shown == 0)) out += rejections(result, style);

@@ -19,7 +19,7 @@ static CliResult run_in_process(std::vector<std::string> args, bool terminal) {
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
   CliResult r;
-  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), {out, err, terminal});
+  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), {out, err, nullptr, terminal});
   r.out = out.str();
   r.err = err.str();
   return r;

@@ -53,7 +53,23 @@ TEST_CASE("config file values are the defaults of their flags; flags win", "[cli
   CHECK(fq.at("tpot_ms") == 30);
   CHECK(fq.at("pricing") == "on-demand");
   const auto table = run_cli(with_data({"recommend", "--model", "8b", "--qps", "5", "--format", "table"}));
-  CHECK(table.out.find("targets (mean): TTFT <= 800 ms, TPOT <= 40 ms") != std::string::npos);
+  CHECK(table.out.find("targets: TTFT <= 800 ms, TPOT <= 40 ms;") != std::string::npos);
+}
+
+TEST_CASE("pue, electricity price and percentile targets from the config file reach recommend",
+          "[cli][config]") {
+  const ConfigHome config(R"({"pue": 1.5, "electricity_usd_per_kwh": 0.25, "ttft": "p90:800ms"})");
+  const auto r = run_cli(with_data({"recommend", "--model", "8b", "--qps", "5", "--format", "json"}));
+  REQUIRE(r.code == 0);
+  const auto q = json::parse(r.out).at("query");
+  CHECK(q.at("pue") == 1.5);
+  CHECK(q.at("electricity_usd_per_kwh") == 0.25);
+  CHECK(q.at("ttft_ms") == 800);
+  CHECK(q.at("ttft_percentile") == 90);
+  const auto flag = run_cli(with_data({"recommend", "--model", "8b", "--qps", "5", "--format", "json",
+                                       "--pue", "1.1", "--electricity-price", "0.05"}));
+  CHECK(json::parse(flag.out).at("query").at("pue") == 1.1);
+  CHECK(json::parse(flag.out).at("query").at("electricity_usd_per_kwh") == 0.05);
 }
 
 TEST_CASE("without XDG_CONFIG_HOME the file is ~/.config/llmhw/config.json", "[cli][config]") {
@@ -84,7 +100,8 @@ TEST_CASE("config show: every setting with its value and source", "[cli][config]
   CHECK(setting(shown, "color").at("source") == "flag");
   CHECK(setting(shown, "ttft").at("source") == "default");
   CHECK(setting(shown, "pricing").at("value") == "on-demand");
-  CHECK(setting(shown, "electricity_usd_per_kwh").at("value").is_null());
+  CHECK(setting(shown, "electricity_usd_per_kwh").at("value") == 0.1);  // the built-in default
+  CHECK(setting(shown, "electricity_usd_per_kwh").at("source") == "default");
   CHECK(shown.at("settings").size() == 7);
   const auto table = run_cli({"config", "show", "--format", "table"});
   CHECK(table.out.find("tpot                     40ms       " + from_file) != std::string::npos);
@@ -127,12 +144,13 @@ TEST_CASE("config file mistakes name the file and the key, exit 1", "[cli][confi
        "/pricing: 'cheap' is not one of on-demand, spot, reserved, amortized-purchase"},
       {R"({"format": "yaml"})", "/format: 'yaml' is not one of table, json, csv, markdown"},
       {R"({"color": true})", "/color: expected a string"},
-      {R"({"pue": 0.9})", "/pue: must be between 1 and 3, got 0.9"},
-      {R"({"pue": 3.5})", "/pue: must be between 1 and 3, got 3.5"},
+      {R"({"pue": 0.9})", "/pue: '0.9' must be at least 1 (1 = no overhead)"},
+      {R"({"pue": 3.5})", "/pue: '3.5' is above the limit of 3"},
       {R"({"pue": "1.2"})", "/pue: expected a number"},
       {R"({"electricity_usd_per_kwh": 0})", "/electricity_usd_per_kwh: must be more than 0, got '0'"},
-      {R"({"electricity_usd_per_kwh": 12})",
-       "/electricity_usd_per_kwh: must be more than 0 and less than 10 USD/kWh, got 12"},
+      {R"({"electricity_usd_per_kwh": 12})", "/electricity_usd_per_kwh: '12' is above the limit of 10"},
+      {R"({"electricity_usd_per_kwh": 10})", "/electricity_usd_per_kwh: '10' must be less than 10 USD/kWh"},
+      {R"({"ttft": "q90:800ms"})", "/ttft: 'q90:800ms' is not a target (expected e.g. 800ms or p90:800ms)"},
       {R"(["tpot"])", "/: expected an object of settings"},
   };
   for (const Case& c : cases) {

@@ -131,11 +131,14 @@ TEST_CASE("recommend --format csv: one header row, one record per recommendation
     CHECK(plain_number(r[column(h, "tpot_ms")]) == j.at("metrics").at("tpot_ms").get<double>());
     CHECK(plain_number(r[column(h, "ttft_ms")]) == j.at("metrics").at("ttft_ms").get<double>());
     CHECK(plain_number(r[column(h, "replicas")]) == j.at("replicas").get<double>());
-    const double per_hour = plain_number(r[column(h, "cost_per_hour_usd")]);
-    CHECK(per_hour == j.at("cost").at("per_hour_usd").get<double>());
-    // $/1M output tokens by hand: $/h over (50 req/s x 256 tokens x 3600 s) x 1e6.
+    CHECK(plain_number(r[column(h, "cost_per_hour_usd")]) == j.at("cost").at("per_hour_usd").get<double>());
+    CHECK(plain_number(r[column(h, "tpot_p99_ms")]) ==
+          j.at("metrics").at("tpot_ms_distribution").at("p99").get<double>());
+    const double total = plain_number(r[column(h, "total_cost_per_hour_usd")]);
+    CHECK(total == j.at("cost").at("total_per_hour_usd").get<double>());
+    // $/1M output tokens by hand: total $/h over (50 req/s x 256 tokens x 3600 s) x 1e6.
     CHECK(plain_number(r[column(h, "cost_per_million_tokens_usd")]) ==
-          Approx(per_hour / (50.0 * 256 * 3600) * 1e6).epsilon(2e-3));
+          Approx(total / (50.0 * 256 * 3600) * 1e6).epsilon(2e-3));
   }
 }
 

@@ -21,7 +21,8 @@ std::string slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("recommend --plot writes the same SVG bytes on every run and keeps stdout as it was", "[cli][plot]") {
+TEST_CASE("recommend --plot writes the same SVG bytes on every run and keeps stdout as it was",
+          "[cli][plot]") {
   const TempDir tmp;
   const std::vector<std::string> base = {
       "--data-dir", fixture_data().string(), "recommend", "--model", "70b", "--qps", "50"};
@@ -47,7 +48,8 @@ TEST_CASE("recommend --plot to a path that cannot be written: exit 1, naming --p
         "llmhw: error: --plot: cannot write /nonexistent-llmhw-dir/plot.svg: No such file or directory\n");
 }
 
-TEST_CASE("recommend --plot with nothing feasible still writes a plot that says so, and exits 3", "[cli][plot]") {
+TEST_CASE("recommend --plot with nothing feasible still writes a plot that says so, and exits 3",
+          "[cli][plot]") {
   const TempDir tmp;
   const auto r = run_cli({"--data-dir", fixture_data().string(), "recommend", "--model", "70b", "--qps", "50",
                           "--tpot", "1ms", "--plot", (tmp.dir / "none.svg").string()});

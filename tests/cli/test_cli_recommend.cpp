@@ -79,7 +79,7 @@ TEST_CASE("JSON output keeps its contract and its numbers agree with each other"
                           "--format", "json"});
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
-  CHECK(j.at("schema_version") == 1);
+  CHECK(j.at("schema_version") == 2);
   CHECK(j.at("query").at("qps") == 50);
   const auto& recs = j.at("recommendations");
   REQUIRE(!recs.empty());
@@ -88,7 +88,12 @@ TEST_CASE("JSON output keeps its contract and its numbers agree with each other"
     const int devices = rec.at("devices_per_replica");
     const int replicas = rec.at("replicas");
     CHECK(rec.at("total_devices") == devices * replicas);
-    CHECK(rec.at("tp") == devices);
+    CHECK(rec.at("tp").get<int>() * rec.at("pp").get<int>() == devices);
+    // Utilisation and headroom add up; the p99 TTFT is never below the median.
+    CHECK(rec.at("queue").at("utilisation").get<double>() + rec.at("queue").at("headroom").get<double>() ==
+          Approx(1.0).epsilon(1e-3));
+    const auto& ttft = rec.at("metrics").at("ttft_ms_distribution");
+    CHECK(ttft.at("p99").get<double>() >= ttft.at("p50").get<double>());
     // Cost per hour = devices x price per device-hour (4 significant digits in the output).
     const double price = rec.at("cost").at("price").at("usd_per_device_hour");
     CHECK(rec.at("cost").at("per_hour_usd").get<double>() ==

@@ -33,10 +33,17 @@ TEST_CASE("observations.csv rows are read with quotes, empty fields and 'max'", 
          "s1-ttft,serving,1,llama-3.1-8b,h100-sxm,trtllm,bf16,bf16,2,1,,0,0,2,1024,128,8,ttft_ms,190.9,"
          "mapped,\n"
          "p7,published,r7,llama-3.1-70b,h100-sxm,vllm,fp8,fp8,4,1,1,4,1,8,128,2048,max,"
-         "output_tokens_per_s,5000,mapped,\"note, with a comma\"\n";
+         "output_tokens_per_s,5000,mapped,\"note, with a comma\"\n"
+         "s9-tpot,serving,9,llama-3.1-8b,h100-sxm,trtllm,bf16,bf16,2,1,,0,0,2,1024,128,8,tpot_ms,7.9,"
+         "excluded,repeated configuration: s1 is kept\n";
   const auto rows = read_observations(file);
   fs::remove(file);
-  REQUIRE(rows.size() == 2);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].mapped);
+  CHECK_FALSE(rows[0].excluded);
+  // Excluded rows map (tools/accuracy predicts them) but calibrate leaves them out.
+  CHECK(rows[2].mapped);
+  CHECK(rows[2].excluded);
   CHECK(rows[0].dp == 1);  // empty -> 1
   CHECK(rows[0].moe_ep == 1);
   CHECK(rows[0].concurrency == 8.0);

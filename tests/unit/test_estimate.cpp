@@ -375,3 +375,62 @@ TEST_CASE("serve: latency and throughput grow with concurrency", "[estimate][ser
   CHECK(llmhw::serve(deploy(big, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s <
         llmhw::serve(deploy(m, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s);
 }
+
+TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by hand", "[estimate][serve]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1000, 200};
+  // 2000 tokens per engine step: prompts prefill two at a time, so 8 requests take n = 4 steps.
+  const llmhw::EngineLimits limits{1024, 2000};
+  // Two prompts of 1000 tokens: 2 x 1000 x (15,009,849,344 + 524,288 x 500) FLOPs at 1e14 =
+  // 0.30543986688 s (compute-bound; the weights and KV read take 0.0153 s).
+  const double p2 = 2 * 0.15271993344;
+  const double step = (kWeightRead8b + 8 * kKvPerToken8b * 1100) / kBandwidth;  // as in serve above
+  const double round = 4 * p2 + 199 * step;
+  for (double s : {0.0, 0.5, 1.0}) {
+    INFO("wave synchronisation " << s);
+    llmhw::Efficiency eff = llmhw_test::ideal();
+    eff.wave_synchronization = s;
+    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    CHECK(p.prompt.total_s() == Approx(p2).epsilon(1e-12));
+    CHECK(p.step.total_s() == Approx(step).epsilon(1e-12));
+    CHECK(p.requests_per_s == Approx(8 / round).epsilon(1e-12));
+    // A request waits for its own prefill and s x half of the 3 others.
+    CHECK(p.ttft_s == Approx(p2 * (1 + s * 1.5)).epsilon(1e-12));
+    // The other prefills not in its TTFT interrupt its 199 decode steps: 3 x (1 - s/2) of them.
+    CHECK(p.tpot_s == Approx(step + 3 * (1 - s / 2) * p2 / 199).epsilon(1e-12));
+    // Little's law: 8 requests in flight, each living TTFT + 199 x TPOT.
+    CHECK(p.requests_per_s == Approx(8 / (p.ttft_s + 199 * p.tpot_s)).epsilon(1e-12));
+  }
+  // s = 0 and 1 by number: TPOT = 16.163 ms + 3 x 305.44 ms / 199 = 20.768 ms, TTFT 305.44 ms;
+  // synchronised, half of that moves into TTFT (763.60 ms) and TPOT is 18.466 ms.
+  llmhw::Efficiency eff = llmhw_test::ideal();
+  eff.wave_synchronization = 0;
+  CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).tpot_s ==
+        Approx(0.016163282944 + 3 * 0.30543986688 / 199).epsilon(1e-12));
+  eff.wave_synchronization = 1;
+  CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).ttft_s ==
+        Approx(2.5 * 0.30543986688).epsilon(1e-12));
+}
+
+TEST_CASE("serve_closed_loop: TTFT, TPOT and throughput grow with concurrency", "[estimate][serve]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::EngineLimits limits{256, 8192};
+  for (double s : {0.0, 0.5, 1.0}) {
+    llmhw::Efficiency eff = llmhw_test::realistic();
+    eff.wave_synchronization = s;
+    for (const llmhw::Workload w : {llmhw::Workload{1024, 128}, llmhw::Workload{4096, 1024}}) {
+      llmhw::ServingPoint previous = llmhw::serve_closed_loop(deploy(m, hw), w, 1, eff, limits);
+      for (double c : {2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0}) {
+        INFO("s " << s << " isl " << w.input_tokens << " concurrency " << c);
+        const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+        CHECK(p.tpot_s >= previous.tpot_s);
+        CHECK(p.ttft_s >= previous.ttft_s);
+        CHECK(p.requests_per_s > previous.requests_per_s);
+        CHECK(p.tpot_s >= p.step.total_s());
+        previous = p;
+      }
+    }
+  }
+}

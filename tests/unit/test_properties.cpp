@@ -53,6 +53,13 @@ Query random_query(std::mt19937& rng) {
   q.workload = {std::round(128 * std::pow(32.0, unit(rng))), std::round(64 * std::pow(32.0, unit(rng)))};
   q.tpot_ms = 20 + 180 * unit(rng);
   q.ttft_ms = 200 + 4800 * unit(rng);
+  // Half the queries have spread lengths and percentile targets.
+  if (unit(rng) < 0.5) {
+    q.input_sd = q.workload.input_tokens * 0.5 * unit(rng);
+    q.output_sd = q.workload.output_tokens * 0.5 * unit(rng);
+    q.ttft_percentile = 90;
+    q.tpot_percentile = 99;
+  }
   return q;
 }
 
@@ -94,6 +101,7 @@ TEST_CASE("properties over seeded random queries", "[properties]") {
         if (!now.count(id)) continue;
         INFO(id);
         CHECK(e->cost_per_hour >= now.at(id)->cost_per_hour * (1 - 1e-9));
+        CHECK(e->total_devices() >= now.at(id)->total_devices());
       }
     }
     {  // a larger budget never removes an option; tighter targets never add one
@@ -111,6 +119,27 @@ TEST_CASE("properties over seeded random queries", "[properties]") {
       const auto all = feasible(base);
       const RecommendResult tighter_result = recommend(tighter, model, w.hardware, w.calibration);
       for (const auto& [id, e] : feasible(tighter_result)) CHECK(all.count(id) == 1);
+      // A target on the 99th percentile is tighter than the same target on the mean.
+      Query p99 = q;
+      p99.ttft_percentile = p99.tpot_percentile = 99;
+      p99.e2e_ms = 1e3 * (q.ttft_ms + q.tpot_ms * q.workload.output_tokens);
+      p99.e2e_percentile = 99;
+      for (const auto& [id, e] : feasible(recommend(p99, model, w.hardware, w.calibration))) {
+        if (q.ttft_percentile == 0) CHECK(all.count(id) == 1);
+      }
+    }
+    for (const auto& rec : base.recommendations) {  // percentiles are ordered; energy adds up
+      const Evaluation& e = rec.evaluation;
+      const LoadPoint& l = e.at_load;
+      INFO(e.deployment.hardware->id);
+      CHECK(l.ttft_at(50) <= l.ttft_at(90));
+      CHECK(l.ttft_at(90) <= l.ttft_at(99));
+      CHECK(l.tpot_at(50) <= l.tpot_at(99));
+      CHECK(l.e2e_at(90) <= l.e2e_at(99));
+      CHECK(e.utilisation > 0);
+      CHECK(e.utilisation <= 1.0 + 1e-9);
+      CHECK(e.energy_kwh_per_hour == Approx(static_cast<double>(e.total_devices()) *
+                                            e.deployment.hardware->tdp_w / 1000.0 * e.utilisation * q.pue));
     }
   }
 }

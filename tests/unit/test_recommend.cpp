@@ -237,7 +237,7 @@ TEST_CASE("recommend: the best candidate per device passes every hard rule", "[r
   for (const auto& rec : r.recommendations) {
     for (const llmhw::Rule& rule : llmhw::hard_rules()) {
       INFO(rec.evaluation.deployment.hardware->id << " rule " << rule.name);
-      CHECK(rule.check(rec.evaluation, q).pass);
+      CHECK(rule.passes(rec.evaluation, q));
     }
     CHECK(rec.evaluation.at_load.tpot_s * 1e3 <= q.tpot_ms);
     CHECK(rec.evaluation.at_load.ttft_s * 1e3 <= q.ttft_ms);
@@ -294,9 +294,9 @@ TEST_CASE("recommend: rejections carry the rule and a reason", "[recommend][rule
   std::vector<llmhw::Hardware> hws = catalog();
   hws.push_back(llmhw_test::round_gpu("no-price", 0.0));  // no price entries at all
   llmhw::Hardware tiny = llmhw_test::round_gpu("tiny", 1.0);
-  // 8 GB x 0.9 = 7.2 usable: bf16 needs 16.06 GB, int8 7,504,924,672 x 1 + 1,050,673,152 x 2
-  // = 9.56 GB: neither fits on one device.
-  tiny.memory_gb = 8;
+  // 1 GB x 0.9 = 0.9 usable: bf16 needs 16.06 GB, int8 7,504,924,672 x 1 + 1,050,673,152 x 2
+  // = 9.56 GB: neither fits even split over the deepest pipeline tried (8 stages, 7.2 GB).
+  tiny.memory_gb = 1;
   tiny.fast_group_sizes = {1};
   hws.push_back(tiny);
   llmhw::Query q = chat_query(20);
@@ -377,8 +377,8 @@ TEST_CASE("recommend: budget, precision and kind filters", "[recommend][rules]")
 TEST_CASE("hard_rules are in their documented order", "[recommend][rules]") {
   std::vector<std::string> names;
   for (const llmhw::Rule& rule : llmhw::hard_rules()) names.emplace_back(rule.name);
-  CHECK(names == std::vector<std::string>{"fits-memory", "meets-tpot", "meets-ttft", "sane-replica-count",
-                                          "has-price", "within-budget"});
+  CHECK(names == std::vector<std::string>{"fits-memory", "meets-tpot", "meets-ttft", "meets-e2e",
+                                          "sane-replica-count", "has-price", "within-budget"});
 }
 
 TEST_CASE("Calibration picks the efficiency of the device kind", "[recommend]") {
@@ -395,4 +395,41 @@ TEST_CASE("Calibration picks the efficiency of the device kind", "[recommend]") 
   CHECK(c.for_hardware(hw).memory_bandwidth == 0.3);
   hw.kind = llmhw::DeviceKind::accelerator;
   CHECK(c.for_hardware(hw).memory_bandwidth == 0.4);
+}
+
+TEST_CASE("recommend: a model larger than a node gets pipeline stages over nodes", "[recommend][fleet]") {
+  // 405B at bf16 is ~811 GB: more than 8 x 80 GB x 0.9 usable, so one 8-GPU node cannot hold it.
+  const llmhw::Model m = llmhw::model_from_size(405e9);
+  llmhw::Query q = chat_query(2);
+  q.precisions = {llmhw::Precision::bf16};
+  q.tpot_ms = 200;
+  q.ttft_ms = 5000;
+  llmhw::Hardware gpu = llmhw_test::round_gpu("node-gpu", 2.0);
+  gpu.memory_gb = 80;
+  gpu.devices_per_node = 8;
+  gpu.fast_group_sizes = {1, 2, 4, 8};
+  const llmhw::RecommendResult r = llmhw::recommend(q, m, {gpu}, calibration());
+  REQUIRE(r.recommendations.size() == 1);
+  const llmhw::Deployment& d = r.recommendations.front().evaluation.deployment;
+  CHECK(d.tp == 8);
+  CHECK(d.pp >= 2);
+  CHECK(d.devices() == d.tp * d.pp);
+}
+
+TEST_CASE("recommend: objectives rank by their own measure", "[recommend][fleet]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  for (auto objective : {llmhw::Objective::latency, llmhw::Objective::energy, llmhw::Objective::cost}) {
+    llmhw::Query q = chat_query(20);
+    q.objective = objective;
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    REQUIRE(r.recommendations.size() >= 2);
+    for (size_t i = 1; i < r.recommendations.size(); ++i) {
+      const auto& a = r.recommendations[i - 1].evaluation;
+      const auto& b = r.recommendations[i].evaluation;
+      INFO(llmhw::to_string(objective) << " rank " << i);
+      if (objective == llmhw::Objective::latency) CHECK(a.at_load.tpot_s <= b.at_load.tpot_s);
+      if (objective == llmhw::Objective::energy) CHECK(a.energy_kwh_per_hour <= b.energy_kwh_per_hour);
+      if (objective == llmhw::Objective::cost) CHECK(a.cost_per_million_tokens <= b.cost_per_million_tokens);
+    }
+  }
 }
