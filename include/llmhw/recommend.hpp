@@ -2,6 +2,7 @@
 // From a query (model, request rate, latency targets, budget) to ranked deployments: the search
 // over hardware x precision x tensor parallelism, the sizing of replicas, and the rules that
 // reject or rank each candidate with a reason.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,8 +101,11 @@ const std::vector<Rule>& hard_rules();
 struct Recommendation {
   Evaluation evaluation;
   std::vector<std::string> reasons;
-  std::vector<std::string> derivation;  // --explain: memory, step times, queue, replicas, cost
 };
+
+// --explain: how a recommendation was derived, step by step (memory, step times, queue,
+// replicas, cost), one line per step.
+std::vector<std::string> derivation(const Evaluation& e, const Query& q);
 
 struct Rejection {
   const Hardware* hardware = nullptr;
@@ -122,8 +126,10 @@ Evaluation evaluate(const Deployment& deployment, const Query& query, const Effi
 // attention heads.
 std::vector<int> candidate_tp_sizes(const Hardware& hw, const Model& model);
 
+// `explained`: how many of the best recommendations get their reasons and derivation written
+// out (formatting them is most of the cost when only the top few are shown).
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
-                          const Calibration& calibration);
+                          const Calibration& calibration, size_t explained = SIZE_MAX);
 
 // Precisions llmhw considers for a query on a device, best quality first.
 std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model);

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <thread>
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
@@ -159,6 +160,14 @@ struct Session {
       it = models.emplace(key, resolve_model(o.model, o.model_config, data / "models").model).first;
     return it->second;
   }
+  // Batch workers: the model resolved before (or resolved now, for a model that failed then,
+  // which throws the same error again without touching the cache).
+  const Model& model(const RecommendOptions& o) const {
+    auto it = models.find(std::make_pair(o.model, o.model_config));
+    if (it != models.end()) return it->second;
+    resolve_model(o.model, o.model_config, data / "models");
+    throw Error(ExitCode::runtime, "internal: model not resolved before the batch");
+  }
 };
 
 struct Answer {
@@ -166,13 +175,12 @@ struct Answer {
   ExitCode code;
 };
 
-Answer answer(const RecommendOptions& o, const OutputOptions& out, Session& session, bool compact,
-              const RecommendOutput& how) {
+Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session& session, const Model& model,
+              bool compact, const RecommendOutput& how) {
   const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
-  const Model& model = session.model(o);
   const std::vector<Hardware> candidates = filter_catalog(session.catalog, o);
-  const RecommendResult result = recommend(query, model, candidates, session.calibration);
+  const RecommendResult result = recommend(query, model, candidates, session.calibration, top);
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
@@ -187,7 +195,7 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
                             output_style(global, s), out.plot};
   if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
   Session session(global);
-  const Answer a = answer(o, out, session, false, how);
+  const Answer a = answer(o, out, session, session.model(o), false, how);
   s.out << a.text;
   return static_cast<int>(a.code);
 }
@@ -258,6 +266,54 @@ std::pair<RecommendOptions, OutputOptions> scenario(const std::string& line, con
   return o;
 }
 
+// One answered line of a batch, as printed.
+struct BatchLine {
+  long number = 0;
+  int code = 0;
+  std::string text;
+};
+
+BatchLine answer_line(long number, const std::string& line, const RecommendOptions& flags,
+                      const OutputOptions& out, const Session& session) {
+  try {
+    const auto [o, line_out] = scenario(line, flags, out);
+    Answer a = answer(o, line_out, session, session.model(o), true, {});  // JSON lines
+    a.text.pop_back();                                                    // the newline
+    const int code = static_cast<int>(a.code);
+    return {number, code,
+            fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text)};
+  } catch (const Error& e) {
+    const int code = static_cast<int>(e.code());
+    return {number, code,
+            nlohmann::ordered_json{{"line", number}, {"exit_code", code}, {"error", e.what()}}.dump() + "\n"};
+  }
+}
+
+// Answers a chunk of lines on every core; the output keeps the input's order. Models are
+// resolved (and cached) first, on this thread, so that the workers only read the session.
+std::vector<BatchLine> answer_chunk(const std::vector<std::pair<long, std::string>>& lines,
+                                    const RecommendOptions& flags, const OutputOptions& out,
+                                    Session& session) {
+  for (const auto& [number, line] : lines) {
+    try {
+      session.model(scenario(line, flags, out).first);
+    } catch (const Error&) {
+      // reported by answer_line, in order
+    }
+  }
+  std::vector<BatchLine> answers(lines.size());
+  const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  auto work = [&](size_t first) {
+    for (size_t i = first; i < lines.size(); i += workers)
+      answers[i] = answer_line(lines[i].first, lines[i].second, flags, out, session);
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  return answers;
+}
+
 // Exit code of a batch: 2 if any line was invalid, else 3 if any line found nothing, else 0.
 int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const GlobalOptions& global,
                   Streams& s) {
@@ -275,23 +331,23 @@ int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const
   Session session(global);
   int worst = 0;
   auto rank = [](int code) { return code == 2 ? 3 : code == 3 ? 2 : code == 1 ? 1 : 0; };
+  constexpr size_t kChunk = 256;  // lines answered together: bounded memory, output every chunk
+  std::vector<std::pair<long, std::string>> chunk;
+  auto flush = [&] {
+    for (const BatchLine& a : answer_chunk(chunk, flags, out, session)) {
+      s.out << a.text;
+      if (rank(a.code) > rank(worst)) worst = a.code;
+    }
+    s.out.flush();
+    chunk.clear();
+  };
   std::string line;
   for (long number = 1; std::getline(*in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    int code = 0;
-    try {
-      const auto [o, line_out] = scenario(line, flags, out);
-      Answer a = answer(o, line_out, session, true, {});  // JSON lines
-      code = static_cast<int>(a.code);
-      a.text.pop_back();  // the newline
-      s.out << fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text);
-    } catch (const Error& e) {
-      code = static_cast<int>(e.code());
-      s.out << nlohmann::ordered_json{{"line", number}, {"exit_code", code}, {"error", e.what()}}.dump()
-            << "\n";
-    }
-    if (rank(code) > rank(worst)) worst = code;
+    chunk.emplace_back(number, line);
+    if (chunk.size() == kChunk) flush();
   }
+  flush();
   return worst;
 }
 

@@ -156,8 +156,9 @@ std::vector<std::string> explain(const Evaluation& e, const Query& q, const Mode
   return reasons;
 }
 
-// --explain: the whole derivation, step by step.
-std::vector<std::string> derive(const Evaluation& e, const Query& q) {
+}  // namespace
+
+std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
   const Deployment& d = e.deployment;
   const MemoryPlan& m = e.memory;
   const LoadPoint& l = e.at_load;
@@ -200,6 +201,8 @@ std::vector<std::string> derive(const Evaluation& e, const Query& q) {
                   text::usd(e.cost_per_million_tokens)));
   return out;
 }
+
+namespace {
 
 std::string rank_reason(size_t i, const Evaluation& e, const Evaluation& first, const Query& q) {
   switch (q.objective) {
@@ -295,7 +298,7 @@ std::vector<Precision> candidate_precisions(const Query& query, const Hardware& 
 }
 
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
-                          const Calibration& calibration) {
+                          const Calibration& calibration, size_t explained) {
   RecommendResult result;
   const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
@@ -305,20 +308,29 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     }
     const Efficiency& eff = calibration.for_hardware(hw);
     std::vector<Judged> tries;
+    std::optional<size_t> best_index;
+    const Price* price = hw.price(query.pricing);
     for (Precision p : candidate_precisions(query, hw, model)) {
       for (const Deployment& d : candidate_layouts(model, hw, p, facts, query, eff)) {
+        // Ranking by cost, one replica of a layout that costs more than the best fleet so far
+        // cannot win: skip its sizing (most of a sweep's time).
+        if (best_index && query.objective == Objective::cost && price &&
+            d.devices() * price->usd_per_device_hour > tries[*best_index].evaluation.total_cost_per_hour) {
+          continue;
+        }
         tries.push_back(judge(evaluate(d, query, eff), query));
+        const Judged& j = tries.back();
+        if (j.failed_rule == hard_rules().size() &&
+            (!best_index || better(j.evaluation, tries[*best_index].evaluation, query))) {
+          best_index = tries.size() - 1;
+        }
       }
     }
-    const Judged* best = nullptr;
-    for (const Judged& j : tries) {
-      if (j.failed_rule == hard_rules().size() && (!best || better(j.evaluation, best->evaluation, query)))
-        best = &j;
-    }
+    const Judged* best = best_index ? &tries[*best_index] : nullptr;
     if (best) {
       Evaluation kept = best->evaluation;
       kept.deployment.facts = nullptr;  // `facts` lives only as long as this search
-      result.recommendations.push_back({kept, explain(kept, query, facts), derive(kept, query)});
+      result.recommendations.push_back({kept, {}});
     } else {
       result.rejected.push_back(reject(hw, tries, query));
     }
@@ -331,6 +343,8 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
             [](const Rejection& a, const Rejection& b) { return a.hardware->id < b.hardware->id; });
   for (size_t i = 0; i < result.recommendations.size(); ++i) {
     auto& r = result.recommendations[i];
+    if (i >= explained) break;
+    r.reasons = explain(r.evaluation, query, facts);
     r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));
   }
   return result;

@@ -118,8 +118,7 @@ ordered_json recommendation_json(size_t rank, const Recommendation& r) {
           {"instance_type", p.instance_type},
           {"region", p.region},
           {"date", p.date}}}}},
-      {"reasons", r.reasons},
-      {"derivation", r.derivation}};
+      {"reasons", r.reasons}};
 }
 
 }  // namespace
@@ -127,7 +126,11 @@ ordered_json recommendation_json(size_t rank, const Recommendation& r) {
 std::string recommend_json(const RecommendResult& result, const RecommendContext& ctx) {
   ordered_json recs = ordered_json::array();
   const size_t shown = std::min(ctx.top, result.recommendations.size());
-  for (size_t i = 0; i < shown; ++i) recs.push_back(recommendation_json(i + 1, result.recommendations[i]));
+  for (size_t i = 0; i < shown; ++i) {
+    ordered_json rec = recommendation_json(i + 1, result.recommendations[i]);
+    if (ctx.explain) rec["derivation"] = derivation(result.recommendations[i].evaluation, *ctx.query);
+    recs.push_back(std::move(rec));
+  }
   ordered_json rejected = ordered_json::array();
   for (const Rejection& r : result.rejected) {
     rejected.push_back({{"hardware", hardware_ref(*r.hardware)}, {"rule", r.rule}, {"reasons", r.reasons}});

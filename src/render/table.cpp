@@ -63,7 +63,7 @@ std::string reasons(const RecommendResult& result, const RecommendContext& ctx, 
       out += wrap(reason, kTableWidth, "   - ", "     ");
     if (ctx.explain) {
       out += "   derivation:\n";
-      for (const std::string& step : result.recommendations[i].derivation)
+      for (const std::string& step : derivation(result.recommendations[i].evaluation, *ctx.query))
         out += wrap(step, kTableWidth, "     ", "       ");
     }
   }

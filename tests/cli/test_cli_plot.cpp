@@ -58,3 +58,12 @@ TEST_CASE("recommend --plot with nothing feasible still writes a plot that says 
   CHECK(svg.find("No deployment meets the constraints.") != std::string::npos);
   CHECK(svg.find("<circle class=\"point") == std::string::npos);
 }
+
+TEST_CASE("recommend --plot is one plot per query: refused with --scenarios", "[cli][plot]") {
+  const auto r = run_cli({"--data-dir", fixture_data().string(), "recommend", "--model", "70b", "--scenarios",
+                          "/dev/null", "--plot", "/tmp/llmhw-never-written.svg"});
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "llmhw: error: --plot: one plot per query, not with --scenarios\n");
+  CHECK(!std::filesystem::exists("/tmp/llmhw-never-written.svg"));
+}
