@@ -178,9 +178,11 @@ int run(const fs::path& data, const fs::path& rows_csv) {
       << table("set", held_overall) << table("model family (held out)", held_family);
   std::cout
       << "## What limits the accuracy\n\n"
-         "- The fitted efficiencies of the large groups hit their bounds (Hopper/TensorRT-LLM prefill "
-         "efficiency "
-         "1.0, Blackwell decode 1.0): the model is missing something there, not only a factor.\n"
+         "- Blackwell prefill still fits at an efficiency of 0.12-0.18 (Hopper: 0.42-0.65) and its "
+         "bandwidth and decode efficiencies at their bound 1.0, and Blackwell SGLang puts none of its "
+         "fp8/fp4 prefill at the narrow peak (quantized share 0): the model is missing something "
+         "there, not only a factor. Ampere and Ada fit per-layer overheads of 340-400 us from 56-63 "
+         "offline-throughput rows, which pin it only loosely.\n"
          "- The serving data mixes benchmark styles: DeepSeek-R1 on B200 with TensorRT-LLM reports "
          "TPOT of 3.6 ms at 4 requests (likely multi-token-prediction speculative decoding, which "
          "llmhw does not model, but the file does not say so and no physical bound rules it out) next "

@@ -1,8 +1,9 @@
 #pragma once
 // Fitting efficiency factors to observations: minimise the mean squared log error of the
-// estimator's predictions over a group's rows, with Nelder-Mead over five physically meaningful
-// parameters (bandwidth efficiency, decode and prefill compute efficiency, step overhead, and how
-// synchronised a closed-loop benchmark's arrivals are).
+// estimator's predictions over a group's rows, with Nelder-Mead over seven physically meaningful
+// parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer, the
+// share of prefill work at a narrow precision's peak, and, for closed-loop benchmarks, how
+// synchronised arrivals are and the request latency outside the engine).
 #include <vector>
 
 #include "observations.hpp"

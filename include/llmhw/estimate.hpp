@@ -12,10 +12,17 @@ namespace llmhw {
 // How much of the datasheet peak real engines reach, and fixed costs. Values live in
 // data/efficiency.json (per device kind), never in code; these defaults are only for tests.
 struct Efficiency {
-  double memory_bandwidth = 1.0;      // fraction of peak bandwidth when streaming weights and KV
-  double decode_compute = 1.0;        // fraction of peak matrix FLOP/s in decode steps
-  double prefill_compute = 1.0;       // fraction of peak matrix FLOP/s in prefill
-  double step_overhead_ms = 0.0;      // scheduling and kernel launches per decode step
+  double memory_bandwidth = 1.0;   // fraction of peak bandwidth when streaming weights and KV
+  double decode_compute = 1.0;     // fraction of peak matrix FLOP/s in decode steps
+  double prefill_compute = 1.0;    // fraction of peak matrix FLOP/s in prefill
+  double step_overhead_ms = 0.0;   // scheduling and sampling per engine step
+  double layer_overhead_us = 0.0;  // kernel launches and syncs per layer per engine step
+  // Share of the matrix work that runs at the peak of an 8-bit or narrower compute precision;
+  // the rest (attention, activation quantization, norms, routing) runs at the 16-bit peak.
+  double quantized_share = 1.0;
+  // Closed-loop benchmarks only: time to a request's first token spent outside the engine's
+  // steps (HTTP, tokenization, admission, streaming the token back). Fitted per group and engine.
+  double request_latency_ms = 0.0;
   double usable_memory_fraction = 1;  // share of device memory the engine may allocate
   double reserve_gb = 0.0;            // activations, graphs, communication buffers per device
   double collective_latency_us = 0;   // fixed cost of one all-reduce

@@ -65,9 +65,12 @@ int run_show(const ShowOptions& o, const GlobalOptions& global, Streams& s) {
   const Hardware& hw = find_hardware(catalog, o.id, "hardware show");
   const auto doc = io::read_profile_document(hw.origin);
   switch (format) {
-    case render::Format::json:
-      s.out << doc.dump(2) << "\n";
+    case render::Format::json: {
+      // {"schema_version": 1, "hardware": profile}, as `hardware list` and `models show` wrap theirs.
+      const nlohmann::ordered_json wrapped = {{"schema_version", render::kSchemaVersion}, {"hardware", doc}};
+      s.out << wrapped.dump(2) << "\n";
       break;
+    }
     case render::Format::markdown:
       s.out << render::hardware_show_markdown(doc, hw.origin);
       break;
@@ -98,10 +101,12 @@ void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action) 
   auto* show =
       cmd->add_subcommand("show", "Show one profile: every figure with its source, prices with dates");
   show->add_option("id", show_options->id, "Hardware id, e.g. h100-sxm")->required();
-  show->add_option("--format", show_options->format, "table, json (the profile's own fields) or markdown")
+  show->add_option("--format", show_options->format,
+                   "table, json (the profile's own fields under \"hardware\") or markdown")
       ->capture_default_str();
   show->footer(
-      "Examples:\n  llmhw hardware show h100-sxm\n  llmhw hardware show tpu-v6e --format json | jq .tflops");
+      "Examples:\n  llmhw hardware show h100-sxm\n  llmhw hardware show tpu-v6e --format json | jq "
+      ".hardware.tflops");
   show->callback([&action, show_options, &global] {
     action = [show_options, &global](Streams& s) { return run_show(*show_options, global, s); };
   });

@@ -104,10 +104,26 @@ double device_flops(const Deployment& d, const ModelFacts& f, double tokens, dou
   return tokens / d.dp * dense_per_token / s.dense_ranks + tokens * 2.0 * routed_active / s.expert_ranks;
 }
 
+// Fixed cost of one engine step: scheduling and sampling once, plus kernel launches and
+// synchronisation in every layer the step's tokens pass (all layers, also across pp stages).
+double overhead_seconds(const Model& m, const Efficiency& eff) {
+  return eff.step_overhead_ms * 1e-3 + eff.layer_overhead_us * 1e-6 * m.layers;
+}
+
 double peak_flops(const Deployment& d) {
   auto p = compute_precision(*d.hardware, d.weights);
   auto tflops = p ? d.hardware->peak_tflops(*p) : std::nullopt;
   return tflops.value_or(0.0) * 1e12;
+}
+
+// The rate of matrix work when only `share` of it runs at `peak` (a narrow precision's) and the
+// rest at the device's 16-bit peak: time per FLOP share / peak + (1 - share) / peak_16 (Amdahl).
+// Never above `peak`; equal to it when the compute precision is 16-bit or wider.
+double mixed_peak(const Hardware& hw, double peak, double share) {
+  const auto wide = widest_native_float(hw);
+  const double peak_16 = wide ? hw.peak_tflops(*wide).value_or(0.0) * 1e12 : 0.0;
+  if (share >= 1.0 || peak_16 <= 0 || peak_16 >= peak) return peak;
+  return 1.0 / (share / peak + (1.0 - share) / peak_16);
 }
 
 // Devices joined by the fast interconnect (NVLink domain, TPU slice, node).
@@ -249,7 +265,7 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
   t.communication_s = communication_seconds(stage, f, micro_batch, eff) +
                       (d.pp - 1) * stage_hop_seconds(d, micro_batch * m.hidden * kActivationBytes, eff);
-  t.overhead_s = eff.step_overhead_ms * 1e-3;
+  t.overhead_s = overhead_seconds(m, eff);
   return t;
 }
 
@@ -268,9 +284,9 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
   StepTime t;
   t.memory_s = (streamed_weight_bytes(group, f, prompts * tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = flops / (peak * eff.prefill_compute);
+  t.compute_s = flops / (mixed_peak(*d.hardware, peak, eff.quantized_share) * eff.prefill_compute);
   t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
-  t.overhead_s = eff.step_overhead_ms * 1e-3;
+  t.overhead_s = overhead_seconds(m, eff);
   return t;
 }
 
@@ -355,7 +371,8 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
   const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
   const double own_ttft = group_prefill * (1.0 + ahead);
-  s.ttft_s = own_ttft + queued_rounds * round;
+  // The request's latency outside the engine's steps adds to its first token only.
+  s.ttft_s = own_ttft + queued_rounds * round + eff.request_latency_ms * 1e-3;
   // Little's law: with `running` requests in flight, each lives one round, so what of the round
   // is not its own TTFT is its decoding, stalled by every other prefill of the round that does
   // not already count in its TTFT (all n - 1 of them when arrivals are staggered, half when the

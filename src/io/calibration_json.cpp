@@ -26,6 +26,12 @@ Efficiency read_efficiency(const JsonReader& r) {
   e.prefill_compute = fraction(r, "prefill_compute");
   e.usable_memory_fraction = fraction(r, "usable_memory_fraction");
   e.step_overhead_ms = non_negative(r, "step_overhead_ms");
+  if (r.has("layer_overhead_us")) e.layer_overhead_us = non_negative(r, "layer_overhead_us");
+  if (r.has("quantized_share")) {
+    e.quantized_share = r.number("quantized_share");
+    if (!(e.quantized_share >= 0 && e.quantized_share <= 1)) r.fail("quantized_share", "must be in [0, 1]");
+  }
+  if (r.has("request_latency_ms")) e.request_latency_ms = non_negative(r, "request_latency_ms");
   e.reserve_gb = non_negative(r, "reserve_gb");
   e.collective_latency_us = non_negative(r, "collective_latency_us");
   if (r.has("wave_synchronization")) {

@@ -1,20 +1,80 @@
 #!/usr/bin/env python3
-"""Runs the real llmhw binary and validates its JSON outputs against data/schema/ with Debian's
-python3-jsonschema, an independent implementation: `recommend` outputs against
-recommend.schema.json, and every profile `hardware list --format json` prints against
-hardware.schema.json (which cross-checks llmhw's own schema validator)."""
+"""Runs the real llmhw binary and validates every JSON output against data/schema/ with Debian's
+python3-jsonschema, an independent implementation: `recommend` (and its `--scenarios` lines),
+`estimate`, `hardware list`, `hardware show`, `models list` and `models show` (whose profiles,
+through $ref, also go against hardware.schema.json, which cross-checks llmhw's own schema
+validator). Besides the schemas it checks what they cannot say: ids in order, the --kind filter,
+`hardware show` giving the profile that `hardware list` gives, MoE/MLA blocks present for the
+models that have them, scenario line numbers and exit codes. Every schema in the directory must
+be exercised, so that a new output cannot go without a test.
+
+usage: validate_outputs.py LLMHW_BINARY DATA_DIR SCHEMA_DIR MODEL_CONFIG_DIR"""
 import json
+import pathlib
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 
-binary, data_dir, schema_path = sys.argv[1:4]
-hardware_schema_path = schema_path.replace("recommend.schema.json", "hardware.schema.json")
-schema = json.load(open(schema_path))
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema)
+binary, data_dir, schema_dir, config_dir = sys.argv[1:5]
+schema_dir, config_dir = pathlib.Path(schema_dir), pathlib.Path(config_dir)
+schemas = {}
+for path in sorted(schema_dir.glob("*.schema.json")):
+    schemas[path.name] = json.loads(path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schemas[path.name])
+store = {schema["$id"]: schema for schema in schemas.values()}
 
+
+def refuse(uri):
+    raise jsonschema.RefResolutionError(f"$ref {uri} is not a schema in {schema_dir}")
+
+
+validators = {
+    name: jsonschema.Draft202012Validator(
+        schema, resolver=jsonschema.RefResolver.from_schema(schema, store=store,
+                                                            handlers={"http": refuse, "https": refuse}))
+    for name, schema in schemas.items()
+}
+used = set()
+failures = 0
+checks = 0
+
+
+def fail(label, message):
+    global failures
+    failures += 1
+    print(f"FAIL {label}: {message}")
+
+
+def run_json(args, codes=(0,)):
+    """Runs llmhw on the data directory; the parsed JSON, or None after a failure."""
+    run = subprocess.run([binary, "--data-dir", data_dir, *args], capture_output=True, text=True)
+    if run.returncode not in codes:
+        fail(" ".join(args), f"exit {run.returncode}: {run.stderr.strip()}")
+        return None, run.returncode
+    return json.loads(run.stdout, parse_constant=lambda c: sys.exit(f"non-finite number {c} in output")), \
+        run.returncode
+
+
+def validate(schema, label, doc):
+    """Validates doc against the schema; True when valid."""
+    global checks
+    checks += 1
+    used.add(schema)
+    errors = sorted(validators[schema].iter_errors(doc), key=lambda e: list(e.path))
+    for e in errors:
+        fail(label, f"/{'/'.join(map(str, e.path))}: {e.message} ({schema})")
+    return not errors
+
+
+def expect(label, condition, message):
+    if not condition:
+        fail(label, message)
+    return condition
+
+
+# recommend
 queries = [
     ["--model", "70b", "--qps", "50"],
     ["--model", "llama-3.1-8b", "--qps", "200", "--tpot", "30ms", "--kind", "gpu"],
@@ -23,31 +83,35 @@ queries = [
     ["--model", "70b", "--qps", "50", "--tpot", "1ms"],  # nothing feasible: exit 3, still valid JSON
     ["--model", "qwen3-30b-a3b", "--qps", "100", "--kind", "cpu,tpu", "--pricing", "spot"],
 ]
-failures = 0
 for q in queries:
-    run = subprocess.run([binary, "--data-dir", data_dir, "recommend", *q, "--format", "json", "--top", "100"],
-                         capture_output=True, text=True)
-    if run.returncode not in (0, 3):
-        print(f"FAIL {' '.join(q)}: exit {run.returncode}: {run.stderr.strip()}")
-        failures += 1
-        continue
-    doc = json.loads(run.stdout, parse_constant=lambda c: sys.exit(f"non-finite number {c} in output"))
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
-    for e in errors:
-        print(f"FAIL {' '.join(q)}: /{'/'.join(map(str, e.path))}: {e.message}")
-    failures += len(errors)
-    print(f"ok   {' '.join(q)} (exit {run.returncode}, {len(doc['recommendations'])} recommendations)")
-hardware_validator = jsonschema.Draft202012Validator(json.load(open(hardware_schema_path)))
-listing = subprocess.run([binary, "--data-dir", data_dir, "hardware", "list", "--format", "json"],
-                         capture_output=True, text=True, check=True)
-profiles = json.loads(listing.stdout)["hardware"]
-for profile in profiles:
-    for e in hardware_validator.iter_errors(profile):
-        print(f"FAIL hardware {profile.get('id')}: /{'/'.join(map(str, e.path))}: {e.message}")
-        failures += 1
-print(f"ok   hardware list: {len(profiles)} profiles")
-estimate_validator = jsonschema.Draft202012Validator(
-    json.load(open(schema_path.replace("recommend.schema.json", "estimate.schema.json"))))
+    doc, code = run_json(["recommend", *q, "--format", "json", "--top", "100"], codes=(0, 3))
+    if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(q)}", doc):
+        print(f"ok   recommend {' '.join(q)} (exit {code}, {len(doc['recommendations'])} recommendations)")
+
+# recommend --scenarios: one JSON object per line; answers, a line that finds nothing, invalid lines
+scenarios = [
+    ('{"qps": 50}', 0),
+    ('{"model": "llama-3.1-8b", "qps": 200, "tpot": "30ms", "kind": "gpu", "top": 3}', 0),
+    ('{"qps": 50, "tpot": "1ms"}', 3),
+    ('', None),  # blank: skipped, but counted in the line numbers
+    ('{"qps": 50, "tpott": "40ms"}', 2),
+    ('{"model_config": "/nonexistent/config.json", "qps": 5}', 1),
+    ('not json', 2),
+]
+run = subprocess.run([binary, "--data-dir", data_dir, "recommend", "--model", "70b", "--top", "5", "--scenarios", "-"],
+                     input="\n".join(line for line, _ in scenarios) + "\n", capture_output=True, text=True)
+label = "recommend --scenarios -"
+expected = [(number, code) for number, (_, code) in enumerate(scenarios, 1) if code is not None]
+answers = [json.loads(line) for line in run.stdout.splitlines()]
+if expect(label, run.returncode == 2, f"exit {run.returncode}, expected 2 (an invalid line): {run.stderr}") and \
+        expect(label, [(a.get("line"), a.get("exit_code")) for a in answers] == expected,
+               f"(line, exit_code) {[(a.get('line'), a.get('exit_code')) for a in answers]}, expected {expected}"):
+    if all([validate("recommend-scenarios.schema.json", f"{label} line {a['line']}", a) for a in answers]):
+        single, _ = run_json(["recommend", "--model", "70b", "--qps", "50", "--top", "5", "--format", "json"])
+        if expect(label, answers[0]["result"] == single, "line 1 is not what `recommend --qps 50` prints"):
+            print(f"ok   {label} ({len(answers)} lines, exit codes {[a['exit_code'] for a in answers]})")
+
+# estimate
 estimates = [
     ["--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--tp", "4", "--precision", "fp8", "--concurrency", "64",
      "--engine", "trtllm"],
@@ -56,17 +120,85 @@ estimates = [
     ["--model", "llama-3.1-70b", "--hardware", "l4", "--tp", "1", "--precision", "bf16", "--concurrency", "1"],  # exit 3
 ]
 for q in estimates:
-    run = subprocess.run([binary, "--data-dir", data_dir, "estimate", *q, "--input-tokens", "1024",
-                          "--output-tokens", "256", "--format", "json"], capture_output=True, text=True)
-    if run.returncode not in (0, 3):
-        print(f"FAIL estimate {' '.join(q)}: exit {run.returncode}: {run.stderr.strip()}")
-        failures += 1
+    doc, code = run_json(["estimate", *q, "--input-tokens", "1024", "--output-tokens", "256", "--format", "json"],
+                         codes=(0, 3))
+    if doc is not None and validate("estimate.schema.json", f"estimate {' '.join(q)}", doc):
+        print(f"ok   estimate {' '.join(q)} (exit {code})")
+
+# hardware list, whole and by kind
+listing, _ = run_json(["hardware", "list", "--format", "json"])
+profiles = {}
+if listing is not None and validate("hardware-list.schema.json", "hardware list", listing):
+    ids = [p["id"] for p in listing["hardware"]]
+    profile_files = sorted(p.stem for p in pathlib.Path(data_dir, "hardware").glob("*.json"))
+    if expect("hardware list", ids == profile_files, f"ids {ids} are not the profile files {profile_files}"):
+        print(f"ok   hardware list ({len(ids)} profiles, in id order)")
+    profiles = {p["id"]: p for p in listing["hardware"]}
+for kinds in (["tpu"], ["cpu", "accelerator"]):
+    label = f"hardware list --kind {','.join(kinds)}"
+    doc, _ = run_json(["hardware", "list", "--kind", ",".join(kinds), "--format", "json"])
+    if doc is not None and validate("hardware-list.schema.json", label, doc):
+        wanted = sorted(i for i, p in profiles.items() if p["kind"] in kinds)
+        got = [p["id"] for p in doc["hardware"]]
+        if expect(label, got == wanted and got, f"{got}, expected {wanted}"):
+            print(f"ok   {label} ({len(got)} profiles)")
+
+# hardware show: a GPU, TPUs, CPUs (x86, Arm, Apple) and accelerators
+with tempfile.TemporaryDirectory() as scratch:
+    for hw in ["h100-sxm", "mi355x", "tpu-v6e", "tpu-v7", "xeon-6980p", "graviton4", "apple-m2-ultra", "gaudi3",
+               "trainium2"]:
+        label = f"hardware show {hw}"
+        doc, _ = run_json(["hardware", "show", hw, "--format", "json"])
+        if doc is None or not validate("hardware-show.schema.json", label, doc):
+            continue
+        if not expect(label, doc["hardware"] == profiles.get(hw), "not the profile that `hardware list` prints"):
+            continue
+        # `jq .hardware` is a profile that `llmhw validate` accepts.
+        profile = pathlib.Path(scratch, f"{hw}.json")
+        profile.write_text(json.dumps(doc["hardware"]))
+        run = subprocess.run([binary, "validate", str(profile)], capture_output=True, text=True)
+        if expect(label, run.returncode == 0, f"llmhw validate of .hardware: exit {run.returncode}: {run.stdout}"):
+            print(f"ok   {label} ({doc['hardware']['kind']})")
+
+# models list
+models_doc, _ = run_json(["models", "list", "--format", "json"])
+catalog = {}
+if models_doc is not None and validate("models-list.schema.json", "models list", models_doc):
+    ids = [m["id"] for m in models_doc["models"]]
+    model_files = sorted(p.stem for p in pathlib.Path(data_dir, "models").glob("*.json"))
+    if expect("models list", ids == model_files, f"ids {ids} are not the model files {model_files}"):
+        print(f"ok   models list ({len(ids)} models, in id order)")
+    catalog = {m["id"]: m for m in models_doc["models"]}
+
+# models show: dense, MoE, MoE+MLA, sliding window, linear attention, Mamba, a size, HF configs
+shows = [
+    (["llama-3.1-8b"], set()),
+    (["deepseek-v3"], {"moe", "mla"}),
+    (["qwen3-30b-a3b"], {"moe"}),
+    (["gpt-oss-120b"], {"moe"}),
+    (["gemma-3-27b"], set()),
+    (["qwen3.5-35b-a3b"], {"moe"}),
+    (["nemotron-3-nano-30b-a3b"], {"moe"}),
+    (["70b"], set()),
+    (["--model-config", str(config_dir / "nvidia--Llama-3.1-70B-Instruct-FP8.config.json")], set()),
+    (["--model-config", str(config_dir / "deepseek-ai--DeepSeek-R1.config.json")], {"moe", "mla"}),
+]
+for args, blocks in shows:
+    label = f"models show {' '.join(args)}"
+    doc, _ = run_json(["models", "show", *args, "--format", "json"])
+    if doc is None or not validate("models-show.schema.json", label, doc):
         continue
-    doc = json.loads(run.stdout, parse_constant=lambda c: sys.exit(f"non-finite number {c} in output"))
-    for e in estimate_validator.iter_errors(doc):
-        print(f"FAIL estimate {' '.join(q)}: /{'/'.join(map(str, e.path))}: {e.message}")
-        failures += 1
-    print(f"ok   estimate {' '.join(q)} (exit {run.returncode})")
-checks = len(queries) + 1 + len(estimates)
-print(f"{checks - min(failures, checks)} passed, {min(failures, checks)} failed")
+    model = doc["model"]
+    present = {b for b in ("moe", "mla") if b in model}
+    ok = expect(label, present == blocks, f"blocks {sorted(present)}, expected {sorted(blocks)}")
+    if model["id"] in catalog and args[0] != "--model-config":
+        ok &= expect(label, model == catalog[model["id"]], "not the model that `models list` prints")
+    if ok:
+        print(f"ok   {label} ({', '.join(model['features']) or 'dense'})")
+
+# hardware.schema.json is used through $ref; every other schema must have been exercised above.
+unused = set(schemas) - used - {"hardware.schema.json"}
+for name in sorted(unused):
+    fail(name, "no output was validated against this schema")
+print(f"{checks} outputs validated against {len(schemas)} schemas, {failures} failures")
 sys.exit(1 if failures else 0)

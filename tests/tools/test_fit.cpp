@@ -74,7 +74,8 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
   calibration.engines["*"] = {1024, 8192};
   Efficiency truth;
   truth.memory_bandwidth = 0.7, truth.decode_compute = 0.45, truth.prefill_compute = 0.55;
-  truth.step_overhead_ms = 2.0, truth.wave_synchronization = 0.5, truth.usable_memory_fraction = 0.9;
+  truth.step_overhead_ms = 0, truth.layer_overhead_us = 60, truth.wave_synchronization = 0.5,
+  truth.usable_memory_fraction = 0.9;
   truth.reserve_gb = 2, truth.collective_latency_us = 10;
   std::vector<Observation> rows;
   int id = 0;
@@ -102,11 +103,12 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
   for (const auto& o : rows) pointers.push_back(&o);
   Efficiency start = truth;
   start.memory_bandwidth = 0.9, start.decode_compute = 0.8, start.prefill_compute = 0.8;
-  start.step_overhead_ms = 0.5, start.wave_synchronization = 1.0;
+  start.layer_overhead_us = 10, start.wave_synchronization = 1.0;
   const FitResult r = fit_efficiency(pointers, catalogs, calibration, start);
   CHECK(r.rows == static_cast<int>(rows.size()));
   CHECK(r.loss < 1e-3);
   CHECK(r.efficiency.memory_bandwidth == Approx(truth.memory_bandwidth).epsilon(0.05));
   CHECK(r.efficiency.prefill_compute == Approx(truth.prefill_compute).epsilon(0.05));
-  CHECK(r.efficiency.step_overhead_ms == Approx(truth.step_overhead_ms).epsilon(0.1));
+  CHECK(r.efficiency.step_overhead_ms == 0);  // the fixed cost is fitted per layer
+  CHECK(r.efficiency.layer_overhead_us == Approx(truth.layer_overhead_us).epsilon(0.1));
 }

@@ -235,6 +235,30 @@ TEST_CASE("decode_step with realistic efficiency is never faster than the roofli
   }
 }
 
+TEST_CASE("decode_step and prefill: overhead per step plus per layer", "[estimate][decode][prefill]") {
+  const llmhw::Model m = llmhw_test::llama_8b();  // 32 layers
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Efficiency e = llmhw_test::ideal();
+  e.step_overhead_ms = 0.5;
+  e.layer_overhead_us = 50;
+  // 0.5 ms + 32 x 50 us = 2.1 ms, whatever the batch, context or parallelism.
+  for (int pp : {1, 4}) {
+    llmhw::Deployment d = deploy(m, hw, Precision::bf16, 2);
+    d.pp = pp;  // a token crosses all 32 layers, on whichever stages they sit
+    CHECK(llmhw::decode_step(d, 1, 0, e).overhead_s == Approx(2.1e-3));
+    CHECK(llmhw::decode_step(d, 256, 4096, e).overhead_s == Approx(2.1e-3));
+    CHECK(llmhw::prefill(d, 2048, e, 4).overhead_s == Approx(2.1e-3));
+    // The overhead adds to the roofline: the step with it is exactly 2.1 ms longer.
+    const double roofline = llmhw::decode_step(d, 8, 1024, llmhw_test::ideal()).total_s();
+    CHECK(llmhw::decode_step(d, 8, 1024, e).total_s() == Approx(roofline + 2.1e-3).epsilon(1e-12));
+  }
+  // Twice the layers, twice the per-layer part.
+  llmhw::Model deeper = m;
+  deeper.layers = 64;
+  e.step_overhead_ms = 0;
+  CHECK(llmhw::decode_step(deploy(deeper, hw, Precision::bf16), 1, 0, e).overhead_s == Approx(64 * 50e-6));
+}
+
 TEST_CASE("decode_step grows with batch, context and model size", "[estimate][decode]") {
   const llmhw::Model m8 = llmhw_test::llama_8b();
   const llmhw::Model m70 = llmhw_test::llama_70b();
@@ -325,6 +349,38 @@ TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   CHECK(llmhw::prefill(deploy(m, hw), 2000, llmhw_test::ideal()).total_s() > t.total_s());
 }
 
+TEST_CASE("prefill: only the quantized share of the work runs at the narrow peak", "[estimate][prefill]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  llmhw::Hardware hw = llmhw_test::round_gpu();
+  hw.tflops[Precision::fp8] = 200.0;  // twice the 16-bit peak
+  hw.tflops[Precision::fp4] = 400.0;
+  const double flops = 1000 * (kMatmulFlops8b + kAttnFlops8b * 500);  // as in "prefill of one prompt"
+  llmhw::Efficiency e = llmhw_test::ideal();
+  // Share 1 (the default): all at the fp8 peak, the datasheet roofline.
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp8), 1000, e).compute_s == Approx(flops / 200e12));
+  // Share 0.5 at fp8: half the FLOPs at 200 TFLOP/s, half at 100: flops x (0.5/200 + 0.5/100) / 1e12.
+  e.quantized_share = 0.5;
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp8), 1000, e).compute_s ==
+        Approx(flops * (0.5 / 200e12 + 0.5 / 100e12)).epsilon(1e-12));
+  // fp4: flops x (0.5/400 + 0.5/100); share 0 runs everything at the 16-bit peak.
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s ==
+        Approx(flops * (0.5 / 400e12 + 0.5 / 100e12)).epsilon(1e-12));
+  e.quantized_share = 0;
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s == Approx(flops / 100e12));
+  // 16-bit weights are unaffected, and so are weight-only int8 weights (computed in bf16).
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::bf16), 1000, e).compute_s == Approx(flops / 100e12));
+  CHECK(llmhw::prefill(deploy(m, hw, Precision::int8), 1000, e).compute_s == Approx(flops / 100e12));
+  // Invariant: never faster than the datasheet roofline at the narrow peak, slower as the share falls.
+  double previous = 0;
+  for (double share : {1.0, 0.75, 0.5, 0.25, 0.0}) {
+    e.quantized_share = share;
+    const double t = llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s;
+    CHECK(t >= flops / 400e12 * (1 - 1e-12));
+    CHECK(t > previous);
+    previous = t;
+  }
+}
+
 TEST_CASE("serve: closed-loop continuous batching by hand", "[estimate][serve]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
@@ -411,6 +467,24 @@ TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by ha
   eff.wave_synchronization = 1;
   CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).ttft_s ==
         Approx(2.5 * 0.30543986688).epsilon(1e-12));
+}
+
+TEST_CASE("serve_closed_loop: the request latency adds to TTFT only", "[estimate][serve]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1000, 200};
+  const llmhw::EngineLimits limits{1024, 2000};
+  for (double c : {1.0, 8.0, 64.0}) {
+    INFO("concurrency " << c);
+    llmhw::Efficiency eff = llmhw_test::realistic();
+    const llmhw::ServingPoint base = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+    eff.request_latency_ms = 150;
+    const llmhw::ServingPoint late = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+    // 150 ms more to the first token; the engine's steps, TPOT and throughput are unchanged.
+    CHECK(late.ttft_s == Approx(base.ttft_s + 0.150).epsilon(1e-12));
+    CHECK(late.tpot_s == Approx(base.tpot_s).epsilon(1e-12));
+    CHECK(late.output_tokens_per_s == Approx(base.output_tokens_per_s).epsilon(1e-12));
+  }
 }
 
 TEST_CASE("serve_closed_loop: TTFT, TPOT and throughput grow with concurrency", "[estimate][serve]") {

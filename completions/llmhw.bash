@@ -1,0 +1,199 @@
+# bash completion for llmhw(1)                                       -*- shell-script -*-
+# Installed as share/bash-completion/completions/llmhw; or source it from ~/.bashrc.
+# Hardware ids, model ids, vendors and clouds come from the llmhw being completed
+# (`llmhw hardware list --format json`, `llmhw models list --format json`), with the
+# --data-dir and --hardware-file given on the command line.
+# tests/completion/test_bash_completion.sh checks the options against `llmhw CMD --help`.
+
+# Prints one value per line: what = id | vendor | clouds, from = hardware | models.
+_llmhw_catalog() {
+    local from=$1 what=$2 exe=${COMP_WORDS[0]} i
+    local -a global=()
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        case ${COMP_WORDS[i]} in
+            --data-dir | --hardware-file) global+=("${COMP_WORDS[i]}" "${COMP_WORDS[i + 1]}") ;;
+        esac
+    done
+    exe=${exe/#\~/$HOME}
+    command -v -- "$exe" >/dev/null 2>&1 || return 0
+    "$exe" "${global[@]}" "$from" list --format json 2>/dev/null | awk -v what="$what" '
+        what == "clouds" && /"clouds": \[/ { inside = !/\]/; next }
+        inside && /\]/ { inside = 0; next }
+        inside { gsub(/^[ \t]*"|",?[ \t]*$/, ""); print; next }
+        what != "clouds" && $0 ~ "^ *\"" what "\": \"" {
+            sub("^ *\"" what "\": \"", ""); sub(/",?[ \t]*$/, ""); print
+        }' | sort -u
+}
+
+# COMPREPLY for a comma-separated list: completes the item after the last comma.
+_llmhw_list() {
+    local cur=$1 values=$2 prefix=""
+    [[ $cur == *,* ]] && prefix=${cur%,*},
+    COMPREPLY=($(compgen -P "$prefix" -W "$values" -- "${cur##*,}"))
+}
+
+_llmhw() {
+    local cur prev cword=$COMP_CWORD
+    cur=${COMP_WORDS[cword]}
+    prev=${COMP_WORDS[cword - 1]}
+    # `--format=js`: bash splits at "=" (COMP_WORDBREAKS), giving --format = js.
+    if [[ $cur == = ]]; then
+        prev=${COMP_WORDS[cword - 1]}
+        cur=""
+    elif [[ $prev == = ]] && ((cword >= 2)); then
+        prev=${COMP_WORDS[cword - 2]}
+    fi
+
+    local global_opts="--help --version --data-dir --hardware-file --color -q --quiet"
+    # Options that take a value (so their value is not a command or positional).
+    local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
+        --output-tokens --ttft --tpot --e2e --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
+        --cloud --pricing --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
+        --color"
+    with_value=" $(echo $with_value) "
+
+    # The command path so far: recommend, estimate, validate, hardware list, models show, ...
+    local cmd="" i word positionals=0
+    for ((i = 1; i < cword; i++)); do
+        word=${COMP_WORDS[i]}
+        if [[ $word == = ]]; then
+            ((i++))
+            continue
+        fi
+        if [[ $word == -* ]]; then
+            [[ $with_value == *" $word "* && ${COMP_WORDS[i + 1]} != = ]] && ((i++))
+            continue
+        fi
+        case "$cmd:$word" in
+            :recommend | :estimate | :validate | :hardware | :models | :config) cmd=$word ;;
+            hardware:list | hardware:show | models:list | models:show | config:show) cmd="$cmd $word" ;;
+            *) ((positionals++)) ;;
+        esac
+    done
+
+    case $prev in
+        --format)
+            # CSV is for lists: the show commands have table, json and markdown.
+            if [[ $cmd == *" show" && $cmd != "config show" ]]; then
+                COMPREPLY=($(compgen -W "table json markdown" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "table json csv markdown" -- "$cur"))
+            fi
+            return
+            ;;
+        --color)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return
+            ;;
+        --kind)
+            _llmhw_list "$cur" "cpu gpu tpu accelerator"
+            return
+            ;;
+        --precision)
+            if [[ $cmd == estimate ]]; then
+                COMPREPLY=($(compgen -W "bf16 fp16 fp8 int8 int4 fp4" -- "$cur"))
+            else
+                _llmhw_list "$cur" "auto bf16 fp16 fp8 int8 int4 fp4"
+            fi
+            return
+            ;;
+        --kv-precision)
+            COMPREPLY=($(compgen -W "bf16 fp8 int8" -- "$cur"))
+            return
+            ;;
+        --pricing)
+            COMPREPLY=($(compgen -W "on-demand spot reserved amortized-purchase" -- "$cur"))
+            return
+            ;;
+        --optimize)
+            COMPREPLY=($(compgen -W "cost latency throughput energy" -- "$cur"))
+            return
+            ;;
+        --engine)
+            COMPREPLY=($(compgen -W "vllm sglang trtllm llama.cpp jetstream other" -- "$cur"))
+            return
+            ;;
+        --concurrency)
+            COMPREPLY=($(compgen -W "max" -- "$cur"))
+            return
+            ;;
+        --hardware | --exclude)
+            if [[ $cmd == estimate ]]; then
+                COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -- "$cur"))
+            else
+                _llmhw_list "$cur" "$(_llmhw_catalog hardware id)"
+            fi
+            return
+            ;;
+        --vendor)
+            _llmhw_list "$cur" "$(_llmhw_catalog hardware vendor)"
+            return
+            ;;
+        --cloud)
+            _llmhw_list "$cur" "$(_llmhw_catalog hardware clouds)"
+            return
+            ;;
+        -m | --model)
+            COMPREPLY=($(compgen -W "$(_llmhw_catalog models id)" -- "$cur"))
+            return
+            ;;
+        --data-dir)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return
+            ;;
+        --model-config | --hardware-file | --scenarios | --plot)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        --qps | --input-tokens | --output-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
+            --budget | --top | --tp | --pp | --ep | --dp)
+            return # a number or a quantity: nothing to offer
+            ;;
+    esac
+
+    local opts words=""
+    case $cmd in
+        "") opts=$global_opts words="recommend estimate hardware models validate config" ;;
+        recommend)
+            opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
+                --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware
+                --exclude --cloud --pricing --top --all --explain --format --plot --scenarios"
+            ;;
+        estimate)
+            opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
+                --engine --input-tokens --output-tokens --concurrency --format"
+            ;;
+        hardware | models) opts="" words="list show" ;;
+        config) opts="" words="show" ;;
+        "config show") opts="--format" ;;
+        "hardware list") opts="--kind --format" ;;
+        "hardware show")
+            opts="--format"
+            ((positionals == 0)) && words=$(_llmhw_catalog hardware id)
+            ;;
+        "models list") opts="--format" ;;
+        "models show")
+            opts="--model-config --format"
+            ((positionals == 0)) && words=$(_llmhw_catalog models id)
+            ;;
+        validate)
+            opts=""
+            if [[ $cur != -* ]]; then
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+                return
+            fi
+            ;;
+    esac
+    # After a command, its own options first, then the global ones (they may follow it).
+    [[ -n $cmd ]] && opts="$opts --help --data-dir --hardware-file --color -q --quiet"
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    else
+        COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    fi
+}
+
+complete -F _llmhw llmhw
