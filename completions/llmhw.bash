@@ -44,11 +44,12 @@ _llmhw() {
         prev=${COMP_WORDS[cword - 2]}
     fi
 
-    local global_opts="--help --version --data-dir --hardware-file"
+    local global_opts="--help --version --data-dir --hardware-file --color -q --quiet"
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
-        --cloud --pricing --top --format --scenarios --kv-precision --tp --pp --ep --dp --engine --concurrency"
+        --cloud --pricing --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
+        --color"
     with_value=" $(echo $with_value) "
 
     # The command path so far: recommend, estimate, validate, hardware list, models show, ...
@@ -64,15 +65,24 @@ _llmhw() {
             continue
         fi
         case "$cmd:$word" in
-            :recommend | :estimate | :validate | :hardware | :models) cmd=$word ;;
-            hardware:list | hardware:show | models:list | models:show) cmd="$cmd $word" ;;
+            :recommend | :estimate | :validate | :hardware | :models | :config) cmd=$word ;;
+            hardware:list | hardware:show | models:list | models:show | config:show) cmd="$cmd $word" ;;
             *) ((positionals++)) ;;
         esac
     done
 
     case $prev in
         --format)
-            COMPREPLY=($(compgen -W "table json" -- "$cur"))
+            # CSV is for lists: the show commands have table, json and markdown.
+            if [[ $cmd == *" show" && $cmd != "config show" ]]; then
+                COMPREPLY=($(compgen -W "table json markdown" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "table json csv markdown" -- "$cur"))
+            fi
+            return
+            ;;
+        --color)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
             return
             ;;
         --kind)
@@ -132,7 +142,7 @@ _llmhw() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --model-config | --hardware-file | --scenarios)
+        --model-config | --hardware-file | --scenarios | --plot)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -145,17 +155,19 @@ _llmhw() {
 
     local opts words=""
     case $cmd in
-        "") opts=$global_opts words="recommend estimate hardware models validate" ;;
+        "") opts=$global_opts words="recommend estimate hardware models validate config" ;;
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware
-                --exclude --cloud --pricing --top --all --explain --format --scenarios"
+                --exclude --cloud --pricing --top --all --explain --format --plot --scenarios"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
                 --engine --input-tokens --output-tokens --concurrency --format"
             ;;
         hardware | models) opts="" words="list show" ;;
+        config) opts="" words="show" ;;
+        "config show") opts="--format" ;;
         "hardware list") opts="--kind --format" ;;
         "hardware show")
             opts="--format"
@@ -176,7 +188,7 @@ _llmhw() {
             ;;
     esac
     # After a command, its own options first, then the global ones (they may follow it).
-    [[ -n $cmd ]] && opts="$opts --help --data-dir --hardware-file"
+    [[ -n $cmd ]] && opts="$opts --help --data-dir --hardware-file --color -q --quiet"
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     else

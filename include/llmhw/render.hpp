@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "llmhw/recommend.hpp"
+#include "llmhw/render_style.hpp"
 
 namespace llmhw::render {
 
@@ -19,7 +20,8 @@ struct RecommendContext {
   bool explain = false;            // table: print each recommendation's derivation
 };
 
-std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx);
+std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx,
+                            const Style& style = {});
 std::string recommend_json(const RecommendResult& result, const RecommendContext& ctx);
 
 // Each JSON output versions its own shape (data/schema/*.schema.json).

@@ -6,6 +6,7 @@
 
 #include "llmhw/calibration.hpp"
 #include "llmhw/estimate.hpp"
+#include "llmhw/render_style.hpp"
 
 namespace llmhw::render {
 
@@ -24,7 +25,7 @@ struct EstimateView {
   std::vector<std::string> notes;
 };
 
-std::string estimate_table(const EstimateView& v);
+std::string estimate_table(const EstimateView& v, const Style& style = {});
 std::string estimate_json(const EstimateView& v);
 
 }  // namespace llmhw::render

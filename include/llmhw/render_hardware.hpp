@@ -9,7 +9,7 @@
 
 namespace llmhw::render {
 
-std::string hardware_list_table(const std::vector<Hardware>& catalog);
+std::string hardware_list_table(const std::vector<Hardware>& catalog, const Style& style = {});
 std::string hardware_show_table(const nlohmann::ordered_json& profile, const std::string& origin);
 // {"schema_version": 1, "hardware": [profile, ...]}; each profile as in its file, plus "origin".
 std::string hardware_json(const std::vector<nlohmann::ordered_json>& profiles);

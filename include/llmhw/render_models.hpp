@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "llmhw/model.hpp"
+#include "llmhw/render_style.hpp"
 
 namespace llmhw::render {
 
@@ -20,7 +21,7 @@ struct ModelInfo {
 
 std::string model_show_table(const ModelInfo& info);
 std::string model_show_json(const ModelInfo& info);
-std::string models_list_table(const std::vector<ModelInfo>& models);
+std::string models_list_table(const std::vector<ModelInfo>& models, const Style& style = {});
 std::string models_list_json(const std::vector<ModelInfo>& models);
 
 }  // namespace llmhw::render

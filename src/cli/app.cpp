@@ -10,6 +10,8 @@
 #include "llmhw/units.hpp"
 
 #include <fmt/ranges.h>
+
+#include <algorithm>
 #include <optional>
 
 #ifndef LLMHW_VERSION
@@ -38,7 +40,7 @@ namespace {
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-dir" || arg == "--hardware-file") {
+    if (arg == "--data-dir" || arg == "--hardware-file" || arg == "--color") {
       ++i;
       continue;
     }
@@ -57,10 +59,40 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, const 
 
 }  // namespace
 
-void check_format(const std::string& format) {
-  if (format != "table" && format != "json") {
-    throw usage_error(fmt::format("--format: '{}' is not one of table, json", format));
+render::Format check_format(const std::string& text, const std::string& where) {
+  for (render::Format f : kAllFormats)
+    if (text == render::to_string(f)) return f;
+  throw usage_error(fmt::format("{}: '{}' is not one of table, json, csv, markdown", where, text));
+}
+
+render::Format output_format(const std::string& text, const GlobalOptions& global, Streams& s,
+                             std::initializer_list<render::Format> offered, std::string_view command) {
+  const render::Format f = check_format(text);
+  if (std::find(offered.begin(), offered.end(), f) != offered.end()) return f;
+  std::vector<std::string_view> names;
+  for (render::Format o : offered) names.push_back(render::to_string(o));
+  if (global.settings.get("format").source == "flag") {
+    throw usage_error(fmt::format("--format: {} is not available for `{}`; use {} or {}", text, command,
+                                  fmt::join(names.begin(), names.end() - 1, ", "), names.back()));
   }
+  if (!global.quiet) {
+    s.err << fmt::format("llmhw: note: `{}` has no {} output (format in {}); printing a table\n", command,
+                         text, global.settings.file.string());
+  }
+  return render::Format::table;
+}
+
+render::Style output_style(const GlobalOptions& global, const Streams& s) {
+  const Setting& color = global.settings.get("color");  // validated by apply_settings
+  render::Style style;
+  style.quiet = global.quiet;
+  if (color.value == "always") {
+    style.color = true;  // asked for by flag or config file: wins over NO_COLOR, as no-color.org says
+  } else if (color.value == "auto") {
+    const char* no_color = std::getenv("NO_COLOR");
+    style.color = s.out_is_terminal && !(no_color && *no_color);
+  }
+  return style;
 }
 
 std::vector<DeviceKind> parse_kinds(const std::string& text) {
@@ -81,7 +113,9 @@ int run(int argc, const char* const* argv, Streams streams) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 found a deployment, 1 runtime or data error, 2 usage error, "
-      "3 nothing meets the constraints.");
+      "3 nothing meets the constraints.\n"
+      "Defaults for flags such as --tpot, --pricing, --format and --color can be set in\n"
+      "$XDG_CONFIG_HOME/llmhw/config.json (see `llmhw config show --help`); flags win.");
   GlobalOptions global;
   app.fallthrough();  // global options may follow the subcommand
   app.add_option("--data-dir", global.data_dir, "Directory with hardware/, models/ and efficiency.json")
@@ -89,12 +123,20 @@ int run(int argc, const char* const* argv, Streams streams) {
   app.add_option("--hardware-file", global.hardware_files,
                  "Add or override a hardware profile (repeatable); $XDG_CONFIG_HOME/llmhw/hardware/*.json "
                  "are read too");
+  app.add_option("--color", global.color,
+                 "Colour in table output: auto (when stdout is a terminal and NO_COLOR is not set), always "
+                 "or never; always and never win over NO_COLOR");
+  app.add_flag(
+      "-q,--quiet", global.quiet,
+      "Print the data only: no query preamble, notes, warnings, reasons or footers in tables, nothing "
+      "on stderr but errors; exit codes are unchanged");
   Action action;
   setup_recommend(app, global, action);
   setup_estimate(app, global, action);
   setup_hardware(app, global, action);
   setup_models(app, global, action);
   setup_validate(app, action);
+  setup_config(app, global, action);
   if (auto unknown = unknown_command(app, argc, argv)) {
     streams.err << "llmhw: error: " << *unknown << "\n";
     return static_cast<int>(ExitCode::usage);
@@ -117,6 +159,8 @@ int run(int argc, const char* const* argv, Streams streams) {
     return static_cast<int>(ExitCode::usage);
   }
   try {
+    global.settings = load_settings(config_file());
+    apply_settings(global.settings, app);
     return action(streams);
   } catch (const Error& e) {
     streams.err << "llmhw: error: " << e.what() << "\n";

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/config.hpp"
 #include "llmhw/hardware.hpp"
+#include "llmhw/render_style.hpp"
 
 namespace llmhw::cli {
 
@@ -15,13 +17,17 @@ namespace llmhw::cli {
 struct Streams {
   std::ostream& out;
   std::ostream& err;
-  std::istream* in = nullptr;  // standard input when null
+  std::istream* in = nullptr;    // standard input when null
+  bool out_is_terminal = false;  // colour in --color auto
 };
 
 // Options every subcommand shares.
 struct GlobalOptions {
   std::string data_dir;                     // --data-dir, else $LLMHW_DATA_DIR, else next to the binary
   std::vector<std::string> hardware_files;  // --hardware-file, repeatable
+  std::string color;                        // --color; its effective value is settings.get("color")
+  bool quiet = false;                       // --quiet
+  Settings settings;                        // config file and flags, after parsing
 };
 
 std::filesystem::path resolve_data_dir(const GlobalOptions& global);
@@ -34,9 +40,21 @@ void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_models(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_validate(CLI::App& app, Action& action);
+void setup_config(CLI::App& app, const GlobalOptions& global, Action& action);
 
-// "table" or "json" (or a usage error naming --format).
-void check_format(const std::string& format);
+inline constexpr std::initializer_list<render::Format> kAllFormats = {
+    render::Format::table, render::Format::json, render::Format::csv, render::Format::markdown};
+// The one check of a format name: table, json, csv or markdown, else a usage error naming
+// `where` (--format, or the config file's key).
+render::Format check_format(const std::string& text, const std::string& where = "--format");
+// The format a command prints: --format (or the config file's "format") checked, and among the
+// formats the command offers. A format the command lacks is a usage error when passed as a flag;
+// from the config file it falls back to table with a note on stderr (none with --quiet).
+render::Format output_format(const std::string& text, const GlobalOptions& global, Streams& s,
+                             std::initializer_list<render::Format> offered, std::string_view command);
+// Colour and verbosity for table output: --color always|never (flag or config file) decide;
+// auto colours a terminal unless NO_COLOR is set to anything non-empty (no-color.org).
+render::Style output_style(const GlobalOptions& global, const Streams& s);
 // "a,b" -> device kinds, or a usage error naming --kind.
 std::vector<DeviceKind> parse_kinds(const std::string& text);
 

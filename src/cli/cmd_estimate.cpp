@@ -10,6 +10,7 @@
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render_estimate.hpp"
+#include "llmhw/render_formats.hpp"
 #include "llmhw/units.hpp"
 
 namespace llmhw::cli {
@@ -85,8 +86,23 @@ Deployment build_deployment(const EstimateOptions& o, const Model& m, const Hard
   return d;
 }
 
+std::string render_estimate(render::Format format, const render::EstimateView& v,
+                            const render::Style& style) {
+  switch (format) {
+    case render::Format::json:
+      return render::estimate_json(v);
+    case render::Format::csv:
+      return render::estimate_csv(v);
+    case render::Format::markdown:
+      return render::estimate_markdown(v, style);
+    case render::Format::table:
+      break;
+  }
+  return render::estimate_table(v, style);
+}
+
 int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams& s) {
-  check_format(o.format);
+  const render::Format format = output_format(o.format, global, s, kAllFormats, "estimate");
   if (!o.engine.empty() && std::find(kEngines.begin(), kEngines.end(), o.engine) == kEngines.end()) {
     throw usage_error(fmt::format(
         "--engine: '{}' is not one of vllm, sglang, trtllm, llama.cpp, jetstream, other", o.engine));
@@ -125,7 +141,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
         "{} usable",
         fmt::format("{:.1f} GB", v.memory.weights_gb), fmt::format("{:.1f} GB", v.memory.reserve_gb),
         static_cast<long>(w.input_tokens + w.output_tokens), fmt::format("{:.1f} GB", v.memory.capacity_gb)));
-    s.out << (o.format == "json" ? render::estimate_json(v) : render::estimate_table(v));
+    s.out << render_estimate(format, v, output_style(global, s));
     return static_cast<int>(ExitCode::no_solution);
   }
   EngineLimits limits = calibration.limits(o.engine);
@@ -142,7 +158,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
         "only {} sequences fit in the KV cache; the other {} requests queue (in TTFT)",
         v.memory.max_sequences, static_cast<long>(v.effective_concurrency) - v.memory.max_sequences));
   }
-  s.out << (o.format == "json" ? render::estimate_json(v) : render::estimate_table(v));
+  s.out << render_estimate(format, v, output_style(global, s));
   return 0;
 }
 
@@ -168,7 +184,7 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
   cmd->add_option("--concurrency", o->concurrency,
                   "Requests in flight (closed loop), or max (as many as fit)")
       ->required();
-  cmd->add_option("--format", o->format, "table or json")->capture_default_str();
+  cmd->add_option("--format", o->format, "table, json, csv or markdown")->capture_default_str();
   cmd->footer(
       "Exit 0 with a prediction, 3 when the weights do not fit.\n"
       "Examples:\n"
@@ -176,7 +192,9 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
       "      --input-tokens 1024 --output-tokens 256 --concurrency 64 --engine trtllm\n"
       "  llmhw estimate --model deepseek-v3 --hardware b200 --tp 8 --input-tokens 1024 --output-tokens 1024 "
       "\\\n"
-      "      --concurrency max --format json");
+      "      --concurrency max --format json\n"
+      "  llmhw estimate --model 8b --hardware l4 --input-tokens 512 --output-tokens 128 --concurrency 8 \\\n"
+      "      --format csv");
   cmd->callback(
       [&action, o, &global] { action = [o, &global](Streams& s) { return run_estimate(*o, global, s); }; });
 }

@@ -14,6 +14,7 @@
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
+#include "cli/output.hpp"
 #include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -40,6 +41,7 @@ struct OutputOptions {
   bool all = false;       // every hardware's best configuration, not only the top N
   bool explain = false;   // the whole derivation of each recommendation
   std::string scenarios;  // batch mode: a JSON-lines file of queries, or - for stdin
+  std::string plot;       // SVG file
   bool format_given = false;
   bool qps_given = false;
 };
@@ -174,7 +176,7 @@ struct Answer {
 };
 
 Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session& session, const Model& model,
-              bool compact) {
+              bool compact, const RecommendOutput& how) {
   const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
   const std::vector<Hardware> candidates = filter_catalog(session.catalog, o);
@@ -183,17 +185,17 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
   ctx.explain = out.explain;
-  std::string text = out.format == "json" || compact ? render::recommend_json(result, ctx)
-                                                     : render::recommend_table(result, ctx);
+  std::string text = render_recommend(result, ctx, how);
   return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
 }
 
 int run_recommend(const RecommendOptions& o, const OutputOptions& out, const GlobalOptions& global,
                   Streams& s) {
-  check_format(out.format);
+  const RecommendOutput how{output_format(out.format, global, s, kAllFormats, "recommend"),
+                            output_style(global, s), out.plot};
   if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
   Session session(global);
-  const Answer a = answer(o, out, session, session.model(o), false);
+  const Answer a = answer(o, out, session, session.model(o), false, how);
   s.out << a.text;
   return static_cast<int>(a.code);
 }
@@ -275,8 +277,8 @@ BatchLine answer_line(long number, const std::string& line, const RecommendOptio
                       const OutputOptions& out, const Session& session) {
   try {
     const auto [o, line_out] = scenario(line, flags, out);
-    Answer a = answer(o, line_out, session, session.model(o), true);
-    a.text.pop_back();  // the newline
+    Answer a = answer(o, line_out, session, session.model(o), true, {});  // JSON lines
+    a.text.pop_back();                                                    // the newline
     const int code = static_cast<int>(a.code);
     return {number, code,
             fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text)};
@@ -318,6 +320,7 @@ int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const
   if (out.format_given && out.format != "json") {
     throw usage_error("--format: --scenarios prints JSON lines only; leave --format out or use json");
   }
+  if (!out.plot.empty()) throw usage_error("--plot: one plot per query, not with --scenarios");
   std::ifstream file;
   std::istream* in = s.in ? s.in : &std::cin;
   if (out.scenarios != "-") {
@@ -390,7 +393,11 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_flag("--all", out->all, "Show every hardware's best configuration, not only the top N");
   cmd->add_flag("--explain", out->explain,
                 "Print the whole derivation: memory, step times, queue, replicas, cost");
-  auto* format = cmd->add_option("--format", out->format, "table or json")->capture_default_str();
+  auto* format =
+      cmd->add_option("--format", out->format, "table, json, csv or markdown")->capture_default_str();
+  cmd->add_option("--plot", out->plot,
+                  "Also write an SVG of every feasible deployment: cost per 1M output tokens against TPOT, "
+                  "with the Pareto frontier");
   cmd->add_option(
       "--scenarios", out->scenarios,
       "Batch mode: a JSON-lines file (- for stdin), one query per line with the flags' names as "
@@ -402,7 +409,11 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  llmhw recommend --model 405b --qps 5 --budget 20000/month --precision fp8\n"
       "  llmhw recommend --model 70b --qps 20 --ttft p90:800ms --tpot p99:60ms --input-tokens 512..4096\n"
       "  llmhw recommend --model 8b --qps 100 --optimize latency --all --explain\n"
-      "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -");
+      "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -\n"
+      "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
+      "  llmhw recommend --model 70b --qps 50 --plot tradeoff.svg --quiet\n"
+      "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
+      "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {
     out->format_given = format->count() > 0;
     out->qps_given = qps->count() > 0;

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +29,18 @@ std::string read_text_file(const std::filesystem::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text, const std::string& what) {
+  errno = 0;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  const int open_errno = errno;
+  if (out) out << text;
+  if (out) out.close();
+  if (!out) {
+    throw Error(ExitCode::runtime, fmt::format("{}: cannot write {}: {}", what, path.string(),
+                                               std::strerror(open_errno ? open_errno : EIO)));
+  }
 }
 
 namespace {

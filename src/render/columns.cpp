@@ -1,24 +1,51 @@
 #include "render/columns.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 
-namespace llmhw::render {
+#include "render/style.hpp"
 
-std::string aligned(const std::vector<std::vector<std::string>>& rows) {
-  if (rows.empty()) return "";
-  std::vector<size_t> width(rows.front().size(), 0);
+namespace llmhw::render {
+namespace {
+
+std::string trim_right(std::string s) {
+  s.erase(s.find_last_not_of(' ') + 1);
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> aligned_rows(const std::vector<std::vector<std::string>>& rows, size_t width) {
+  std::vector<std::string> out;
+  if (rows.empty()) return out;
+  std::vector<size_t> widths(rows.front().size(), 0);
   for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (size_t i = 0; i < r.size() && i < widths.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(r[i]));
   }
-  std::string out;
   for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) {
-      out += i + 1 == r.size() || i >= width.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
+    if (r.empty()) {
+      out.push_back("\n");
+      continue;
     }
-    out += "\n";
+    std::string prefix;
+    for (size_t i = 0; i + 1 < r.size(); ++i) {
+      const size_t w = i < widths.size() ? widths[i] : display_width(r[i]);
+      prefix += r[i] + std::string(w - display_width(r[i]) + 2, ' ');
+    }
+    const std::string& last = r.back();
+    const size_t used = display_width(prefix);
+    if (width == 0 || last.empty() || used + display_width(last) <= width) {
+      out.push_back(trim_right(prefix + last) + "\n");
+    } else {
+      out.push_back(wrap(last, width, prefix, std::string(used, ' ')));
+    }
   }
+  return out;
+}
+
+std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t width) {
+  std::string out;
+  for (const std::string& row : aligned_rows(rows, width)) out += row;
   return out;
 }
 

@@ -3,10 +3,16 @@
 #include <string>
 #include <vector>
 
+#include "llmhw/render_style.hpp"
+
 namespace llmhw::render {
 
-// Rows of cells -> lines with each column padded to its widest cell; the last column is not
-// padded (no trailing spaces).
-std::string aligned(const std::vector<std::vector<std::string>>& rows);
+// Rows of cells -> one string per row: each column padded to its widest cell (in characters),
+// the last column unpadded (no trailing spaces) and wrapped under itself where the line would
+// pass `width` (0 = never wrap). Each row ends with "\n".
+std::vector<std::string> aligned_rows(const std::vector<std::vector<std::string>>& rows,
+                                      size_t width = kTableWidth);
+// The same rows joined.
+std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t width = kTableWidth);
 
 }  // namespace llmhw::render

@@ -8,7 +8,10 @@
 #include "llmhw/render.hpp"
 #include "llmhw/render_estimate.hpp"
 #include "llmhw/text.hpp"
+#include "render/columns.hpp"
 #include "render/numbers.hpp"
+#include "render/rows.hpp"
+#include "render/style.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -27,45 +30,69 @@ std::string parallelism(const Deployment& d) {
   return p;
 }
 
+}  // namespace
+
 double kv_gb_in_use(const EstimateView& v) {
   return v.memory.kv_gb_per_running_sequence * std::ceil(v.effective_concurrency / v.deployment.dp);
 }
 
-}  // namespace
-
-std::string estimate_table(const EstimateView& v) {
+std::vector<std::string> estimate_preamble(const EstimateView& v) {
   const Deployment& d = v.deployment;
-  std::string out = fmt::format("{} on {}x {} ({}), {} weights, {} KV{}\n", d.model->id, d.devices(),
-                                d.hardware->id, parallelism(d), to_string(d.weights), to_string(d.kv),
-                                v.engine.empty() ? "" : ", engine " + v.engine);
-  out += fmt::format("workload: {} input + {} output tokens, {} (closed loop)\n\n",
-                     text::grouped(v.workload.input_tokens), text::grouped(v.workload.output_tokens),
-                     v.concurrency ? fmt::format("{} concurrent requests", text::grouped(*v.concurrency))
-                                   : fmt::format("as many concurrent requests as fit ({})",
-                                                 text::grouped(v.effective_concurrency)));
+  return {fmt::format("{} on {}x {} ({}), {} weights, {} KV{}", d.model->id, d.devices(), d.hardware->id,
+                      parallelism(d), to_string(d.weights), to_string(d.kv),
+                      v.engine.empty() ? "" : ", engine " + v.engine),
+          fmt::format("workload: {} input + {} output tokens, {} (closed loop)",
+                      text::grouped(v.workload.input_tokens), text::grouped(v.workload.output_tokens),
+                      v.concurrency ? fmt::format("{} concurrent requests", text::grouped(*v.concurrency))
+                                    : fmt::format("as many concurrent requests as fit ({})",
+                                                  text::grouped(v.effective_concurrency)))};
+}
+
+Rows estimate_rows(const EstimateView& v) {
   const MemoryPlan& m = v.memory;
-  out +=
-      fmt::format("{:<13}{} weights + {} KV + {} reserve = {} of {} usable per device; up to {} concurrent\n",
-                  "memory", text::gb(m.weights_gb), text::gb(kv_gb_in_use(v)), text::gb(m.reserve_gb),
-                  text::gb(m.weights_gb + kv_gb_in_use(v) + m.reserve_gb), text::gb(m.capacity_gb),
-                  text::grouped(static_cast<double>(m.max_sequences)));
-  if (v.point) {
-    const ServingPoint& s = *v.point;
-    const Bounds& b = v.bounds;
-    out += fmt::format("{:<13}{} ({}–{})\n", "TTFT", text::ms(s.ttft_s * 1e3),
-                       text::ms(s.ttft_s * 1e3 * b.ttft.low), text::ms(s.ttft_s * 1e3 * b.ttft.high));
-    out += fmt::format("{:<13}{} ({}–{})\n", "TPOT", text::ms(s.tpot_s * 1e3),
-                       text::ms(s.tpot_s * 1e3 * b.tpot.low), text::ms(s.tpot_s * 1e3 * b.tpot.high));
-    out += fmt::format("{:<13}{} output tokens/s, {} requests/s\n", "throughput",
-                       text::grouped(s.output_tokens_per_s), text::rate(s.requests_per_s));
-    out += fmt::format("{:<13}{} (decode step {}: memory {}, compute {}, communication {}, overhead {})\n",
-                       "bottleneck", v.bottleneck, text::ms(s.step.total_s() * 1e3),
-                       text::ms(s.step.memory_s * 1e3), text::ms(s.step.compute_s * 1e3),
-                       text::ms(s.step.communication_s * 1e3), text::ms(s.step.overhead_s * 1e3));
-  } else {
-    out += "does not fit: no latency or throughput\n";
+  Rows rows = {
+      {"memory", fmt::format("{} weights + {} KV + {} reserve = {} of {} usable per device; up to {} "
+                             "concurrent",
+                             text::gb(m.weights_gb), text::gb(kv_gb_in_use(v)), text::gb(m.reserve_gb),
+                             text::gb(m.weights_gb + kv_gb_in_use(v) + m.reserve_gb), text::gb(m.capacity_gb),
+                             text::grouped(static_cast<double>(m.max_sequences)))}};
+  if (!v.point) {
+    rows.push_back({"latency", "none: the weights do not fit"});
+    return rows;
   }
-  for (const std::string& n : v.notes) out += "note: " + n + "\n";
+  const ServingPoint& s = *v.point;
+  const Bounds& b = v.bounds;
+  rows.push_back(
+      {"TTFT", fmt::format("{} ({}–{})", text::ms(s.ttft_s * 1e3), text::ms(s.ttft_s * 1e3 * b.ttft.low),
+                           text::ms(s.ttft_s * 1e3 * b.ttft.high))});
+  rows.push_back(
+      {"TPOT", fmt::format("{} ({}–{})", text::ms(s.tpot_s * 1e3), text::ms(s.tpot_s * 1e3 * b.tpot.low),
+                           text::ms(s.tpot_s * 1e3 * b.tpot.high))});
+  rows.push_back(
+      {"throughput", fmt::format("{} output tokens/s, {} requests/s", text::grouped(s.output_tokens_per_s),
+                                 text::rate(s.requests_per_s))});
+  rows.push_back(
+      {"bottleneck", fmt::format("{} (decode step {}: memory {}, compute {}, communication {}, overhead {})",
+                                 v.bottleneck, text::ms(s.step.total_s() * 1e3),
+                                 text::ms(s.step.memory_s * 1e3), text::ms(s.step.compute_s * 1e3),
+                                 text::ms(s.step.communication_s * 1e3), text::ms(s.step.overhead_s * 1e3))});
+  return rows;
+}
+
+std::string estimate_table(const EstimateView& v, const Style& style) {
+  std::string out;
+  if (!style.quiet) {
+    const auto preamble = estimate_preamble(v);
+    out += fmt::format("{}\n{}\n", paint(preamble[0], Paint::bold, style),
+                       wrap(preamble[1], kTableWidth, "", "  "));
+  }
+  // The label column is as wide as before the rows were shared with Markdown.
+  Rows rows = estimate_rows(v);
+  for (auto& r : rows) r[0] = fmt::format("{:<11}", r[0]);
+  out += aligned(rows);
+  if (!style.quiet) {
+    for (const std::string& n : v.notes) out += labelled("note:", n, 6, style, Paint::dim);
+  }
   return out;
 }
 

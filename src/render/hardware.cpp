@@ -6,6 +6,8 @@
 #include "llmhw/render_hardware.hpp"
 #include "llmhw/text.hpp"
 #include "render/columns.hpp"
+#include "render/rows.hpp"
+#include "render/style.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -17,12 +19,13 @@ std::string tflops_cell(const Hardware& hw, Precision p) {
   return v ? text::grouped(*v) : "-";
 }
 
+// The on-demand price, else the amortized purchase price marked "*" (explained in the footer);
+// the provider is left to `hardware show` so that the table fits 100 columns.
 std::string price_cell(const Hardware& hw) {
-  const Price* p = hw.price("on-demand");
-  if (!p) p = hw.price("amortized-purchase");
-  if (!p) return "-";
-  return fmt::format("{}/h {}{}", text::usd(p->usd_per_device_hour), p->provider,
-                     p->pricing == "on-demand" ? "" : " (amortized)");
+  if (const Price* p = hw.price("on-demand")) return fmt::format("{}/h", text::usd(p->usd_per_device_hour));
+  if (const Price* p = hw.price("amortized-purchase"))
+    return fmt::format("{}/h*", text::usd(p->usd_per_device_hour));
+  return "-";
 }
 
 std::string join(const ordered_json& array) {
@@ -40,21 +43,30 @@ std::string show_price(const ordered_json& p) {
 
 }  // namespace
 
-std::string hardware_list_table(const std::vector<Hardware>& catalog) {
-  std::vector<std::vector<std::string>> rows = {
-      {"id", "kind", "vendor", "memory", "GB/s", "bf16", "fp8", "fp4", "price/device-h"}};
+Rows hardware_list_rows(const std::vector<Hardware>& catalog) {
+  Rows rows = {{"id", "kind", "vendor", "memory", "GB/s", "bf16", "fp8", "fp4", "price/device-h"}};
   for (const Hardware& hw : catalog) {
     rows.push_back({hw.id, std::string(to_string(hw.kind)), hw.vendor, text::gb(hw.memory_gb),
                     text::grouped(hw.memory_bandwidth_gbps), tflops_cell(hw, Precision::bf16),
                     tflops_cell(hw, Precision::fp8), tflops_cell(hw, Precision::fp4), price_cell(hw)});
   }
-  return aligned(rows) +
-         fmt::format("\n{} profiles; TFLOP/s are dense peaks; `llmhw hardware show ID` gives sources.\n",
-                     catalog.size());
+  return rows;
 }
 
-std::string hardware_show_table(const ordered_json& doc, const std::string& origin) {
-  std::vector<std::vector<std::string>> rows;
+std::string hardware_list_table(const std::vector<Hardware>& catalog, const Style& style) {
+  std::string out = styled_table(hardware_list_rows(catalog), style);
+  if (!style.quiet) {
+    out += "\n";
+    out += wrap(fmt::format("{} profiles; TFLOP/s are dense peaks; price on demand, * amortized purchase; "
+                            "`llmhw hardware show ID` gives sources and providers.",
+                            catalog.size()),
+                kTableWidth, "", "");
+  }
+  return out;
+}
+
+Rows hardware_show_rows(const ordered_json& doc, const std::string& origin) {
+  Rows rows;
   auto add = [&](const std::string& key, const std::string& value) { rows.push_back({key, value}); };
   add("id", doc.at("id").get<std::string>());
   add("name", doc.at("name").get<std::string>());
@@ -88,7 +100,11 @@ std::string hardware_show_table(const ordered_json& doc, const std::string& orig
     for (const auto& n : doc.at("notes")) add("note", n.get<std::string>());
   }
   add("profile", origin);
-  return aligned(rows);
+  return rows;
+}
+
+std::string hardware_show_table(const ordered_json& doc, const std::string& origin) {
+  return aligned(hardware_show_rows(doc, origin));
 }
 
 std::string hardware_json(const std::vector<ordered_json>& docs) {

@@ -11,6 +11,8 @@
 #include "llmhw/render_models.hpp"
 #include "llmhw/text.hpp"
 #include "render/columns.hpp"
+#include "render/rows.hpp"
+#include "render/style.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -54,20 +56,6 @@ std::map<std::string, int> pattern_counts(const Model& m) {
   return counts;
 }
 
-std::vector<std::string> features(const Model& m) {
-  std::vector<std::string> f;
-  const auto counts = pattern_counts(m);
-  if (m.moe) f.push_back(fmt::format("MoE {}x top-{}", m.moe->experts, m.moe->experts_per_token));
-  if (m.mla) f.push_back("MLA");
-  if (!m.mla && m.kv_heads < m.heads) f.push_back(fmt::format("GQA {}/{}", m.kv_heads, m.heads));
-  if (counts.count("sliding_attention")) f.push_back(fmt::format("sliding window {}", m.sliding_window));
-  if (counts.count("linear_attention")) f.push_back("linear attention");
-  if (counts.count("mamba")) f.push_back("Mamba");
-  if (m.vision_params > 0) f.push_back("vision");
-  if (m.checkpoint_precision) f.push_back(std::string(to_string(*m.checkpoint_precision)) + " checkpoint");
-  return f;
-}
-
 double weights_gb(const Model& m, Precision p) {
   Deployment d;
   d.model = &m;
@@ -105,7 +93,7 @@ ordered_json model_object(const ModelInfo& info) {
       {"vocab_size", m.vocab},
       {"tied_embeddings", m.tied_embeddings},
       {"layer_pattern", pattern},
-      {"features", features(m)},
+      {"features", model_features(m)},
       {"kv_cache_bytes_per_token", std::llround(kv_bytes_per_token(m, 2.0))},
       {"sliding_kv_cache_bytes_per_token", std::llround(sliding_kv_bytes_per_token(m, 2.0))},
       {"sliding_window", m.sliding_window > 0 ? ordered_json(m.sliding_window) : ordered_json()},
@@ -142,6 +130,20 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
+std::vector<std::string> model_features(const Model& m) {
+  std::vector<std::string> f;
+  const auto counts = pattern_counts(m);
+  if (m.moe) f.push_back(fmt::format("MoE {}x top-{}", m.moe->experts, m.moe->experts_per_token));
+  if (m.mla) f.push_back("MLA");
+  if (!m.mla && m.kv_heads < m.heads) f.push_back(fmt::format("GQA {}/{}", m.kv_heads, m.heads));
+  if (counts.count("sliding_attention")) f.push_back(fmt::format("sliding window {}", m.sliding_window));
+  if (counts.count("linear_attention")) f.push_back("linear attention");
+  if (counts.count("mamba")) f.push_back("Mamba");
+  if (m.vision_params > 0) f.push_back("vision");
+  if (m.checkpoint_precision) f.push_back(std::string(to_string(*m.checkpoint_precision)) + " checkpoint");
+  return f;
+}
+
 std::string model_show_json(const ModelInfo& info) {
   ordered_json out = {{"schema_version", kSchemaVersion}, {"model", model_object(info)}};
   return out.dump(2) + "\n";
@@ -154,7 +156,7 @@ std::string models_list_json(const std::vector<ModelInfo>& models) {
   return out.dump(2) + "\n";
 }
 
-std::string model_show_table(const ModelInfo& info) {
+Rows model_show_rows(const ModelInfo& info) {
   const Model& m = *info.model;
   const ParameterCount c = count_parameters(m);
   std::vector<std::vector<std::string>> rows;
@@ -177,7 +179,7 @@ std::string model_show_table(const ModelInfo& info) {
   for (const auto& [k, v] : pattern_counts(m))
     pattern += (pattern.empty() ? "" : ", ") + fmt::format("{} {}", v, k);
   add("layer pattern", pattern);
-  add("features", joined(features(m)));
+  add("features", joined(model_features(m)));
   add("KV cache (16-bit)",
       fmt::format("{} bytes/token in full-attention layers", text::grouped(kv_bytes_per_token(m, 2))));
   if (m.sliding_window > 0 && sliding_kv_bytes_per_token(m, 2) > 0) {
@@ -198,21 +200,34 @@ std::string model_show_table(const ModelInfo& info) {
   }
   if (!info.aliases.empty()) add("aliases", joined(info.aliases));
   for (const auto& w : m.warnings) add("warning", w);
-  return aligned(rows);
+  return rows;
 }
 
-std::string models_list_table(const std::vector<ModelInfo>& models) {
-  std::vector<std::vector<std::string>> rows = {{"id", "total", "active", "KV/token", "features"}};
+std::string model_show_table(const ModelInfo& info) {
+  return aligned(model_show_rows(info));
+}
+
+Rows models_list_rows(const std::vector<ModelInfo>& models) {
+  Rows rows = {{"id", "total", "active", "KV/token", "features"}};
   for (const auto& info : models) {
     const Model& m = *info.model;
     const ParameterCount c = count_parameters(m);
     rows.push_back({m.id, text::params(c.total), text::params(c.active),
-                    text::grouped(kv_bytes_per_token(m, 2) / 1024) + " KiB", joined(features(m))});
+                    text::grouped(kv_bytes_per_token(m, 2) / 1024) + " KiB", joined(model_features(m))});
   }
-  return aligned(rows) + fmt::format(
-                             "\n{} models; `llmhw models show ID` for details, --model SIZE (e.g. 70b) for a "
-                             "Llama-style model of any size.\n",
-                             models.size());
+  return rows;
+}
+
+std::string models_list_table(const std::vector<ModelInfo>& models, const Style& style) {
+  std::string out = styled_table(models_list_rows(models), style);
+  if (!style.quiet) {
+    out += "\n";
+    out += wrap(fmt::format("{} models; `llmhw models show ID` for details, --model SIZE (e.g. 70b) for a "
+                            "Llama-style model of any size.",
+                            models.size()),
+                kTableWidth, "", "");
+  }
+  return out;
 }
 
 }  // namespace llmhw::render

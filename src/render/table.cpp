@@ -6,7 +6,8 @@
 
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
-#include "render/columns.hpp"
+#include "render/rows.hpp"
+#include "render/style.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -23,20 +24,6 @@ std::string target(const char* name, double ms, double percentile) {
                      text::ms(ms));
 }
 
-std::string header(const RecommendContext& ctx) {
-  const Query& q = *ctx.query;
-  std::string budget = q.budget_per_hour ? fmt::format(", budget {}/h", text::usd(*q.budget_per_hour)) : "";
-  std::string targets =
-      target("TTFT", q.ttft_ms, q.ttft_percentile) + ", " + target("TPOT", q.tpot_ms, q.tpot_percentile);
-  if (q.e2e_ms) targets += ", " + target("E2E", *q.e2e_ms, q.e2e_percentile);
-  return fmt::format(
-      "{} ({} parameters) at {} req/s, {} input + {} output tokens per request\n"
-      "targets: {}{}; precision {}; {} prices; optimizing {}\n",
-      ctx.model->id, text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
-      tokens(q.workload.input_tokens, q.input_sd), tokens(q.workload.output_tokens, q.output_sd), targets,
-      budget, ctx.precision_text, q.pricing, to_string(q.objective));
-}
-
 // The parallel layout: "2" (TP), "8x2" (TP x PP), "8 EP".
 std::string layout(const Deployment& d) {
   std::string out = std::to_string(d.tp);
@@ -47,57 +34,93 @@ std::string layout(const Deployment& d) {
 
 std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& q) {
   const Evaluation& e = r.evaluation;
-  return {std::to_string(rank),
-          e.deployment.hardware->id,
+  return {std::to_string(rank), e.deployment.hardware->id,
           fmt::format("{}x{}", e.deployment.devices(), e.replicas),
-          std::string(to_string(e.deployment.weights)),
-          layout(e.deployment),
+          std::string(to_string(e.deployment.weights)), layout(e.deployment),
           text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3),
-          text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3),
-          text::usd(e.total_cost_per_hour),
+          text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3), text::usd(e.total_cost_per_hour),
           text::usd(e.cost_per_million_tokens),
-          fmt::format("{}-bound at {:.0f} req/replica", e.limited_by, e.capacity.concurrency)};
+          // Short enough that the table fits 100 columns with the longest hardware ids.
+          fmt::format("{} at {:.0f}/replica", e.limited_by, e.capacity.concurrency)};
+}
+
+std::string rejections(const RecommendResult& result, const Style& style) {
+  size_t id_width = 0;
+  for (const Rejection& r : result.rejected) id_width = std::max(id_width, r.hardware->id.size());
+  std::string out = fmt::format("\n{}\n", paint("Rejected:", Paint::bold, style));
+  for (const Rejection& r : result.rejected) {
+    out += labelled("  " + r.hardware->id, r.reasons.front(), id_width + 4, style, Paint::yellow, Paint::dim);
+  }
+  return out;
+}
+
+std::string reasons(const RecommendResult& result, const RecommendContext& ctx, size_t shown,
+                    const Style& style) {
+  std::string out = fmt::format("\n{}\n", paint("Why:", Paint::bold, style));
+  for (size_t i = 0; i < shown; ++i) {
+    out += fmt::format("{}. {}\n", i + 1, result.recommendations[i].evaluation.deployment.hardware->id);
+    for (const std::string& reason : result.recommendations[i].reasons)
+      out += wrap(reason, kTableWidth, "   - ", "     ");
+    if (ctx.explain) {
+      out += "   derivation:\n";
+      for (const std::string& step : derivation(result.recommendations[i].evaluation, *ctx.query))
+        out += wrap(step, kTableWidth, "     ", "       ");
+    }
+  }
+  if (result.recommendations.size() > shown) {
+    out += fmt::format("({} more feasible; --all shows all)\n", result.recommendations.size() - shown);
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx) {
-  std::string out = header(ctx);
-  for (const std::string& w : ctx.model->warnings) out += "warning: " + w + "\n";
-  for (const std::string& n : ctx.notes) out += "note: " + n + "\n";
-  out += "\n";
+std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
+  const Query& q = *ctx.query;
+  std::string budget = q.budget_per_hour ? fmt::format(", budget {}/h", text::usd(*q.budget_per_hour)) : "";
+  std::string targets =
+      target("TTFT", q.ttft_ms, q.ttft_percentile) + ", " + target("TPOT", q.tpot_ms, q.tpot_percentile);
+  if (q.e2e_ms) targets += ", " + target("E2E", *q.e2e_ms, q.e2e_percentile);
+  return {
+      fmt::format("{} ({} parameters) at {} req/s, {} input + {} output tokens per request", ctx.model->id,
+                  text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
+                  tokens(q.workload.input_tokens, q.input_sd), tokens(q.workload.output_tokens, q.output_sd)),
+      fmt::format("targets: {}{}; precision {}; {} prices; optimizing {}", targets, budget,
+                  ctx.precision_text, q.pricing, to_string(q.objective))};
+}
+
+Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
+  Rows rows = {
+      {"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "limited by"}};
+  const Query& q = *ctx.query;
+  if (q.ttft_percentile > 0) rows[0][5] = fmt::format("p{:g} TTFT", q.ttft_percentile);
+  if (q.tpot_percentile > 0) rows[0][6] = fmt::format("p{:g} TPOT", q.tpot_percentile);
+  for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
+    rows.push_back(row(i + 1, result.recommendations[i], q));
+  return rows;
+}
+
+std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx, const Style& style) {
+  std::string out;
+  if (!style.quiet) {
+    for (const std::string& line : recommend_preamble(ctx)) out += wrap(line, kTableWidth, "", "  ");
+    for (const std::string& w : ctx.model->warnings) out += labelled("warning:", w, 9, style, Paint::yellow);
+    for (const std::string& n : ctx.notes) out += labelled("note:", n, 6, style, Paint::dim);
+    out += "\n";
+  }
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   if (shown == 0) {
-    out += "No deployment meets the constraints.\n";
+    out += paint("No deployment meets the constraints.", Paint::yellow, style) + "\n";
   } else {
-    std::vector<std::vector<std::string>> rows = {
-        {"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "limited by"}};
-    const Query& q = *ctx.query;
-    if (q.ttft_percentile > 0) rows[0][5] = fmt::format("p{:g} TTFT", q.ttft_percentile);
-    if (q.tpot_percentile > 0) rows[0][6] = fmt::format("p{:g} TPOT", q.tpot_percentile);
-    for (size_t i = 0; i < shown; ++i) rows.push_back(row(i + 1, result.recommendations[i], q));
-    out += aligned(rows);
-    out += "\nWhy:\n";
-    for (size_t i = 0; i < shown; ++i) {
-      out += fmt::format("{}. {}\n", i + 1, result.recommendations[i].evaluation.deployment.hardware->id);
-      for (const std::string& reason : result.recommendations[i].reasons) out += "   - " + reason + "\n";
-      if (ctx.explain) {
-        out += "   derivation:\n";
-        for (const std::string& step : derivation(result.recommendations[i].evaluation, *ctx.query))
-          out += "     " + step + "\n";
-      }
-    }
-    if (result.recommendations.size() > shown) {
-      out += fmt::format("({} more feasible; --all shows all)\n", result.recommendations.size() - shown);
-    }
+    out += styled_table(recommend_rows(result, ctx, shown), style, 1);
+    if (!style.quiet) out += reasons(result, ctx, shown, style);
   }
-  if (!result.rejected.empty()) {
-    out += "\nRejected:\n";
-    for (const Rejection& r : result.rejected) {
-      out += fmt::format("  {:<15} {}\n", r.hardware->id, r.reasons.front());
-    }
+  // Quiet keeps the rejections only when they are the answer: nothing was feasible.
+  if (!result.rejected.empty() && (!style.quiet || shown == 0)) out += rejections(result, style);
+  if (!style.quiet) {
+    out += "\n";
+    out += wrap(fmt::format("Efficiency factors: {}.", ctx.calibration_status), kTableWidth, "", "");
   }
-  out += fmt::format("\nEfficiency factors: {}.\n", ctx.calibration_status);
   return out;
 }
 

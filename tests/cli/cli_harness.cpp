@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -12,16 +13,24 @@
 
 namespace llmhw::test {
 
-CliResult run_cli(std::vector<std::string> args) {
+static CliResult run_in_process(std::vector<std::string> args, bool terminal) {
   args.insert(args.begin(), "llmhw");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
   CliResult r;
-  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), {out, err});
+  r.code = cli::run(static_cast<int>(argv.size()), argv.data(), {out, err, nullptr, terminal});
   r.out = out.str();
   r.err = err.str();
   return r;
+}
+
+CliResult run_cli(std::vector<std::string> args) {
+  return run_in_process(std::move(args), false);
+}
+
+CliResult run_cli_on_terminal(std::vector<std::string> args) {
+  return run_in_process(std::move(args), true);
 }
 
 static std::string slurp(const std::filesystem::path& p) {
@@ -68,6 +77,41 @@ ScratchData::~ScratchData() {
 
 void ScratchData::write(const std::string& relative, const std::string& content) const {
   std::ofstream(dir / relative, std::ios::binary) << content;
+}
+
+ScopedEnv::ScopedEnv(std::string name, const std::optional<std::string>& value) : name_(std::move(name)) {
+  if (const char* old = std::getenv(name_.c_str())) saved_ = old;
+  if (value) {
+    ::setenv(name_.c_str(), value->c_str(), 1);
+  } else {
+    ::unsetenv(name_.c_str());
+  }
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (saved_) {
+    ::setenv(name_.c_str(), saved_->c_str(), 1);
+  } else {
+    ::unsetenv(name_.c_str());
+  }
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  dir = std::filesystem::temp_directory_path() / ("llmhw_tmp_" + std::to_string(rd()));
+  std::filesystem::create_directories(dir);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& relative, const std::string& content) const {
+  const auto path = dir / relative;
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
 }
 
 }  // namespace llmhw::test

@@ -1,6 +1,7 @@
 #pragma once
 // Runs the CLI in-process (cli::run with string streams) or as the real binary.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ struct CliResult {
 
 // In-process: fast, and the exact streams are visible.
 CliResult run_cli(std::vector<std::string> args);
+// The same with stdout taken for a terminal (what --color auto looks at).
+CliResult run_cli_on_terminal(std::vector<std::string> args);
 // The built binary through /bin/sh, for exit codes and stream separation as a user sees them.
 CliResult run_binary(const std::string& args);
 // The same with environment assignments ("LC_ALL=C LANG=C") for the process.
@@ -27,6 +30,31 @@ struct ScratchData {
   ScratchData& operator=(const ScratchData&) = delete;
   std::filesystem::path dir;
   void write(const std::string& relative, const std::string& content) const;
+};
+
+// An environment variable set (or, with nullopt, unset) for the scope, then restored: tests of
+// XDG_CONFIG_HOME, HOME and NO_COLOR must not leak into each other.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const std::optional<std::string>& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> saved_;
+};
+
+// An empty directory, removed with its contents by the destructor.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path dir;
+  // Writes `content` to dir/relative, creating parent directories; returns the path.
+  std::filesystem::path write(const std::string& relative, const std::string& content) const;
 };
 
 }  // namespace llmhw::test

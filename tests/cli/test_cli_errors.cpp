@@ -71,7 +71,7 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "70b", "--qps", "5", "--kind", "fpga"}), 2,
        "llmhw: error: --kind: 'fpga' is not one of cpu, gpu, tpu, accelerator\n"},
       {recommend({"--model", "70b", "--qps", "5", "--format", "yaml"}), 2,
-       "llmhw: error: --format: 'yaml' is not one of table, json\n"},
+       "llmhw: error: --format: 'yaml' is not one of table, json, csv, markdown\n"},
       {recommend({"--model", "70b", "--qps", "5", "--top", "0"}), 2,
        "llmhw: error: --top: must be at least 1, got '0'\n"},
       {recommend({"--model", "70b", "--qps", "5", "--input-tokens", "1.5"}), 2,
@@ -91,11 +91,11 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {{"frobnicate"},
        2,
        "llmhw: error: unknown command 'frobnicate'; commands: recommend, estimate, hardware, models, "
-       "validate\n"},
+       "validate, config\n"},
       {{"recomend", "--model", "8b"},
        2,
        "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, estimate, "
-       "hardware, models, validate\n"},
+       "hardware, models, validate, config\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
   check_all(cases);

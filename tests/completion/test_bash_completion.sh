@@ -46,14 +46,21 @@ expect() {
 ids() { (cd "$1" && for f in "$2"*.json; do [[ -e $f ]] && echo "${f%.json}"; done); }
 
 expect "recommend" rec
-expect "estimate hardware models recommend validate" ""
+expect "config estimate hardware models recommend validate" ""
 expect "hardware" h
 expect "--data-dir" --data
 expect "--format" recommend --for
-expect "json table" recommend --format ""
+expect "csv json markdown table" recommend --format ""
 expect "json" recommend --format j
-expect "table json" recommend --format = ""
+expect "table json csv markdown" recommend --format = ""
 expect "json" hardware list --format = j
+expect "json markdown table" hardware show --format ""
+expect "csv json markdown table" config show --format ""
+expect "show" config ""
+expect "always auto" --color a
+expect "never" recommend --color n
+expect "--plot" recommend --pl
+expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" recommend --plot "$data/models/deepseek"
 expect "json" --data-dir "$data" models show --format j
 expect "gpu,tpu" recommend --kind gpu,t
 expect "cpu gpu tpu accelerator" hardware list --kind ""
@@ -100,7 +107,8 @@ expect "nvidia,intel" recommend --vendor nvidia,int
 # Every command's options: exactly what its --help lists, plus the global options.
 help_options() { "$binary" "$@" --help | sed -n 's/^  \(-[a-z],\)\{0,1\}\(--[a-z][a-z0-9-]*\).*/\2/p'; }
 global=$(help_options | grep -v -x -e --version)
-for command in recommend estimate "hardware list" "hardware show" "models list" "models show" validate; do
+for command in recommend estimate "hardware list" "hardware show" "models list" "models show" "config show" \
+    validate; do
     # shellcheck disable=SC2086
     expected=$( (help_options $command; echo "$global") | LC_ALL=C sort -u)
     # shellcheck disable=SC2086

@@ -47,9 +47,12 @@ expect() {
 ids() { (cd "$1" && for f in "$2"*.json; do [[ -e $f ]] && echo "${f%.json}"; done); }
 
 expect "recommend" "llmhw rec"
-expect "estimate hardware models recommend validate" "llmhw "
+expect "config estimate hardware models recommend validate" "llmhw "
 expect "--format" "llmhw recommend --for"
-expect "json table" "llmhw recommend --format "
+expect "csv json markdown table" "llmhw recommend --format "
+expect "json markdown table" "llmhw hardware show --format "
+expect "always auto never" "llmhw --color "
+expect "show" "llmhw config "
 expect "json" "llmhw recommend --format=j"
 expect "tpu" "llmhw recommend --kind gpu,t"
 expect "fp16 fp4 fp8" "llmhw recommend --precision fp"
@@ -68,7 +71,8 @@ expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" "llmhw reco
 
 help_options() { "$binary" "$@" --help | sed -n 's/^  \(-[a-z],\)\{0,1\}\(--[a-z][a-z0-9-]*\).*/\2/p'; }
 global=$(help_options | grep -v -x -e --version)
-for command in recommend estimate "hardware list" "hardware show" "models list" "models show" validate; do
+for command in recommend estimate "hardware list" "hardware show" "models list" "models show" "config show" \
+    validate; do
     # shellcheck disable=SC2086
     expect "$( (help_options $command; echo "$global") | LC_ALL=C sort -u)" "llmhw $command --"
 done

@@ -20,6 +20,8 @@ inline constexpr size_t kMaxJsonDepth = 64;
 inline constexpr size_t kMaxProfilesPerDirectory = 10000;
 
 std::string read_text_file(const std::filesystem::path& path);
+// Writes (replaces) a file, or throws a runtime error "what: cannot write PATH: reason".
+void write_text_file(const std::filesystem::path& path, const std::string& text, const std::string& what);
 
 // One problem found in a hardware profile, printed as "file: /pointer: message".
 struct ProfileProblem {
