@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render.hpp"
+#include "llmhw/render_formats.hpp"
 
 namespace {
 
@@ -120,22 +122,31 @@ void BM_LoadData(benchmark::State& state) {
 BENCHMARK(BM_LoadData)->Unit(benchmark::kMillisecond);
 
 // Rendering the answer of `recommend --model 70b --qps 50` in each format.
-void render_benchmark(benchmark::State& state,
-                      std::string (*render)(const llmhw::RecommendResult&,
-                                            const llmhw::render::RecommendContext&)) {
+using Renderer =
+    std::function<std::string(const llmhw::RecommendResult&, const llmhw::render::RecommendContext&)>;
+void render_benchmark(benchmark::State& state, const Renderer& render) {
   const llmhw::Query q = chat_query(50);
   const auto result = llmhw::recommend(q, data().llama_70b, data().hardware, data().calibration);
   const llmhw::render::RecommendContext ctx{&q, &data().llama_70b, "auto", "fitted", 10, {}};
   for (auto _ : state) benchmark::DoNotOptimize(render(result, ctx));
 }
 void BM_RenderTable(benchmark::State& state) {
-  render_benchmark(state, llmhw::render::recommend_table);
+  render_benchmark(state, [](const auto& r, const auto& c) { return llmhw::render::recommend_table(r, c); });
 }
 void BM_RenderJson(benchmark::State& state) {
   render_benchmark(state, llmhw::render::recommend_json);
 }
+void BM_RenderCsv(benchmark::State& state) {
+  render_benchmark(state, llmhw::render::recommend_csv);
+}
+void BM_RenderMarkdown(benchmark::State& state) {
+  render_benchmark(state,
+                   [](const auto& r, const auto& c) { return llmhw::render::recommend_markdown(r, c, {}); });
+}
 BENCHMARK(BM_RenderTable)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RenderJson)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RenderCsv)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RenderMarkdown)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
