@@ -79,7 +79,8 @@ struct Evaluation {
   long replicas = 0;
   const Price* price = nullptr;
   double cost_per_hour = 0;            // rental (or amortized purchase) of all devices
-  double energy_kwh_per_hour = 0;      // devices x TDP x utilisation x PUE
+  bool energy_known = false;           // the profile states a TDP
+  double energy_kwh_per_hour = 0;      // devices x TDP x utilisation x PUE (0 when unknown)
   double energy_cost_per_hour = 0;     // at the query's electricity price
   double total_cost_per_hour = 0;      // rental, plus energy when the price excludes it (purchase)
   double cost_per_million_tokens = 0;  // total cost per 1M output tokens

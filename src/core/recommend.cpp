@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <tuple>
 
 #include "llmhw/text.hpp"
@@ -52,7 +53,8 @@ double primary(const Evaluation& e, const Query& q) {
     case Objective::throughput:
       return -capacity_per_dollar(e);
     case Objective::energy:
-      return e.energy_kwh_per_hour;
+      // Unknown power ranks after every known one rather than as free.
+      return e.energy_known ? e.energy_kwh_per_hour : std::numeric_limits<double>::infinity();
   }
   return 0;
 }
@@ -191,14 +193,16 @@ std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
                             text::rate(q.qps), text::rate(e.capacity.requests_per_s), e.replicas,
                             text::rate(static_cast<double>(e.replicas) * e.capacity.requests_per_s),
                             e.utilisation * 100));
-  out.push_back(
-      fmt::format("cost: {}/h rental, {}/month; energy {:.2f} kWh/h x {}/kWh = {}/h (PUE {:g}{}); "
-                  "{} per 1M output tokens",
-                  text::usd(e.cost_per_hour), text::usd(e.total_cost_per_hour * kHoursPerMonth),
-                  e.energy_kwh_per_hour, text::usd(q.usd_per_kwh), text::usd(e.energy_cost_per_hour), q.pue,
-                  e.total_cost_per_hour > e.cost_per_hour ? ", added: purchase prices exclude power"
-                                                          : ", included in the rental price",
-                  text::usd(e.cost_per_million_tokens)));
+  const std::string energy =
+      e.energy_known
+          ? fmt::format("energy {:.2f} kWh/h x {}/kWh = {}/h (PUE {:g}{})", e.energy_kwh_per_hour,
+                        text::usd(q.usd_per_kwh), text::usd(e.energy_cost_per_hour), q.pue,
+                        e.total_cost_per_hour > e.cost_per_hour ? ", added: purchase prices exclude power"
+                                                                : ", included in the rental price")
+          : std::string("energy unknown (the profile states no TDP)");
+  out.push_back(fmt::format("cost: {}/h rental, {}/month; {}; {} per 1M output tokens",
+                            text::usd(e.cost_per_hour), text::usd(e.total_cost_per_hour * kHoursPerMonth),
+                            energy, text::usd(e.cost_per_million_tokens)));
   return out;
 }
 
@@ -221,6 +225,8 @@ std::string rank_reason(size_t i, const Evaluation& e, const Evaluation& first, 
                     : fmt::format("rank {}: {:.2f}x the capacity per dollar of rank 1", i + 1,
                                   capacity_per_dollar(e) / capacity_per_dollar(first));
     case Objective::energy:
+      if (!e.energy_known)
+        return fmt::format("rank {}: its power is not published (no TDP), ranked last", i + 1);
       return i == 0 ? "rank 1: least energy"
                     : fmt::format("rank {}: {:.2f}x the energy of rank 1", i + 1,
                                   e.energy_kwh_per_hour / first.energy_kwh_per_hour);

@@ -139,6 +139,7 @@ void add_cost(Evaluation& e, const Query& q) {
   const Hardware& hw = *e.deployment.hardware;
   const auto devices = static_cast<double>(e.total_devices());
   // Power follows the load: TDP x utilisation (load / capacity), times the site's PUE.
+  e.energy_known = hw.tdp_w > 0;  // some accelerators' power is not published (TPUs, AWS chips)
   e.energy_kwh_per_hour = devices * hw.tdp_w / 1000.0 * e.utilisation * q.pue;
   e.energy_cost_per_hour = e.energy_kwh_per_hour * q.usd_per_kwh;
   if (!e.price) return;

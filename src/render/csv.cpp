@@ -133,14 +133,14 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
       r.push_back(number(mean * 1e3));
       for (std::string& cell : distribution(l, at)) r.push_back(std::move(cell));
     }
-    r.insert(r.end(),
-             {number(l.requests_per_s * replicas), number(l.output_tokens_per_s * replicas),
-              number(e.utilisation), number(e.capacity.concurrency), e.limited_by,
-              std::string(to_string(l.step.bottleneck())), number(e.memory.weights_gb),
-              number(e.cost_per_hour), number(e.energy_kwh_per_hour), number(e.energy_cost_per_hour),
-              number(e.total_cost_per_hour), number(e.total_cost_per_hour * kHoursPerMonth),
-              number(e.cost_per_million_tokens), e.price->pricing, exact(e.price->usd_per_device_hour),
-              e.price->provider, e.price->instance_type, e.price->region, e.price->date});
+    r.insert(r.end(), {number(l.requests_per_s * replicas), number(l.output_tokens_per_s * replicas),
+                       number(e.utilisation), number(e.capacity.concurrency), e.limited_by,
+                       std::string(to_string(l.step.bottleneck())), number(e.memory.weights_gb),
+                       number(e.cost_per_hour), e.energy_known ? number(e.energy_kwh_per_hour) : "",
+                       e.energy_known ? number(e.energy_cost_per_hour) : "", number(e.total_cost_per_hour),
+                       number(e.total_cost_per_hour * kHoursPerMonth), number(e.cost_per_million_tokens),
+                       e.price->pricing, exact(e.price->usd_per_device_hour), e.price->provider,
+                       e.price->instance_type, e.price->region, e.price->date});
     rows.push_back(std::move(r));
   }
   return csv_table(rows);

@@ -39,7 +39,7 @@ std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& 
           std::string(to_string(e.deployment.weights)), layout(e.deployment),
           text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3),
           text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3), text::usd(e.total_cost_per_hour),
-          text::usd(e.cost_per_million_tokens), text::rate(e.energy_kwh_per_hour),
+          text::usd(e.cost_per_million_tokens), e.energy_known ? text::rate(e.energy_kwh_per_hour) : "n/a",
           // Short enough that the table fits 100 columns with the longest hardware ids.
           fmt::format("{} at {:.0f}/replica", e.limited_by, e.capacity.concurrency)};
 }
@@ -90,8 +90,8 @@ std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
 }
 
 Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
-  Rows rows = {
-      {"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "kWh/h", "limited by"}};
+  Rows rows = {{"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "kWh/h",
+                "limited by"}};
   const Query& q = *ctx.query;
   if (q.ttft_percentile > 0) rows[0][5] = fmt::format("p{:g} TTFT", q.ttft_percentile);
   if (q.tpot_percentile > 0) rows[0][6] = fmt::format("p{:g} TPOT", q.tpot_percentile);
