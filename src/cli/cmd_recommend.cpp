@@ -251,7 +251,8 @@ std::pair<RecommendOptions, OutputOptions> scenario(const std::string& line, con
       continue;
     }
     const auto& fields = scenario_fields();
-    auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
+    const std::string name = key;  // clang 14 cannot capture a structured binding
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
     if (it == fields.end()) {
       const auto hint = nearest_name(key, names);
       throw usage_error(

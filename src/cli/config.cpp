@@ -121,8 +121,9 @@ Settings load_settings(const std::filesystem::path& file) {
   const nlohmann::json doc = io::parse_json(io::read_text_file(file), name);
   if (!doc.is_object()) throw data_error(fmt::format("{}: /: expected an object of settings", name));
   for (const auto& [key, value] : doc.items()) {
+    const std::string wanted = key;  // clang 14 cannot capture a structured binding
     auto it = std::find_if(settings.values.begin(), settings.values.end(),
-                           [&](const Setting& s) { return s.spec->key == key; });
+                           [&](const Setting& s) { return s.spec->key == wanted; });
     if (it == settings.values.end()) {
       const auto hint = nearest_name(key, keys());
       throw data_error(fmt::format("{}: /{}: unknown setting{}; settings: {}", name, key,
