@@ -59,6 +59,12 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, const 
 
 }  // namespace
 
+void check_pricing(const std::string& text, const std::string& where) {
+  static const std::vector<std::string> modes = {"on-demand", "spot", "reserved", "amortized-purchase"};
+  if (std::find(modes.begin(), modes.end(), text) == modes.end())
+    throw usage_error(fmt::format("{}: '{}' is not one of {}", where, text, fmt::join(modes, ", ")));
+}
+
 render::Format check_format(const std::string& text, const std::string& where) {
   for (render::Format f : kAllFormats)
     if (text == render::to_string(f)) return f;

@@ -47,6 +47,8 @@ inline constexpr std::initializer_list<render::Format> kAllFormats = {
 // The one check of a format name: table, json, csv or markdown, else a usage error naming
 // `where` (--format, or the config file's key).
 render::Format check_format(const std::string& text, const std::string& where = "--format");
+// on-demand, spot, reserved or amortized-purchase (or a usage error naming `where`).
+void check_pricing(const std::string& text, const std::string& where = "--pricing");
 // The format a command prints: --format (or the config file's "format") checked, and among the
 // formats the command offers. A format the command lacks is a usage error when passed as a flag;
 // from the config file it falls back to table with a note on stderr (none with --quiet).

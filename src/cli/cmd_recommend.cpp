@@ -103,11 +103,7 @@ Query build_query(const RecommendOptions& o) {
   if (!o.budget.empty()) q.budget_per_hour = parse_budget_per_hour(o.budget, "--budget");
   q.precisions = parse_precisions(o.precision);
   q.kinds = parse_kinds(o.kinds);
-  static const std::vector<std::string> pricings = {"on-demand", "spot", "reserved", "amortized-purchase"};
-  if (std::find(pricings.begin(), pricings.end(), o.pricing) == pricings.end()) {
-    throw usage_error(fmt::format(
-        "--pricing: '{}' is not one of on-demand, spot, reserved, amortized-purchase", o.pricing));
-  }
+  check_pricing(o.pricing);
   q.pricing = o.pricing;
   return q;
 }

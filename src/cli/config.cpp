@@ -28,7 +28,7 @@ void latency_target(const std::string& text, const std::string& where) {
 }
 
 void pricing(const std::string& text, const std::string& where) {
-  one_of(text, where, {"on-demand", "spot", "reserved", "amortized-purchase"});
+  check_pricing(text, where);
 }
 
 void format(const std::string& text, const std::string& where) {
