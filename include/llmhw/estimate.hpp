@@ -113,13 +113,17 @@ struct ServingPoint {
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff);
 
 // serve() at many concurrencies of one deployment and workload, as the search asks: what does
-// not depend on the concurrency (the model facts, the prefill) is computed once.
+// not depend on the concurrency (the model facts, the prefill) is computed once. With
+// `input_sd` > 0 the prompt lengths spread (normal) and the prefill time is their mean.
 class OpenLoop {
  public:
-  OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff);
+  OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff, double input_sd = 0);
   OpenLoop(const OpenLoop&) = delete;  // `deployment_.facts` may point into this object
   OpenLoop& operator=(const OpenLoop&) = delete;
   ServingPoint at(double concurrency) const;
+  // One request's prefill over the prompt-length distribution: E[S] and E[S^2], seconds.
+  double prefill_mean_s() const { return prefill_mean_s_; }
+  double prefill_second_moment() const { return prefill_second_moment_; }
 
  private:
   ModelFacts local_facts_;
@@ -127,7 +131,9 @@ class OpenLoop {
   Workload workload_;
   Efficiency efficiency_;
   double peak_flops_ = 0;
-  StepTime prompt_;
+  StepTime prompt_;  // at the mean prompt length
+  double prefill_mean_s_ = 0;
+  double prefill_second_moment_ = 0;
 };
 
 // What an engine batches in one step.

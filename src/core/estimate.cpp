@@ -302,14 +302,29 @@ StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, doub
   return prefill(d, facts_of(d, local), peak_flops(d), tokens, eff, prompts);
 }
 
-OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff)
+OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff, double input_sd)
     : deployment_(d), workload_(w), efficiency_(eff) {
   if (!deployment_.facts) {
     local_facts_ = derive_facts(*d.model);
     deployment_.facts = &local_facts_;
   }
   peak_flops_ = peak_flops(d);
-  prompt_ = prefill(deployment_, *deployment_.facts, peak_flops_, w.input_tokens, eff, 1);
+  const auto prefill_s = [&](double tokens) {
+    return prefill(deployment_, *deployment_.facts, peak_flops_, tokens, eff, 1);
+  };
+  prompt_ = prefill_s(w.input_tokens);
+  // The prompt-length distribution by three-point Gauss-Hermite quadrature (exact for the
+  // moments of a normal up to the fifth): mean and mean +- sqrt(3) sd, weights 2/3, 1/6, 1/6.
+  const double at_mean = prompt_.total_s();
+  prefill_mean_s_ = at_mean;
+  prefill_second_moment_ = at_mean * at_mean;
+  if (input_sd > 0) {
+    const double spread = std::sqrt(3.0) * input_sd;
+    const double low = prefill_s(std::max(1.0, w.input_tokens - spread)).total_s();
+    const double high = prefill_s(w.input_tokens + spread).total_s();
+    prefill_mean_s_ = (4.0 * at_mean + low + high) / 6.0;
+    prefill_second_moment_ = (4.0 * at_mean * at_mean + low * low + high * high) / 6.0;
+  }
 }
 
 ServingPoint OpenLoop::at(double concurrency) const {
@@ -326,7 +341,7 @@ ServingPoint OpenLoop::at(double concurrency) const {
       decode_step(d, *d.facts, peak_flops_, concurrency, w.input_tokens + w.output_tokens / 2.0, efficiency_);
   s.prompt = prompt_;
   const double step = s.step.total_s();
-  const double t_prefill = s.prompt.total_s();
+  const double t_prefill = prefill_mean_s_;
   s.requests_per_s = concurrency / (w.output_tokens * step + concurrency * t_prefill / d.dp);
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
   s.prefill_share = s.requests_per_s * t_prefill / d.dp;

@@ -3,7 +3,6 @@
 // replicas for the rate, the load each then runs at, and the cost (docs/estimation.md
 // "Queueing" and "Cost").
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include "llmhw/recommend.hpp"
@@ -30,40 +29,22 @@ double z(double percentile) {
 class ReplicaModel {
  public:
   ReplicaModel(const Deployment& d, const Query& q, const Efficiency& eff)
-      : loop_(d, q.workload, eff), dp_(d.dp), q_(q) {
-    // The prompt-length distribution by three-point Gauss-Hermite quadrature (exact for the
-    // moments of a normal up to the fifth): mean and mean +- sqrt(3) sd, weights 2/3, 1/6, 1/6.
-    const double mean = q.workload.input_tokens, spread = std::sqrt(3.0) * q.input_sd;
-    const std::array<double, 3> lengths = {mean, std::max(1.0, mean - spread), mean + spread};
-    const std::array<double, 3> weights = {2.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0};
-    double m1 = 0, m2 = 0;
-    const double at_mean = prefill(d, mean, eff).total_s();
-    for (size_t i = 0; i < lengths.size(); ++i) {
-      const double t = (i == 0 || q.input_sd == 0) ? at_mean : prefill(d, lengths[i], eff).total_s();
-      m1 += weights[i] * t;
-      m2 += weights[i] * t * t;
-    }
-    prefill_mean_ = m1;
-    prefill_second_moment_ = m2;
-  }
+      : loop_(d, q.workload, eff, q.input_sd), dp_(d.dp), q_(q) {}
 
   LoadPoint at(double concurrency) const {
     LoadPoint p;
-    static_cast<ServingPoint&>(p) = loop_.at(concurrency);
+    static_cast<ServingPoint&>(p) = loop_.at(concurrency);  // throughput, mean TPOT, prefill share
     const double osl = q_.workload.output_tokens;
     const double step = p.step.total_s();
-    const double s = prefill_mean_;
+    const double s = loop_.prefill_mean_s(), s2 = loop_.prefill_second_moment();
     p.prefill_mean_s = s;
-    p.prefill_sd_s = std::sqrt(std::max(0.0, prefill_second_moment_ - s * s));
-    p.requests_per_s = concurrency / (osl * step + concurrency * s / dp_);
-    p.output_tokens_per_s = p.requests_per_s * osl;
-    p.prefill_utilisation = p.prefill_share = p.requests_per_s * s / dp_;
-    p.tpot_s = step / (1.0 - p.prefill_utilisation);
+    p.prefill_sd_s = std::sqrt(std::max(0.0, s2 - s * s));
+    p.prefill_utilisation = p.prefill_share;
     // A request's decode (osl x TPOT) is interrupted by the prefills its dp group admits meanwhile,
     // a Poisson number N: its mean TPOT is step + N S / osl, with variance
     // (lambda / dp) x TPOT x E[S^2] x E[1/osl] (compound Poisson; E[1/osl] ~ (1 + cv^2) / osl).
     const double cv2 = osl > 0 ? std::pow(q_.output_sd / osl, 2) : 0.0;
-    p.tpot_sd_s = std::sqrt(p.requests_per_s / dp_ * p.tpot_s * prefill_second_moment_ * (1.0 + cv2) / osl);
+    p.tpot_sd_s = std::sqrt(p.requests_per_s / dp_ * p.tpot_s * s2 * (1.0 + cv2) / osl);
     const double scv = s > 0 ? p.prefill_sd_s * p.prefill_sd_s / (s * s) : 0.0;
     p.wait = queueing::mgc_wait(p.requests_per_s, s, scv, dp_);
     // The first token: the wait for a prefill slot, the prefill, and the end of the running step.
@@ -77,8 +58,6 @@ class ReplicaModel {
   OpenLoop loop_;
   int dp_;
   const Query& q_;
-  double prefill_mean_ = 0;
-  double prefill_second_moment_ = 0;
 };
 
 bool meets_targets(const LoadPoint& p, const Query& q) {
