@@ -1,151 +1,184 @@
 // The machine-readable answer (schema: data/schema/recommend.schema.json).
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "llmhw/render.hpp"
+#include "render/json_writer.hpp"
 #include "render/numbers.hpp"
 
 namespace llmhw::render {
 namespace {
 
-using nlohmann::ordered_json;
-
-ordered_json hardware_ref(const Hardware& hw) {
-  return {{"id", hw.id}, {"name", hw.name}, {"kind", std::string(to_string(hw.kind))}};
+void hardware_ref(JsonWriter& w, const Hardware& hw) {
+  w.begin_object().field("id", hw.id).field("name", hw.name).field("kind", to_string(hw.kind)).end_object();
 }
 
 // A percentile target: null when the target is on the mean.
-ordered_json percentile_json(double p) {
-  return p > 0 ? ordered_json(p) : ordered_json();
+std::optional<double> percentile_json(double p) {
+  return p > 0 ? std::optional<double>(p) : std::nullopt;
 }
 
-ordered_json latency_json(const LoadPoint& l, double (LoadPoint::*at)(double) const, const char* what) {
-  return {{"mean", json_number((l.*at)(0) * 1e3, what)},
-          {"p50", json_number((l.*at)(50) * 1e3, what)},
-          {"p90", json_number((l.*at)(90) * 1e3, what)},
-          {"p99", json_number((l.*at)(99) * 1e3, what)}};
+std::optional<double> optional_number(const std::optional<double>& v, const char* what) {
+  return v ? std::optional<double>(json_number(*v, what)) : std::nullopt;
 }
 
-ordered_json query_json(const RecommendContext& ctx) {
+void latency_json(JsonWriter& w, const LoadPoint& l, double (LoadPoint::*at)(double) const,
+                  const char* what) {
+  w.begin_object()
+      .field("mean", json_number((l.*at)(0) * 1e3, what))
+      .field("p50", json_number((l.*at)(50) * 1e3, what))
+      .field("p90", json_number((l.*at)(90) * 1e3, what))
+      .field("p99", json_number((l.*at)(99) * 1e3, what))
+      .end_object();
+}
+
+void query_json(JsonWriter& w, const RecommendContext& ctx) {
   const Query& q = *ctx.query;
-  ordered_json kinds = ordered_json::array();
-  for (DeviceKind k : q.kinds) kinds.push_back(std::string(to_string(k)));
-  return {{"model", q.model_text},
-          {"qps", json_number(q.qps, "qps")},
-          {"input_tokens", static_cast<long>(q.workload.input_tokens)},
-          {"output_tokens", static_cast<long>(q.workload.output_tokens)},
-          {"ttft_ms", json_number(q.ttft_ms, "ttft")},
-          {"tpot_ms", json_number(q.tpot_ms, "tpot")},
-          {"budget_per_hour_usd",
-           q.budget_per_hour ? ordered_json(json_number(*q.budget_per_hour, "budget")) : ordered_json()},
-          {"precision", ctx.precision_text},
-          {"kinds", kinds},
-          {"pricing", q.pricing},
-          {"input_tokens_sd", json_number(q.input_sd, "sd")},
-          {"output_tokens_sd", json_number(q.output_sd, "sd")},
-          {"ttft_percentile", percentile_json(q.ttft_percentile)},
-          {"tpot_percentile", percentile_json(q.tpot_percentile)},
-          {"e2e_ms", q.e2e_ms ? ordered_json(json_number(*q.e2e_ms, "e2e")) : ordered_json()},
-          {"e2e_percentile", percentile_json(q.e2e_percentile)},
-          {"optimize", to_string(q.objective)},
-          {"pue", json_number(q.pue, "pue")},
-          {"electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity")}};
+  w.begin_object()
+      .field("model", q.model_text)
+      .field("qps", json_number(q.qps, "qps"))
+      .field("input_tokens", static_cast<long>(q.workload.input_tokens))
+      .field("output_tokens", static_cast<long>(q.workload.output_tokens))
+      .field("ttft_ms", json_number(q.ttft_ms, "ttft"))
+      .field("tpot_ms", json_number(q.tpot_ms, "tpot"))
+      .field("budget_per_hour_usd", optional_number(q.budget_per_hour, "budget"))
+      .field("precision", ctx.precision_text)
+      .key("kinds")
+      .begin_array();
+  for (DeviceKind k : q.kinds) w.value(to_string(k));
+  w.end_array()
+      .field("pricing", q.pricing)
+      .field("input_tokens_sd", json_number(q.input_sd, "sd"))
+      .field("output_tokens_sd", json_number(q.output_sd, "sd"))
+      .field("ttft_percentile", percentile_json(q.ttft_percentile))
+      .field("tpot_percentile", percentile_json(q.tpot_percentile))
+      .field("e2e_ms", optional_number(q.e2e_ms, "e2e"))
+      .field("e2e_percentile", percentile_json(q.e2e_percentile))
+      .field("optimize", to_string(q.objective))
+      .field("pue", json_number(q.pue, "pue"))
+      .field("electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity"))
+      .end_object();
 }
 
-ordered_json model_json(const Model& m) {
+void model_json(JsonWriter& w, const Model& m) {
   const ParameterCount c = count_parameters(m);
-  return {{"id", m.id},
-          {"name", m.name},
-          {"total_parameters", json_number(c.total, "parameters")},
-          {"active_parameters", json_number(c.active, "parameters")},
-          {"warnings", m.warnings}};
+  w.begin_object()
+      .field("id", m.id)
+      .field("name", m.name)
+      .field("total_parameters", json_number(c.total, "parameters"))
+      .field("active_parameters", json_number(c.active, "parameters"))
+      .field("warnings", m.warnings)
+      .end_object();
 }
 
-ordered_json recommendation_json(size_t rank, const Recommendation& r) {
-  const Evaluation& e = r.evaluation;
+void metrics_json(JsonWriter& w, const Evaluation& e) {
+  const double replicas = static_cast<double>(e.replicas);
+  w.begin_object()
+      .field("ttft_ms", json_number(e.at_load.ttft_s * 1e3, "ttft"))
+      .field("tpot_ms", json_number(e.at_load.tpot_s * 1e3, "tpot"))
+      .field("requests_per_s", json_number(e.at_load.requests_per_s * replicas, "rate"))
+      .field("output_tokens_per_s", json_number(e.at_load.output_tokens_per_s * replicas, "rate"));
+  w.key("ttft_ms_distribution");
+  latency_json(w, e.at_load, &LoadPoint::ttft_at, "ttft");
+  w.key("tpot_ms_distribution");
+  latency_json(w, e.at_load, &LoadPoint::tpot_at, "tpot");
+  w.key("e2e_ms_distribution");
+  latency_json(w, e.at_load, &LoadPoint::e2e_at, "e2e");
+  w.end_object();
+}
+
+void cost_json(JsonWriter& w, const Evaluation& e) {
   const Price& p = *e.price;
-  return {
-      {"rank", rank},
-      {"hardware", hardware_ref(*e.deployment.hardware)},
-      {"devices_per_replica", e.deployment.devices()},
-      {"replicas", e.replicas},
-      {"total_devices", e.total_devices()},
-      {"precision", std::string(to_string(e.deployment.weights))},
-      {"tp", e.deployment.tp},
-      {"pp", e.deployment.pp},
-      {"ep", e.deployment.moe_ep},
-      {"concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency")},
-      {"metrics",
-       {{"ttft_ms", json_number(e.at_load.ttft_s * 1e3, "ttft")},
-        {"tpot_ms", json_number(e.at_load.tpot_s * 1e3, "tpot")},
-        {"requests_per_s", json_number(e.at_load.requests_per_s * static_cast<double>(e.replicas), "rate")},
-        {"output_tokens_per_s",
-         json_number(e.at_load.output_tokens_per_s * static_cast<double>(e.replicas), "rate")},
-        {"ttft_ms_distribution", latency_json(e.at_load, &LoadPoint::ttft_at, "ttft")},
-        {"tpot_ms_distribution", latency_json(e.at_load, &LoadPoint::tpot_at, "tpot")},
-        {"e2e_ms_distribution", latency_json(e.at_load, &LoadPoint::e2e_at, "e2e")}}},
-      {"queue",
-       {{"model", fmt::format("M/G/{}", e.deployment.dp)},
-        {"utilisation", json_number(e.utilisation, "utilisation")},
-        {"headroom", json_number(1.0 - e.utilisation, "utilisation")},
-        {"prefill_utilisation", json_number(e.at_load.prefill_utilisation, "utilisation")},
-        {"wait_probability", json_number(e.at_load.wait.probability, "probability")},
-        {"mean_wait_ms", json_number(e.at_load.wait.mean_s() * 1e3, "wait")}}},
-      {"capacity",
-       {{"requests_per_s_per_replica", json_number(e.capacity.requests_per_s, "rate")},
-        {"max_concurrency_per_replica", json_number(e.capacity.concurrency, "concurrency")},
-        {"limited_by", e.limited_by}}},
-      {"memory",
-       {{"weights_gb_per_device", json_number(e.memory.weights_gb, "weights")},
-        {"kv_cache_gb_per_sequence", json_number(e.memory.kv_gb_per_sequence, "kv")},
-        {"reserve_gb", json_number(e.memory.reserve_gb, "reserve")},
-        {"capacity_per_device_gb", json_number(e.memory.capacity_gb, "capacity")},
-        {"max_sequences_per_replica", e.memory.max_sequences}}},
-      {"bottleneck", to_string(e.at_load.step.bottleneck())},
-      {"cost",
-       {{"per_hour_usd", json_number(e.cost_per_hour, "cost")},
-        {"per_month_usd", json_number(e.cost_per_hour * 730.0, "cost")},
-        {"per_million_tokens_usd", json_number(e.cost_per_million_tokens, "cost")},
-        {"energy_kwh_per_hour",
-         e.energy_known ? ordered_json(json_number(e.energy_kwh_per_hour, "energy")) : ordered_json()},
-        {"energy_per_hour_usd",
-         e.energy_known ? ordered_json(json_number(e.energy_cost_per_hour, "cost")) : ordered_json()},
-        {"total_per_hour_usd", json_number(e.total_cost_per_hour, "cost")},
-        {"total_per_month_usd", json_number(e.total_cost_per_hour * 730.0, "cost")},
-        {"price",
-         {{"pricing", p.pricing},
-          {"usd_per_device_hour", p.usd_per_device_hour},
-          {"provider", p.provider},
-          {"instance_type", p.instance_type},
-          {"region", p.region},
-          {"date", p.date}}}}},
-      {"reasons", r.reasons}};
+  const auto if_known = [&e](double v, const char* what) {
+    return e.energy_known ? std::optional<double>(json_number(v, what)) : std::nullopt;
+  };
+  w.begin_object()
+      .field("per_hour_usd", json_number(e.cost_per_hour, "cost"))
+      .field("per_month_usd", json_number(e.cost_per_hour * 730.0, "cost"))
+      .field("per_million_tokens_usd", json_number(e.cost_per_million_tokens, "cost"))
+      .field("energy_kwh_per_hour", if_known(e.energy_kwh_per_hour, "energy"))
+      .field("energy_per_hour_usd", if_known(e.energy_cost_per_hour, "cost"))
+      .field("total_per_hour_usd", json_number(e.total_cost_per_hour, "cost"))
+      .field("total_per_month_usd", json_number(e.total_cost_per_hour * 730.0, "cost"))
+      .key("price")
+      .begin_object()
+      .field("pricing", p.pricing)
+      .field("usd_per_device_hour", p.usd_per_device_hour)
+      .field("provider", p.provider)
+      .field("instance_type", p.instance_type)
+      .field("region", p.region)
+      .field("date", p.date)
+      .end_object()
+      .end_object();
+}
+
+void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, const RecommendContext& ctx) {
+  const Evaluation& e = r.evaluation;
+  w.begin_object().field("rank", rank).key("hardware");
+  hardware_ref(w, *e.deployment.hardware);
+  w.field("devices_per_replica", e.deployment.devices())
+      .field("replicas", e.replicas)
+      .field("total_devices", e.total_devices())
+      .field("precision", to_string(e.deployment.weights))
+      .field("tp", e.deployment.tp)
+      .field("pp", e.deployment.pp)
+      .field("ep", e.deployment.moe_ep)
+      .field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency"))
+      .key("metrics");
+  metrics_json(w, e);
+  w.key("queue")
+      .begin_object()
+      .field("model", fmt::format("M/G/{}", e.deployment.dp))
+      .field("utilisation", json_number(e.utilisation, "utilisation"))
+      .field("headroom", json_number(1.0 - e.utilisation, "utilisation"))
+      .field("prefill_utilisation", json_number(e.at_load.prefill_utilisation, "utilisation"))
+      .field("wait_probability", json_number(e.at_load.wait.probability, "probability"))
+      .field("mean_wait_ms", json_number(e.at_load.wait.mean_s() * 1e3, "wait"))
+      .end_object()
+      .key("capacity")
+      .begin_object()
+      .field("requests_per_s_per_replica", json_number(e.capacity.requests_per_s, "rate"))
+      .field("max_concurrency_per_replica", json_number(e.capacity.concurrency, "concurrency"))
+      .field("limited_by", e.limited_by)
+      .end_object()
+      .key("memory")
+      .begin_object()
+      .field("weights_gb_per_device", json_number(e.memory.weights_gb, "weights"))
+      .field("kv_cache_gb_per_sequence", json_number(e.memory.kv_gb_per_sequence, "kv"))
+      .field("reserve_gb", json_number(e.memory.reserve_gb, "reserve"))
+      .field("capacity_per_device_gb", json_number(e.memory.capacity_gb, "capacity"))
+      .field("max_sequences_per_replica", e.memory.max_sequences)
+      .end_object()
+      .field("bottleneck", to_string(e.at_load.step.bottleneck()))
+      .key("cost");
+  cost_json(w, e);
+  w.field("reasons", r.reasons);
+  if (ctx.explain) w.field("derivation", derivation(e, *ctx.query));
+  w.end_object();
 }
 
 }  // namespace
 
 std::string recommend_json(const RecommendResult& result, const RecommendContext& ctx) {
-  ordered_json recs = ordered_json::array();
+  JsonWriter w(ctx.compact ? -1 : 2);
+  w.begin_object().field("schema_version", kRecommendSchemaVersion).key("query");
+  query_json(w, ctx);
+  w.key("model");
+  model_json(w, *ctx.model);
+  w.field("feasible_count", result.recommendations.size()).key("recommendations").begin_array();
   const size_t shown = std::min(ctx.top, result.recommendations.size());
-  for (size_t i = 0; i < shown; ++i) {
-    ordered_json rec = recommendation_json(i + 1, result.recommendations[i]);
-    if (ctx.explain) rec["derivation"] = derivation(result.recommendations[i].evaluation, *ctx.query);
-    recs.push_back(std::move(rec));
-  }
-  ordered_json rejected = ordered_json::array();
+  for (size_t i = 0; i < shown; ++i) recommendation_json(w, i + 1, result.recommendations[i], ctx);
+  w.end_array().key("rejected").begin_array();
   for (const Rejection& r : result.rejected) {
-    rejected.push_back({{"hardware", hardware_ref(*r.hardware)}, {"rule", r.rule}, {"reasons", r.reasons}});
+    w.begin_object().key("hardware");
+    hardware_ref(w, *r.hardware);
+    w.field("rule", r.rule).field("reasons", r.reasons).end_object();
   }
-  ordered_json out = {{"schema_version", kRecommendSchemaVersion},
-                      {"query", query_json(ctx)},
-                      {"model", model_json(*ctx.model)},
-                      {"feasible_count", result.recommendations.size()},
-                      {"recommendations", recs},
-                      {"rejected", rejected},
-                      {"calibration", ctx.calibration_status},
-                      {"notes", ctx.notes}};
-  return out.dump(ctx.compact ? -1 : 2) + "\n";
+  w.end_array().field("calibration", ctx.calibration_status).field("notes", ctx.notes).end_object();
+  std::string out = w.take();
+  out += '\n';
+  return out;
 }
 
 }  // namespace llmhw::render
