@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "llmhw/calibration.hpp"
@@ -119,9 +120,53 @@ struct RecommendResult {
   std::vector<Rejection> rejected;              // by hardware id
 };
 
+// What sizing one candidate finds before the request rate matters: its memory plan and the
+// largest per-replica concurrency that meets the latency targets (0 = none does).
+struct Sizing {
+  MemoryPlan memory;
+  long best_concurrency = 0;
+  LoadPoint capacity;
+  std::string limited_by;
+};
+
+// Sizings by candidate and query shape. A sizing depends on the model, the device, the layout,
+// the lengths and the latency targets, not on the request rate, budget, prices or objective,
+// so a batch of queries that differ only in those (a qps sweep) sizes each candidate once.
+// Not thread-safe: one per thread. Bounded: cleared when it holds kMaxEntries.
+class SizingCache {
+ public:
+  static constexpr size_t kMaxEntries = 50'000;
+  struct Key {
+    const Model* model;
+    const Efficiency* efficiency;
+    std::string hardware;
+    int weights, kv, tp, pp, dp, moe_tp, moe_ep;
+    double input_tokens, output_tokens, input_sd, output_sd;
+    double ttft_ms, tpot_ms, e2e_ms, ttft_percentile, tpot_percentile, e2e_percentile;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const;
+  };
+  const Sizing* find(const Key& key) const;
+  const Sizing& insert(const Key& key, Sizing sizing);
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::unordered_map<Key, Sizing, KeyHash> entries_;
+};
+
 // Sizes one candidate for the query: the largest per-replica concurrency that meets the
 // latency targets, the replicas for the request rate, the load each then runs at, and the cost.
-Evaluation evaluate(const Deployment& deployment, const Query& query, const Efficiency& eff);
+// With a cache, the sizing is looked up (or stored) there.
+Evaluation evaluate(const Deployment& deployment, const Query& query, const Efficiency& eff,
+                    SizingCache* cache = nullptr);
+// evaluate() in two steps, so that a search can drop a candidate on its cost before the
+// load point (a root-finding over the concurrency) is worked out: everything but `at_load`...
+Evaluation size_and_price(const Deployment& deployment, const Query& query, const Efficiency& eff,
+                          SizingCache* cache = nullptr);
+// ... then `at_load`, the concurrency each replica runs at under the query's rate.
+void add_load_point(Evaluation& e, const Query& query, const Efficiency& eff);
 
 // Tensor-parallel sizes to try on a device for a model: its fast group sizes that divide the
 // attention heads.
@@ -129,8 +174,10 @@ std::vector<int> candidate_tp_sizes(const Hardware& hw, const Model& model);
 
 // `explained`: how many of the best recommendations get their reasons and derivation written
 // out (formatting them is most of the cost when only the top few are shown).
+// `cache`: sizings kept across calls (batch mode); the answer is the same with or without.
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
-                          const Calibration& calibration, size_t explained = SIZE_MAX);
+                          const Calibration& calibration, size_t explained = SIZE_MAX,
+                          SizingCache* cache = nullptr);
 
 // Precisions llmhw considers for a query on a device, best quality first.
 std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model);

@@ -172,11 +172,15 @@ struct Answer {
 };
 
 Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session& session, const Model& model,
-              bool compact, const RecommendOutput& how) {
+              bool compact, const RecommendOutput& how, SizingCache* cache = nullptr) {
   const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
   const Query query = build_query(o);
-  const std::vector<Hardware> candidates = filter_catalog(session.catalog, o);
-  const RecommendResult result = recommend(query, model, candidates, session.calibration, top);
+  // Copied only when a flag narrows it (a batch line would otherwise copy every profile).
+  const bool narrowed = !o.vendors.empty() || !o.hardware.empty() || !o.exclude.empty() || !o.clouds.empty();
+  const std::vector<Hardware> filtered =
+      narrowed ? filter_catalog(session.catalog, o) : std::vector<Hardware>{};
+  const std::vector<Hardware>& candidates = narrowed ? filtered : session.catalog.hardware;
+  const RecommendResult result = recommend(query, model, candidates, session.calibration, top, cache);
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
@@ -271,11 +275,11 @@ struct BatchLine {
 };
 
 BatchLine answer_line(long number, const std::string& line, const RecommendOptions& flags,
-                      const OutputOptions& out, const Session& session) {
+                      const OutputOptions& out, const Session& session, SizingCache& cache) {
   try {
     const auto [o, line_out] = scenario(line, flags, out);
-    Answer a = answer(o, line_out, session, session.model(o), true, {});  // JSON lines
-    a.text.pop_back();                                                    // the newline
+    Answer a = answer(o, line_out, session, session.model(o), true, {}, &cache);  // JSON lines
+    a.text.pop_back();                                                            // the newline
     const int code = static_cast<int>(a.code);
     return {number, code,
             fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text)};
@@ -286,11 +290,12 @@ BatchLine answer_line(long number, const std::string& line, const RecommendOptio
   }
 }
 
-// Answers a chunk of lines on every core; the output keeps the input's order. Models are
-// resolved (and cached) first, on this thread, so that the workers only read the session.
+// Answers a chunk of lines on every core (one sizing cache per worker, kept across chunks); the
+// output keeps the input's order. Models are resolved (and cached) first, on this thread, so
+// that the workers only read the session.
 std::vector<BatchLine> answer_chunk(const std::vector<std::pair<long, std::string>>& lines,
-                                    const RecommendOptions& flags, const OutputOptions& out,
-                                    Session& session) {
+                                    const RecommendOptions& flags, const OutputOptions& out, Session& session,
+                                    std::vector<SizingCache>& caches) {
   for (const auto& [number, line] : lines) {
     try {
       session.model(scenario(line, flags, out).first);
@@ -299,10 +304,10 @@ std::vector<BatchLine> answer_chunk(const std::vector<std::pair<long, std::strin
     }
   }
   std::vector<BatchLine> answers(lines.size());
-  const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const size_t workers = caches.size();
   auto work = [&](size_t first) {
     for (size_t i = first; i < lines.size(); i += workers)
-      answers[i] = answer_line(lines[i].first, lines[i].second, flags, out, session);
+      answers[i] = answer_line(lines[i].first, lines[i].second, flags, out, session, caches[first]);
   };
   std::vector<std::thread> threads;
   for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
@@ -326,12 +331,13 @@ int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const
     in = &file;
   }
   Session session(global);
+  std::vector<SizingCache> caches(std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8));
   int worst = 0;
   auto rank = [](int code) { return code == 2 ? 3 : code == 3 ? 2 : code == 1 ? 1 : 0; };
   constexpr size_t kChunk = 256;  // lines answered together: bounded memory, output every chunk
   std::vector<std::pair<long, std::string>> chunk;
   auto flush = [&] {
-    for (const BatchLine& a : answer_chunk(chunk, flags, out, session)) {
+    for (const BatchLine& a : answer_chunk(chunk, flags, out, session, caches)) {
       s.out << a.text;
       if (rank(a.code) > rank(worst)) worst = a.code;
     }

@@ -34,16 +34,16 @@ std::optional<double> Hardware::peak_tflops(Precision p) const {
 const Price* Hardware::price(std::string_view pricing) const {
   // Prefer the big clouds' list prices: they are public, stable and what most users compare.
   auto rank = [](const Price& p) {
-    static const std::vector<std::string> hyperscalers = {"aws", "gcp", "azure"};
-    bool big = std::find(hyperscalers.begin(), hyperscalers.end(), p.provider) != hyperscalers.end();
-    return big ? 0 : 1;
+    return p.provider == "aws" || p.provider == "gcp" || p.provider == "azure" ? 0 : 1;
   };
   const Price* best = nullptr;
+  int best_rank = 2;
   for (const Price& p : prices) {
     if (p.pricing != pricing) continue;
-    if (!best || rank(p) < rank(*best) ||
-        (rank(p) == rank(*best) && p.usd_per_device_hour < best->usd_per_device_hour)) {
+    const int r = rank(p);
+    if (!best || r < best_rank || (r == best_rank && p.usd_per_device_hour < best->usd_per_device_hour)) {
       best = &p;
+      best_rank = r;
     }
   }
   return best;

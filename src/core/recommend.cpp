@@ -264,6 +264,69 @@ std::vector<Deployment> candidate_layouts(const Model& model, const Hardware& hw
   return out;
 }
 
+// One device's search: every precision x layout, the best that passes every hard rule, and
+// every try (for the rejection when none passes).
+struct DeviceSearch {
+  std::optional<Evaluation> best;
+  std::vector<Judged> tries;  // when none passes, in candidate order
+};
+
+DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
+                             const ModelFacts& facts, const Efficiency& eff, SizingCache* cache) {
+  std::vector<Deployment> candidates;
+  for (Precision p : candidate_precisions(query, hw, model)) {
+    for (const Deployment& d : candidate_layouts(model, hw, p, facts, query, eff)) candidates.push_back(d);
+  }
+  // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
+  // price is the same in every layout. Once one passes every rule, a candidate whose replica
+  // alone costs more than that fleet is not sized, and one whose fleet costs more (known from
+  // its sizing) gets no load point: neither can win. Sizing and load points are most of a
+  // search's time; the answer is the same as evaluating every candidate.
+  const Price* price = hw.price(query.pricing);
+  const bool by_cost = query.objective == Objective::cost && price;
+  std::vector<size_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (by_cost) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return candidates[a].devices() < candidates[b].devices(); });
+  }
+  // The leading part of better()'s key under the cost objective, known before the load point.
+  const auto cost_key = [](const Evaluation& e) {
+    return std::make_pair(e.cost_per_million_tokens, e.total_devices());
+  };
+  std::vector<std::pair<size_t, Judged>> tries;
+  std::optional<size_t> best;
+  for (size_t i : order) {
+    const Evaluation* leader = best ? &tries[*best].second.evaluation : nullptr;
+    if (leader && by_cost &&
+        candidates[i].devices() * price->usd_per_device_hour > leader->total_cost_per_hour) {
+      break;
+    }
+    Evaluation e = size_and_price(candidates[i], query, eff, cache);
+    if (leader && by_cost && cost_key(e) > cost_key(*leader)) continue;
+    add_load_point(e, query, eff);
+    tries.emplace_back(i, judge(std::move(e), query));
+    const Judged& j = tries.back().second;
+    if (j.failed_rule == hard_rules().size() &&
+        (!best || better(j.evaluation, tries[*best].second.evaluation, query))) {
+      best = tries.size() - 1;
+    }
+    // Without a price every candidate fails has-price or an earlier rule, and the first to
+    // fail has-price is the closest try (reject() breaks ties by candidate order).
+    if (!price && j.failed_rule < hard_rules().size() && hard_rules()[j.failed_rule].name == "has-price")
+      break;
+  }
+  DeviceSearch out;
+  if (best) {
+    out.best = std::move(tries[*best].second.evaluation);
+    return out;
+  }
+  // Nothing was skipped (skipping needs a best); back in candidate order for the rejection.
+  std::sort(tries.begin(), tries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [i, j] : tries) out.tries.push_back(std::move(j));
+  return out;
+}
+
 }  // namespace
 
 const char* to_string(Objective o) {
@@ -304,7 +367,7 @@ std::vector<Precision> candidate_precisions(const Query& query, const Hardware& 
 }
 
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
-                          const Calibration& calibration, size_t explained) {
+                          const Calibration& calibration, size_t explained, SizingCache* cache) {
   RecommendResult result;
   const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
@@ -313,32 +376,12 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
       continue;
     }
     const Efficiency& eff = calibration.for_hardware(hw);
-    std::vector<Judged> tries;
-    std::optional<size_t> best_index;
-    const Price* price = hw.price(query.pricing);
-    for (Precision p : candidate_precisions(query, hw, model)) {
-      for (const Deployment& d : candidate_layouts(model, hw, p, facts, query, eff)) {
-        // Ranking by cost, one replica of a layout that costs more than the best fleet so far
-        // cannot win: skip its sizing (most of a sweep's time).
-        if (best_index && query.objective == Objective::cost && price &&
-            d.devices() * price->usd_per_device_hour > tries[*best_index].evaluation.total_cost_per_hour) {
-          continue;
-        }
-        tries.push_back(judge(evaluate(d, query, eff), query));
-        const Judged& j = tries.back();
-        if (j.failed_rule == hard_rules().size() &&
-            (!best_index || better(j.evaluation, tries[*best_index].evaluation, query))) {
-          best_index = tries.size() - 1;
-        }
-      }
-    }
-    const Judged* best = best_index ? &tries[*best_index] : nullptr;
-    if (best) {
-      Evaluation kept = best->evaluation;
-      kept.deployment.facts = nullptr;  // `facts` lives only as long as this search
-      result.recommendations.push_back({kept, {}});
+    DeviceSearch found = search_hardware(hw, query, model, facts, eff, cache);
+    if (found.best) {
+      found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
+      result.recommendations.push_back({std::move(*found.best), {}});
     } else {
-      result.rejected.push_back(reject(hw, tries, query));
+      result.rejected.push_back(reject(hw, found.tries, query));
     }
   }
   std::sort(result.recommendations.begin(), result.recommendations.end(),

@@ -4,6 +4,7 @@
 // "Queueing" and "Cost").
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "llmhw/recommend.hpp"
 
@@ -148,32 +149,116 @@ double LoadPoint::e2e_at(double percentile) const {
   return ttft_at(percentile) + (tokens - 1.0) * tpot_at(percentile);
 }
 
-Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) {
+namespace {
+
+// The largest concurrency that meets the targets, and what capped it, for a plan that fits.
+void size_replica(Sizing& s, const ReplicaModel& model, const Query& q) {
+  const long limit = std::min(s.memory.max_sequences, kMaxConcurrencyPerReplica);
+  s.best_concurrency = largest_feasible_concurrency(model, q, limit);
+  if (s.best_concurrency == 0) {
+    s.capacity = model.at(1);
+    s.limited_by = missed_target(s.capacity, q);
+    return;
+  }
+  s.capacity = model.at(static_cast<double>(s.best_concurrency));
+  if (s.best_concurrency == limit) {
+    s.limited_by = limit == s.memory.max_sequences ? "memory" : "batch-limit";
+  } else {
+    s.limited_by = missed_target(model.at(static_cast<double>(s.best_concurrency + 1)), q);
+  }
+}
+
+SizingCache::Key cache_key(const Deployment& d, const Query& q, const Efficiency& eff) {
+  return {d.model,
+          &eff,
+          d.hardware->id,
+          static_cast<int>(d.weights),
+          static_cast<int>(d.kv),
+          d.tp,
+          d.pp,
+          d.dp,
+          d.moe_tp,
+          d.moe_ep,
+          q.workload.input_tokens,
+          q.workload.output_tokens,
+          q.input_sd,
+          q.output_sd,
+          q.ttft_ms,
+          q.tpot_ms,
+          q.e2e_ms.value_or(-1.0),
+          q.ttft_percentile,
+          q.tpot_percentile,
+          q.e2e_percentile};
+}
+
+}  // namespace
+
+size_t SizingCache::KeyHash::operator()(const Key& k) const {
+  size_t h = std::hash<std::string>()(k.hardware);
+  const auto mix = [&h](size_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  };  // boost::hash_combine
+  mix(std::hash<const void*>()(k.model));
+  mix(std::hash<const void*>()(k.efficiency));
+  for (int v : {k.weights, k.kv, k.tp, k.pp, k.dp, k.moe_tp, k.moe_ep}) mix(std::hash<int>()(v));
+  for (double v : {k.input_tokens, k.output_tokens, k.input_sd, k.output_sd, k.ttft_ms, k.tpot_ms, k.e2e_ms,
+                   k.ttft_percentile, k.tpot_percentile, k.e2e_percentile}) {
+    mix(std::hash<double>()(v));
+  }
+  return h;
+}
+
+const Sizing* SizingCache::find(const Key& key) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+const Sizing& SizingCache::insert(const Key& key, Sizing sizing) {
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  return entries_.insert_or_assign(key, std::move(sizing)).first->second;
+}
+
+Evaluation size_and_price(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {
   Evaluation e;
   e.deployment = d;
-  e.memory = plan_memory(d, q.workload, eff);
   e.price = d.hardware->price(q.pricing);
-  if (!e.memory.fits()) return e;
-  const long limit = std::min(e.memory.max_sequences, kMaxConcurrencyPerReplica);
-  const ReplicaModel model(d, q, eff);
-  const long best = largest_feasible_concurrency(model, q, limit);
-  if (best == 0) {
-    e.capacity = e.at_load = model.at(1);
-    e.limited_by = missed_target(e.capacity, q);
-    return e;
+  std::optional<SizingCache::Key> key;
+  const Sizing* sizing = nullptr;
+  if (cache) {
+    key = cache_key(d, q, eff);
+    sizing = cache->find(*key);
   }
-  e.capacity = model.at(static_cast<double>(best));
-  if (best == limit) {
-    e.limited_by = limit == e.memory.max_sequences ? "memory" : "batch-limit";
-  } else {
-    e.limited_by = missed_target(model.at(static_cast<double>(best + 1)), q);
+  Sizing local;
+  if (!sizing) {
+    local.memory = plan_memory(d, q.workload, eff);
+    if (local.memory.fits()) size_replica(local, ReplicaModel(d, q, eff), q);
+    sizing = cache ? &cache->insert(*key, std::move(local)) : &local;
+  }
+  e.memory = sizing->memory;
+  if (!e.memory.fits()) return e;
+  e.limited_by = sizing->limited_by;
+  e.capacity = sizing->capacity;
+  if (sizing->best_concurrency == 0) {
+    e.at_load = sizing->capacity;
+    return e;
   }
   const double replicas = std::min(kMaxReplicas, std::ceil(q.qps / e.capacity.requests_per_s));
   e.replicas = static_cast<long>(replicas);
-  const double per_replica = q.qps / replicas;
-  e.at_load = model.at(concurrency_for_rate(model, per_replica, static_cast<double>(best)));
-  e.utilisation = per_replica / e.capacity.requests_per_s;
+  e.utilisation = q.qps / replicas / e.capacity.requests_per_s;
   add_cost(e, q);
+  return e;
+}
+
+void add_load_point(Evaluation& e, const Query& q, const Efficiency& eff) {
+  if (e.replicas == 0) return;
+  const ReplicaModel model(e.deployment, q, eff);
+  const double per_replica = q.qps / static_cast<double>(e.replicas);
+  e.at_load = model.at(concurrency_for_rate(model, per_replica, e.capacity.concurrency));
+}
+
+Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {
+  Evaluation e = size_and_price(d, q, eff, cache);
+  add_load_point(e, q, eff);
   return e;
 }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace llmhw::render {
@@ -45,17 +47,43 @@ JsonWriter& JsonWriter::key(std::string_view k) {
   return *this;
 }
 
+namespace {
+
+// Whether any of the eight bytes at p is below 0x20, a quote or a backslash (the SWAR tests of
+// "Bit Twiddling Hacks": a byte below n, a byte equal to n).
+bool needs_escape(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+  return below_space || has_zero(w ^ (ones * '"')) || has_zero(w ^ (ones * '\\'));
+}
+
+}  // namespace
+
 JsonWriter& JsonWriter::value(std::string_view s) {
   before_value();
   out_ += '"';
   // Escapes as nlohmann does without ensure_ascii: quote, backslash and control characters;
   // UTF-8 passes through (every string here comes from validated JSON or from llmhw itself).
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(s.substr(run, i - run));
-    run = i + 1;
+  static constexpr auto kEscaped = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 0x20; ++c) table[static_cast<size_t>(c)] = true;
+    table['"'] = table['\\'] = true;
+    return table;
+  }();
+  const char* run = s.data();
+  const char* const end = s.data() + s.size();
+  const char* p = run;
+  // Eight bytes at a time while none of them needs escaping (most text), then byte by byte.
+  for (; end - p >= 8 && !needs_escape(p); p += 8) {
+  }
+  for (; p != end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (!kEscaped[c]) continue;
+    out_.append(run, static_cast<size_t>(p - run));
+    run = p + 1;
     switch (c) {
       case '"':
         out_ += "\\\"";
@@ -86,7 +114,7 @@ JsonWriter& JsonWriter::value(std::string_view s) {
       }
     }
   }
-  out_.append(s.substr(run));
+  out_.append(run, static_cast<size_t>(end - run));
   out_ += '"';
   return *this;
 }

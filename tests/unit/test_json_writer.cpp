@@ -91,7 +91,8 @@ class RandomDocument {
                                                     "\t",   "\r",   "\b", "\f", "\x01", "\x1f",
                                                     "\x7f", "µs",   "≤",  "/",  "é",    "😀"};
     std::string s;
-    for (int n = pick(6); n > 0; --n) s += pieces[static_cast<size_t>(pick(static_cast<int>(pieces.size())))];
+    for (int n = pick(12); n > 0; --n)
+      s += pieces[static_cast<size_t>(pick(static_cast<int>(pieces.size())))];
     return s;
   }
 

@@ -143,3 +143,72 @@ TEST_CASE("properties over seeded random queries", "[properties]") {
     }
   }
 }
+
+TEST_CASE("a sizing cache shared across queries changes no answer", "[properties][cache]") {
+  // Batch mode keeps one SizingCache per worker across lines; the uncached search is the oracle.
+  const World& w = world();
+  std::mt19937 rng(7);
+  SizingCache cache;
+  for (int i = 0; i < 8; ++i) {
+    const Model& model = w.models[rng() % w.models.size()];
+    Query q = random_query(rng);
+    q.pricing = std::vector<std::string>{"on-demand", "spot", "amortized-purchase"}[rng() % 3];
+    q.objective = static_cast<Objective>(rng() % 4);
+    // Queries that differ from the first in one field each: the rate (sizings reused) or a
+    // field the sizing depends on (which must not be answered from the cache); then the first
+    // again, from the cache.
+    std::vector<Query> variants(9, q);
+    variants[1].qps *= 3;
+    variants[2].qps /= 7;
+    variants[3].tpot_ms *= 0.6;
+    variants[4].ttft_ms *= 0.3;
+    variants[5].tpot_percentile = variants[5].tpot_percentile > 0 ? 0 : 99;
+    variants[6].input_sd += 0.4 * q.workload.input_tokens;
+    variants[7].workload.output_tokens *= 2;
+    variants[8].e2e_ms = 20'000;
+    variants.push_back(q);
+    for (const Query& v : variants) {
+      INFO("query " << i << ": " << model.id << " qps " << v.qps << " tpot " << v.tpot_ms << " ttft "
+                    << v.ttft_ms << " pricing " << v.pricing);
+      render::RecommendContext ctx{&v, &model, "auto", w.calibration.status, 100, {}};
+      CHECK(render::recommend_json(recommend(v, model, w.hardware, w.calibration, SIZE_MAX, &cache), ctx) ==
+            render::recommend_json(recommend(v, model, w.hardware, w.calibration), ctx));
+    }
+  }
+  CHECK(cache.size() > 0);
+}
+
+TEST_CASE("the search finds each device's cheapest passing candidate (brute force)", "[properties][search]") {
+  // The search skips candidates it can prove cannot win; trying every single-node layout with
+  // evaluate() must find none that passes every rule and costs less per token.
+  const World& w = world();
+  std::mt19937 rng(11);
+  for (int i = 0; i < 10; ++i) {
+    const Model& model = w.models[rng() % w.models.size()];
+    const Query q = random_query(rng);
+    const RecommendResult r = recommend(q, model, w.hardware, w.calibration);
+    const auto found = feasible(r);
+    for (const Hardware& hw : w.hardware) {
+      const Efficiency& eff = w.calibration.for_hardware(hw);
+      std::optional<double> cheapest;
+      for (Precision p : candidate_precisions(q, hw, model)) {
+        for (int tp : candidate_tp_sizes(hw, model)) {
+          for (int ep : {1, tp}) {
+            if (ep > 1 && (!model.moe || tp == 1)) continue;
+            Deployment d{&model, &hw, p, Precision::bf16, tp};
+            if (ep > 1) d.moe_tp = 1, d.moe_ep = ep;
+            const Evaluation e = evaluate(d, q, eff);
+            const auto& rules = hard_rules();
+            if (!std::all_of(rules.begin(), rules.end(), [&](const Rule& rule) { return rule.passes(e, q); }))
+              continue;
+            if (!cheapest || e.cost_per_million_tokens < *cheapest) cheapest = e.cost_per_million_tokens;
+          }
+        }
+      }
+      INFO("query " << i << ": " << model.id << " qps " << q.qps << " on " << hw.id);
+      if (!cheapest) continue;
+      REQUIRE(found.count(hw.id));
+      CHECK(found.at(hw.id)->cost_per_million_tokens <= *cheapest * (1 + 1e-12));
+    }
+  }
+}
