@@ -3,7 +3,9 @@
 // replicas for the rate, the load each then runs at, and the cost (docs/estimation.md
 // "Queueing" and "Cost").
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 #include "llmhw/recommend.hpp"
@@ -73,46 +75,64 @@ std::string missed_target(const LoadPoint& p, const Query& q) {
   return "E2E";
 }
 
-// The largest whole concurrency in [1, limit] that meets the targets; 0 if even 1 does not.
+// The largest whole concurrency in [1, limit] that meets the targets (0 if even 1 does not),
+// with the load points the search already worked out at it and just above it.
+struct Feasible {
+  long best = 0;
+  LoadPoint at_best;  // at 1 when best is 0
+  LoadPoint above;    // at best + 1 when best < limit (the last probe that failed)
+};
+
 // Latencies grow with concurrency, so a binary search finds it.
-long largest_feasible_concurrency(const ReplicaModel& model, const Query& q, long limit) {
-  if (!meets_targets(model.at(1), q)) return 0;
+Feasible largest_feasible_concurrency(const ReplicaModel& model, const Query& q, long limit) {
+  Feasible f;
+  f.at_best = model.at(1);
+  if (!meets_targets(f.at_best, q)) return f;
   long lo = 1, hi = limit;
   while (lo < hi) {
     const long mid = lo + (hi - lo + 1) / 2;
-    if (meets_targets(model.at(static_cast<double>(mid)), q)) {
+    LoadPoint p = model.at(static_cast<double>(mid));
+    if (meets_targets(p, q)) {
       lo = mid;
+      f.at_best = std::move(p);
     } else {
       hi = mid - 1;
+      f.above = std::move(p);
     }
   }
-  return lo;
+  f.best = lo;
+  return f;
 }
 
-// The concurrency at which a replica serves `rate` requests/s; `upper` serves at least `rate`.
-// Throughput grows with concurrency, so regula falsi (Illinois variant: the stale end's value is
-// halved, which keeps superlinear convergence) brackets it in a few evaluations.
-double concurrency_for_rate(const ReplicaModel& model, double rate, double upper) {
+// The load point at which a replica serves `rate` requests/s, given the one at `upper`, which
+// serves at least `rate`. Throughput grows with concurrency, so regula falsi (Illinois variant:
+// the stale end's value is halved, which keeps superlinear convergence) brackets it in a few
+// evaluations.
+LoadPoint load_point_for_rate(const ReplicaModel& model, double rate, double upper,
+                              const LoadPoint& at_upper) {
   double lo = 0, f_lo = -rate;
-  double hi = upper, f_hi = model.at(upper).requests_per_s - rate;
-  if (f_hi <= 0) return hi;
+  double hi = upper, f_hi = at_upper.requests_per_s - rate;
+  LoadPoint at_hi = at_upper;
+  if (f_hi <= 0) return at_hi;
   int stale = 0;  // which end stayed put last time: -1 lo, +1 hi
   // To a millionth of the concurrency: far below what the output's three digits show.
   for (int i = 0; i < 100 && hi - lo > 1e-6 * hi; ++i) {
     const double mid = std::clamp(hi - f_hi * (hi - lo) / (f_hi - f_lo), lo, hi);
-    const double f_mid = model.at(mid).requests_per_s - rate;
-    if (f_mid == 0) return mid;
+    LoadPoint p = model.at(mid);
+    const double f_mid = p.requests_per_s - rate;
+    if (f_mid == 0) return p;
     if (f_mid < 0) {
       lo = mid, f_lo = f_mid;
       if (stale == 1) f_hi /= 2;
       stale = 1;
     } else {
       hi = mid, f_hi = f_mid;
+      at_hi = std::move(p);
       if (stale == -1) f_lo /= 2;
       stale = -1;
     }
   }
-  return hi;
+  return at_hi;
 }
 
 void add_cost(Evaluation& e, const Query& q) {
@@ -154,17 +174,15 @@ namespace {
 // The largest concurrency that meets the targets, and what capped it, for a plan that fits.
 void size_replica(Sizing& s, const ReplicaModel& model, const Query& q) {
   const long limit = std::min(s.memory.max_sequences, kMaxConcurrencyPerReplica);
-  s.best_concurrency = largest_feasible_concurrency(model, q, limit);
-  if (s.best_concurrency == 0) {
-    s.capacity = model.at(1);
+  Feasible f = largest_feasible_concurrency(model, q, limit);
+  s.best_concurrency = f.best;
+  s.capacity = std::move(f.at_best);
+  if (f.best == 0) {
     s.limited_by = missed_target(s.capacity, q);
-    return;
-  }
-  s.capacity = model.at(static_cast<double>(s.best_concurrency));
-  if (s.best_concurrency == limit) {
+  } else if (f.best == limit) {
     s.limited_by = limit == s.memory.max_sequences ? "memory" : "batch-limit";
   } else {
-    s.limited_by = missed_target(model.at(static_cast<double>(s.best_concurrency + 1)), q);
+    s.limited_by = missed_target(f.above, q);
   }
 }
 
@@ -194,18 +212,22 @@ SizingCache::Key cache_key(const Deployment& d, const Query& q, const Efficiency
 }  // namespace
 
 size_t SizingCache::KeyHash::operator()(const Key& k) const {
-  size_t h = std::hash<std::string>()(k.hardware);
-  const auto mix = [&h](size_t v) {
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  };  // boost::hash_combine
-  mix(std::hash<const void*>()(k.model));
-  mix(std::hash<const void*>()(k.efficiency));
-  for (int v : {k.weights, k.kv, k.tp, k.pp, k.dp, k.moe_tp, k.moe_ep}) mix(std::hash<int>()(v));
+  // Multiply-xorshift mixing of the raw bits: a lookup per candidate per query, so cheaper than
+  // std::hash<double>, which hashes each double's bytes with murmur.
+  uint64_t h = std::hash<std::string_view>()(k.hardware);
+  const auto mix = [&h](uint64_t v) {
+    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+  };
+  const auto bits = [](double v) { return v == 0 ? uint64_t{0} : std::bit_cast<uint64_t>(v); };  // -0 == 0
+  mix(reinterpret_cast<uintptr_t>(k.model));
+  mix(reinterpret_cast<uintptr_t>(k.efficiency));
+  for (int v : {k.weights, k.kv, k.tp, k.pp, k.dp, k.moe_tp, k.moe_ep}) mix(static_cast<uint64_t>(v));
   for (double v : {k.input_tokens, k.output_tokens, k.input_sd, k.output_sd, k.ttft_ms, k.tpot_ms, k.e2e_ms,
                    k.ttft_percentile, k.tpot_percentile, k.e2e_percentile}) {
-    mix(std::hash<double>()(v));
+    mix(bits(v));
   }
-  return h;
+  return static_cast<size_t>(h);
 }
 
 const Sizing* SizingCache::find(const Key& key) const {
@@ -253,7 +275,7 @@ void add_load_point(Evaluation& e, const Query& q, const Efficiency& eff) {
   if (e.replicas == 0) return;
   const ReplicaModel model(e.deployment, q, eff);
   const double per_replica = q.qps / static_cast<double>(e.replicas);
-  e.at_load = model.at(concurrency_for_rate(model, per_replica, e.capacity.concurrency));
+  e.at_load = load_point_for_rate(model, per_replica, e.capacity.concurrency, e.capacity);
 }
 
 Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 
 namespace llmhw::text {
@@ -19,10 +20,27 @@ std::string short_number(double v) {
 
 }  // namespace
 
+namespace {
+
+// 10^n as std::pow computes it (so results do not change; pow(10, 23) is not the literal 1e23),
+// from a table for the exponents numbers here have: every JSON number is rounded, so this runs
+// thousands of times per batch line.
+double power_of_ten(int n) {
+  constexpr int kRange = 40;
+  static const auto table = [] {
+    std::array<double, 2 * kRange + 1> t{};
+    for (int i = -kRange; i <= kRange; ++i) t[static_cast<size_t>(i + kRange)] = std::pow(10.0, i);
+    return t;
+  }();
+  return n >= -kRange && n <= kRange ? table[static_cast<size_t>(n + kRange)] : std::pow(10.0, n);
+}
+
+}  // namespace
+
 // Rounding before choosing a format means 99.96 prints as 100, not "100.0".
 double round_significant(double v, int digits) {
   if (v == 0 || !std::isfinite(v)) return v;
-  const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  const double scale = power_of_ten(digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
   return std::round(v * scale) / scale;
 }
 
