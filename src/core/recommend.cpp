@@ -237,10 +237,10 @@ std::string rank_reason(size_t i, const Evaluation& e, const Evaluation& first, 
 // Layouts to try on a device: every fast tensor-parallel group size that divides the heads;
 // pipeline stages over nodes (TP = the largest group) when no single group holds the weights;
 // and for MoE models, experts spread by expert parallelism (EP = TP) besides sharded by TP.
-std::vector<Deployment> candidate_layouts(const Model& model, const Hardware& hw, Precision p,
-                                          const ModelFacts& facts, const Query& q, const Efficiency& eff) {
-  std::vector<Deployment> out;
-  const std::vector<int> tps = candidate_tp_sizes(hw, model);
+// `tps`: candidate_tp_sizes(hw, model). Appends to `out`.
+void add_candidate_layouts(std::vector<Deployment>& out, const Model& model, const Hardware& hw, Precision p,
+                           const std::vector<int>& tps, const ModelFacts& facts, const Query& q,
+                           const Efficiency& eff) {
   bool any_fits = false;
   for (int tp : tps) {
     Deployment d{&model, &hw, p, Precision::bf16, tp};
@@ -261,7 +261,6 @@ std::vector<Deployment> candidate_layouts(const Model& model, const Hardware& hw
       if (plan_memory(d, q.workload, eff).fits()) break;  // more stages only add latency
     }
   }
-  return out;
 }
 
 // One device's search: every precision x layout, the best that passes every hard rule, and
@@ -274,8 +273,9 @@ struct DeviceSearch {
 DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
                              const ModelFacts& facts, const Efficiency& eff, SizingCache* cache) {
   std::vector<Deployment> candidates;
+  const std::vector<int> tps = candidate_tp_sizes(hw, model);
   for (Precision p : candidate_precisions(query, hw, model)) {
-    for (const Deployment& d : candidate_layouts(model, hw, p, facts, query, eff)) candidates.push_back(d);
+    add_candidate_layouts(candidates, model, hw, p, tps, facts, query, eff);
   }
   // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
   // price is the same in every layout. Once one passes every rule, a candidate whose replica
@@ -295,6 +295,7 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
     return std::make_pair(e.cost_per_million_tokens, e.total_devices());
   };
   std::vector<std::pair<size_t, Judged>> tries;
+  tries.reserve(candidates.size());
   std::optional<size_t> best;
   for (size_t i : order) {
     const Evaluation* leader = best ? &tries[*best].second.evaluation : nullptr;
