@@ -83,20 +83,55 @@ struct Feasible {
   LoadPoint above;    // at best + 1 when best < limit (the last probe that failed)
 };
 
-// Latencies grow with concurrency, so a binary search finds it.
+// How far a load point is from the targets: the worst latency / target, minus 1 (<= 0 meets
+// them). It only places the search's probes; meets_targets() decides.
+double target_margin(const LoadPoint& p, const Query& q) {
+  double worst = std::max(p.tpot_at(q.tpot_percentile) * 1e3 / q.tpot_ms,
+                          p.ttft_at(q.ttft_percentile) * 1e3 / q.ttft_ms);
+  if (q.e2e_ms) worst = std::max(worst, p.e2e_at(q.e2e_percentile) * 1e3 / *q.e2e_ms);
+  return worst - 1.0;
+}
+
+// Latencies grow with concurrency, so the feasible concurrencies are 1..best. The search keeps
+// lo feasible and hi not, and probes where the margin interpolates to zero (regula falsi on
+// whole numbers), bisecting instead after a probe that moved the same end as the one before
+// (or when the margin is not finite, past saturation): a few probes where bisection needs 12,
+// never more than twice bisection's.
 Feasible largest_feasible_concurrency(const ReplicaModel& model, const Query& q, long limit) {
   Feasible f;
   f.at_best = model.at(1);
   if (!meets_targets(f.at_best, q)) return f;
+  f.best = 1;
+  if (limit == 1) return f;
+  LoadPoint top = model.at(static_cast<double>(limit));
+  if (meets_targets(top, q)) {
+    f.best = limit;
+    f.at_best = std::move(top);
+    return f;
+  }
   long lo = 1, hi = limit;
-  while (lo < hi) {
-    const long mid = lo + (hi - lo + 1) / 2;
+  double margin_lo = target_margin(f.at_best, q), margin_hi = target_margin(top, q);
+  f.above = std::move(top);
+  int last = 0;  // which end the last probe moved: -1 lo, +1 hi
+  bool bisect = false;
+  while (hi - lo > 1) {
+    long mid = lo + (hi - lo) / 2;
+    if (!bisect && std::isfinite(margin_hi) && margin_hi > margin_lo) {
+      const double at =
+          static_cast<double>(lo) + static_cast<double>(hi - lo) * -margin_lo / (margin_hi - margin_lo);
+      mid = std::clamp(static_cast<long>(std::floor(at)), lo + 1, hi - 1);
+    }
     LoadPoint p = model.at(static_cast<double>(mid));
-    if (meets_targets(p, q)) {
+    const int moved = meets_targets(p, q) ? -1 : +1;
+    bisect = moved == last;
+    last = moved;
+    if (moved < 0) {
       lo = mid;
+      margin_lo = target_margin(p, q);
       f.at_best = std::move(p);
     } else {
-      hi = mid - 1;
+      hi = mid;
+      margin_hi = target_margin(p, q);
       f.above = std::move(p);
     }
   }
