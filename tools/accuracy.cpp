@@ -27,7 +27,7 @@ struct Errors {
   void add(const std::string& metric, double ape) {
     if (metric == "tpot_ms")
       tpot.push_back(ape);
-    else if (metric == "ttft_ms")
+    else if (metric == "ttft_ms" || metric == "prefill_ms")  // prefill_ms: an in-process first token
       ttft.push_back(ape);
     else if (metric == "output_tokens_per_s")
       throughput.push_back(ape);
