@@ -112,7 +112,7 @@ int run(const fs::path& data, const fs::path& rows_csv) {
     Prediction p = check_mappable(o, catalogs);
     if (p.ok) {
       const Hardware& hw = catalogs.hardware.at(o.hardware);
-      p = predict(o, catalogs, calibration.for_hardware(hw, o.engine), calibration.limits(o.engine));
+      p = predict(o, catalogs, calibration.for_hardware(hw, o.engine), calibration.limits(o.engine, hw));
     }
     if (!p.ok) {
       missing[p.why_not.substr(0, p.why_not.find(':'))]++;

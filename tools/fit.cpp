@@ -100,7 +100,10 @@ std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, con
                                 const Calibration& calibration, const Efficiency& eff) {
   std::vector<Scored> out;
   for (const Observation* o : rows) {
-    const Prediction p = predict(*o, c, eff, calibration.limits(o->engine));
+    const auto hw = c.hardware.find(o->hardware);
+    const EngineLimits limits =
+        hw != c.hardware.end() ? calibration.limits(o->engine, hw->second) : calibration.limits(o->engine);
+    const Prediction p = predict(*o, c, eff, limits);
     if (p.ok && o->value > 0) out.push_back({o, p.value, p.clamped});
   }
   return out;
