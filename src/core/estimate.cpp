@@ -360,10 +360,12 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   // Requests of one shape are replaced as they finish, so they arrive in waves: the engine runs
   // at most max_batch of them (the rest queue), prefills k = max_num_tokens / isl prompts per step
   // (at least one; a longer prompt is chunked, costed as one), so a wave of C running requests
-  // takes n = C / k prefill steps (spread over the dp groups). A request waits for its own prefill
-  // and, as far as arrivals are synchronised (s, fitted), for half the wave's other prefills; the
-  // requests prefilled first decode while the rest of the wave prefills, stretching their TPOT. A round is
-  // the wave's prefill plus osl - 1 decode steps; requests beyond max_batch wait whole rounds.
+  // takes n = C / k prefill steps (spread over the dp groups). As far as arrivals are synchronised
+  // (s, fitted) a request prefills with the 1 + s(k - 1) prompts that arrived with it and waits
+  // for half the wave's other prefills; as far as they are staggered it waits for the running
+  // decode step instead. The requests prefilled first decode while the rest of the wave
+  // prefills, stretching their TPOT. A round is the wave's prefill plus osl - 1 decode steps;
+  // requests beyond max_batch wait whole rounds.
   ServingPoint s;
   s.concurrency = concurrency;
   // The batch limit is per engine instance: each attention data-parallel group runs its own.
@@ -384,15 +386,21 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
   s.prefill_share = prefill_steps * group_prefill / round;
   const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
-  const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
-  const double own_ttft = group_prefill * (1.0 + ahead);
+  const double sync = eff.wave_synchronization;
+  const double ahead = sync * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
+  // A request prefills with the prompts that arrived with it: the whole group when the wave is
+  // synchronised, itself alone when arrivals are staggered (then it first waits for the running
+  // decode step, half a step on average).
+  const double together = 1.0 + sync * (group - 1.0);
+  const double own_prefill = prefill(d, f, peak, w.input_tokens, eff, together).total_s();
+  const double first_token = own_prefill + group_prefill * ahead + (1.0 - sync) * step / 2.0;
   // The request's latency outside the engine's steps adds to its first token only.
-  s.ttft_s = own_ttft + queued_rounds * round + eff.request_latency_ms * 1e-3;
+  s.ttft_s = first_token + queued_rounds * round + eff.request_latency_ms * 1e-3;
   // Little's law: with `running` requests in flight, each lives one round, so what of the round
-  // is not its own TTFT is its decoding, stalled by every other prefill of the round that does
-  // not already count in its TTFT (all n - 1 of them when arrivals are staggered, half when the
-  // wave arrives together).
-  s.tpot_s = decode_steps > 0 ? (round - own_ttft) / decode_steps : step;
+  // is not its own TTFT is its decoding, stalled by every prefill of the round that does not
+  // already count in its TTFT (nearly all of them when arrivals are staggered, half of the other
+  // groups' when the wave arrives together).
+  s.tpot_s = decode_steps > 0 ? (round - first_token) / decode_steps : step;
   return s;
 }
 
