@@ -270,22 +270,25 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
 }
 
 StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double tokens, const Efficiency& eff,
-                 double prompts) {
-  // The prompts run on one dp group; their tokens reach the experts of all ranks.
+                 double prompts, double groups = 1) {
+  // The prompts run on each of `groups` dp groups prefilling in the same step; their tokens all
+  // reach the experts, which every rank shares, so the expert work adds up over the groups while
+  // attention and dense layers see one group's prompts.
   Deployment group = d;
   group.moe_tp = d.expert_tp();  // the experts stay spread over all tp x dp ranks
   group.pp = 1;
-  group.dp = 1;
+  group.dp = static_cast<int>(std::max(1.0, groups));
+  const double all_tokens = group.dp * prompts * tokens;
   const Model& m = *d.model;
   // Causal attention: token i attends to i earlier tokens of its own prompt, tokens/2 on average.
-  const double flops = device_flops(group, f, prompts * tokens, tokens / 2.0);
+  const double flops = device_flops(group, f, all_tokens, tokens / 2.0);
   const double kv_write =
       prompts * f.kv_bytes_per_sequence(tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(group, f, prompts * tokens) + kv_write) /
+  t.memory_s = (streamed_weight_bytes(group, f, all_tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
   t.compute_s = flops / (mixed_peak(*d.hardware, peak, eff.quantized_share) * eff.prefill_compute);
-  t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
+  t.communication_s = communication_seconds(group, f, all_tokens, eff);
   t.overhead_s = overhead_seconds(m, eff);
   return t;
 }
@@ -377,7 +380,10 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const ModelFacts& f = facts_of(d, local);
   const double peak = peak_flops(d);
   s.step = decode_step(d, f, peak, running, w.input_tokens + w.output_tokens / 2.0, eff);
-  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group);
+  // With attention data parallelism a wave reaches every dp group at once (as far as it has
+  // requests for them), and the experts all groups share process all their prompts in one step.
+  const double groups = std::min<double>(d.dp, std::ceil(running / group - 1e-9));
+  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group, groups);
   const double step = s.step.total_s();
   const double group_prefill = s.prompt.total_s();
   const double decode_steps = std::max(0.0, w.output_tokens - 1);
@@ -392,7 +398,8 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   // synchronised, itself alone when arrivals are staggered (then it first waits for the running
   // decode step, half a step on average).
   const double together = 1.0 + sync * (group - 1.0);
-  const double own_prefill = prefill(d, f, peak, w.input_tokens, eff, together).total_s();
+  const double own_prefill =
+      prefill(d, f, peak, w.input_tokens, eff, together, std::round(1.0 + sync * (groups - 1.0))).total_s();
   const double first_token = own_prefill + group_prefill * ahead + (1.0 - sync) * step / 2.0;
   // The request's latency outside the engine's steps adds to its first token only.
   s.ttft_s = first_token + queued_rounds * round + eff.request_latency_ms * 1e-3;

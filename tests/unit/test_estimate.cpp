@@ -330,6 +330,26 @@ TEST_CASE("decode_step: MoE reads only the experts the batch touches", "[estimat
         Approx(active_flops / kPeak).epsilon(1e-12));
 }
 
+TEST_CASE("serve_closed_loop: with attention DP the experts process every group's prompts",
+          "[estimate][serve][moe]") {
+  // Mixtral on the round GPU, tp 1 x dp 2 (experts split over both ranks), 2 prompts of 1000
+  // tokens per step. At concurrency 2 one group prefills; at 4 both do in the same step, and the
+  // experts the ranks share process all 4 prompts: the routed FLOPs per device double, from
+  // 2000 x 2 x routed / 2 to 4000 x 2 x routed / 2, with routed = 32 layers x 2 experts x
+  // 176,160,768 active parameters per token. Attention and dense layers see one group's prompts.
+  const llmhw::Model m = llmhw_test::mixtral_8x7b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Deployment d = deploy(m, hw);
+  d.dp = 2;
+  const llmhw::Workload w{1000, 200};
+  const llmhw::EngineLimits limits{1024, 2000};
+  const double routed = 32 * 2 * 3.0 * 4096 * 14336;
+  const llmhw::ServingPoint one = llmhw::serve_closed_loop(d, w, 2, llmhw_test::ideal(), limits);
+  const llmhw::ServingPoint both = llmhw::serve_closed_loop(d, w, 4, llmhw_test::ideal(), limits);
+  CHECK(one.prompt.bottleneck() == llmhw::Bottleneck::compute);
+  CHECK(both.prompt.compute_s - one.prompt.compute_s == Approx(2000 * routed / kPeak).epsilon(1e-9));
+}
+
 TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
