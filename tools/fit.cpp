@@ -100,7 +100,10 @@ std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, con
                                 const Calibration& calibration, const Efficiency& eff) {
   std::vector<Scored> out;
   for (const Observation* o : rows) {
-    const Prediction p = predict(*o, c, eff, calibration.limits(o->engine));
+    const auto hw = c.hardware.find(o->hardware);
+    const EngineLimits limits =
+        hw != c.hardware.end() ? calibration.limits(o->engine, hw->second) : calibration.limits(o->engine);
+    const Prediction p = predict(*o, c, eff, limits);
     if (p.ok && o->value > 0) out.push_back({o, p.value, p.clamped});
   }
   return out;
@@ -116,6 +119,13 @@ double mean_squared_log_error(const std::vector<Scored>& scored) {
   return sum / static_cast<double>(scored.size());
 }
 
+double mean_absolute_percentage_error(const std::vector<Scored>& scored) {
+  if (scored.empty()) return 0;
+  double sum = 0;
+  for (const Scored& s : scored) sum += std::abs(s.predicted / s.observation->value - 1.0);
+  return sum / static_cast<double>(scored.size());
+}
+
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
                          const Calibration& calibration, const Efficiency& start) {
   auto loss = [&](const Point& x) {
@@ -123,7 +133,7 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
     // Rows a parameter set cannot predict (they stop fitting in memory) are penalised, so the
     // fit cannot improve its score by dropping rows.
     const double missing = static_cast<double>(rows.size() - scored.size());
-    return (mean_squared_log_error(scored) * static_cast<double>(scored.size()) + 4.0 * missing) /
+    return (mean_absolute_percentage_error(scored) * static_cast<double>(scored.size()) + 4.0 * missing) /
            static_cast<double>(std::max<size_t>(1, rows.size()));
   };
   // Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5), restarted around the

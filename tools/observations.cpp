@@ -134,8 +134,8 @@ Prediction not_predicted(std::string why) {
   return p;
 }
 
-const std::vector<std::string> kMetrics = {"ttft_ms", "tpot_ms", "output_tokens_per_s", "e2e_ms",
-                                           "prefill_tokens_per_s"};
+const std::vector<std::string> kMetrics = {"ttft_ms", "tpot_ms",    "output_tokens_per_s",
+                                           "e2e_ms",  "prefill_ms", "prefill_tokens_per_s"};
 
 }  // namespace
 
@@ -164,6 +164,11 @@ Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& ef
   const Workload w{o.isl, std::max(1.0, o.osl)};
   if (o.metric == "prefill_tokens_per_s") {
     p.value = o.isl / prefill(d, o.isl, eff).total_s();
+    return p;
+  }
+  // An in-process static batch (no server): its first token is one prefill of the whole batch.
+  if (o.metric == "prefill_ms") {
+    p.value = prefill(d, o.isl, eff, std::max(1.0, o.concurrency.value_or(1.0))).total_s() * 1e3;
     return p;
   }
   const MemoryPlan mem = plan_memory(d, w, eff);

@@ -38,6 +38,8 @@ struct Calibration {
 
   // What an engine batches per step (offline, "as many as memory holds" runs stop at max_batch).
   EngineLimits limits(std::string_view engine) const;
+  // The same on a given device: the prefill batch of engines that size it by memory.
+  EngineLimits limits(std::string_view engine, const Hardware& hw) const;
 
   // The efficiency for a device and engine: a fit for this hardware and engine, else for this
   // hardware and any engine, else the device kind's default.

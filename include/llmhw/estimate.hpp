@@ -140,6 +140,11 @@ class OpenLoop {
 struct EngineLimits {
   int max_batch = 1024;       // running sequences (vLLM max_num_seqs, TensorRT-LLM max_batch_size)
   int max_num_tokens = 8192;  // tokens per step (prefill chunk / max_num_batched_tokens)
+  // Engines that size the prefill batch by device memory (SGLang: chunked_prefill_size 16384
+  // from 160 GiB per device): on devices with at least `large_memory_gb`, this many tokens per
+  // step instead (0 = no such rule).
+  double large_memory_gb = 0;
+  int large_memory_max_num_tokens = 0;
 };
 
 // Closed loop, as benchmarks run it: `concurrency` requests always in flight, all of one shape,

@@ -144,7 +144,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
     s.out << render_estimate(format, v, output_style(global, s));
     return static_cast<int>(ExitCode::no_solution);
   }
-  EngineLimits limits = calibration.limits(o.engine);
+  EngineLimits limits = calibration.limits(o.engine, hw);
   // max_sequences counts every attention data-parallel group; the engine's batch limit is per group.
   const long per_group = std::max(1L, v.memory.max_sequences / v.deployment.dp);
   limits.max_batch = static_cast<int>(std::min<long>(per_group, limits.max_batch));

@@ -59,6 +59,13 @@ EngineLimits Calibration::limits(std::string_view engine) const {
   return {};
 }
 
+EngineLimits Calibration::limits(std::string_view engine, const Hardware& hw) const {
+  EngineLimits l = limits(engine);
+  if (l.large_memory_max_num_tokens > 0 && hw.memory_gb >= l.large_memory_gb)
+    l.max_num_tokens = l.large_memory_max_num_tokens;
+  return l;
+}
+
 std::string Calibration::describe(const Hardware& hw, std::string_view engine) const {
   if (const FittedEfficiency* f = find(hw, engine)) {
     std::string group;

@@ -270,22 +270,25 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
 }
 
 StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double tokens, const Efficiency& eff,
-                 double prompts) {
-  // The prompts run on one dp group; their tokens reach the experts of all ranks.
+                 double prompts, double groups = 1) {
+  // The prompts run on each of `groups` dp groups prefilling in the same step; their tokens all
+  // reach the experts, which every rank shares, so the expert work adds up over the groups while
+  // attention and dense layers see one group's prompts.
   Deployment group = d;
   group.moe_tp = d.expert_tp();  // the experts stay spread over all tp x dp ranks
   group.pp = 1;
-  group.dp = 1;
+  group.dp = static_cast<int>(std::max(1.0, groups));
+  const double all_tokens = group.dp * prompts * tokens;
   const Model& m = *d.model;
   // Causal attention: token i attends to i earlier tokens of its own prompt, tokens/2 on average.
-  const double flops = device_flops(group, f, prompts * tokens, tokens / 2.0);
+  const double flops = device_flops(group, f, all_tokens, tokens / 2.0);
   const double kv_write =
       prompts * f.kv_bytes_per_sequence(tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(group, f, prompts * tokens) + kv_write) /
+  t.memory_s = (streamed_weight_bytes(group, f, all_tokens) + kv_write) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
   t.compute_s = flops / (mixed_peak(*d.hardware, peak, eff.quantized_share) * eff.prefill_compute);
-  t.communication_s = communication_seconds(group, f, prompts * tokens, eff);
+  t.communication_s = communication_seconds(group, f, all_tokens, eff);
   t.overhead_s = overhead_seconds(m, eff);
   return t;
 }
@@ -360,10 +363,12 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   // Requests of one shape are replaced as they finish, so they arrive in waves: the engine runs
   // at most max_batch of them (the rest queue), prefills k = max_num_tokens / isl prompts per step
   // (at least one; a longer prompt is chunked, costed as one), so a wave of C running requests
-  // takes n = C / k prefill steps (spread over the dp groups). A request waits for its own prefill
-  // and, as far as arrivals are synchronised (s, fitted), for half the wave's other prefills; the
-  // requests prefilled first decode while the rest of the wave prefills, stretching their TPOT. A round is
-  // the wave's prefill plus osl - 1 decode steps; requests beyond max_batch wait whole rounds.
+  // takes n = C / k prefill steps (spread over the dp groups). As far as arrivals are synchronised
+  // (s, fitted) a request prefills with the 1 + s(k - 1) prompts that arrived with it and waits
+  // for half the wave's other prefills; as far as they are staggered it waits for the running
+  // decode step instead. The requests prefilled first decode while the rest of the wave
+  // prefills, stretching their TPOT. A round is the wave's prefill plus osl - 1 decode steps;
+  // requests beyond max_batch wait whole rounds.
   ServingPoint s;
   s.concurrency = concurrency;
   // The batch limit is per engine instance: each attention data-parallel group runs its own.
@@ -375,7 +380,10 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const ModelFacts& f = facts_of(d, local);
   const double peak = peak_flops(d);
   s.step = decode_step(d, f, peak, running, w.input_tokens + w.output_tokens / 2.0, eff);
-  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group);
+  // With attention data parallelism a wave reaches every dp group at once (as far as it has
+  // requests for them), and the experts all groups share process all their prompts in one step.
+  const double groups = std::min<double>(d.dp, std::ceil(running / group - 1e-9));
+  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group, groups);
   const double step = s.step.total_s();
   const double group_prefill = s.prompt.total_s();
   const double decode_steps = std::max(0.0, w.output_tokens - 1);
@@ -384,15 +392,22 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
   s.prefill_share = prefill_steps * group_prefill / round;
   const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
-  const double ahead = eff.wave_synchronization * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
-  const double own_ttft = group_prefill * (1.0 + ahead);
+  const double sync = eff.wave_synchronization;
+  const double ahead = sync * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
+  // A request prefills with the prompts that arrived with it: the whole group when the wave is
+  // synchronised, itself alone when arrivals are staggered (then it first waits for the running
+  // decode step, half a step on average).
+  const double together = 1.0 + sync * (group - 1.0);
+  const double own_prefill =
+      prefill(d, f, peak, w.input_tokens, eff, together, std::round(1.0 + sync * (groups - 1.0))).total_s();
+  const double first_token = own_prefill + group_prefill * ahead + (1.0 - sync) * step / 2.0;
   // The request's latency outside the engine's steps adds to its first token only.
-  s.ttft_s = own_ttft + queued_rounds * round + eff.request_latency_ms * 1e-3;
+  s.ttft_s = first_token + queued_rounds * round + eff.request_latency_ms * 1e-3;
   // Little's law: with `running` requests in flight, each lives one round, so what of the round
-  // is not its own TTFT is its decoding, stalled by every other prefill of the round that does
-  // not already count in its TTFT (all n - 1 of them when arrivals are staggered, half when the
-  // wave arrives together).
-  s.tpot_s = decode_steps > 0 ? (round - own_ttft) / decode_steps : step;
+  // is not its own TTFT is its decoding, stalled by every prefill of the round that does not
+  // already count in its TTFT (nearly all of them when arrivals are staggered, half of the other
+  // groups' when the wave arrives together).
+  s.tpot_s = decode_steps > 0 ? (round - first_token) / decode_steps : step;
   return s;
 }
 

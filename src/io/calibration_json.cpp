@@ -90,7 +90,14 @@ Calibration load_calibration(const std::filesystem::path& path) {
     const JsonReader engines = r.object("engines");
     for (const auto& [name, unused] : engines.value().items()) {
       const JsonReader e = engines.object(name);
-      c.engines[name] = {e.integer("max_batch", 1, 1 << 20), e.integer("max_num_tokens", 1, 1 << 24)};
+      EngineLimits l;
+      l.max_batch = e.integer("max_batch", 1, 1 << 20);
+      l.max_num_tokens = e.integer("max_num_tokens", 1, 1 << 24);
+      if (e.has("large_memory_gb")) {
+        l.large_memory_gb = e.positive("large_memory_gb");
+        l.large_memory_max_num_tokens = e.integer("large_memory_max_num_tokens", 1, 1 << 24);
+      }
+      c.engines[name] = l;
     }
   }
   if (r.has("fitted")) {

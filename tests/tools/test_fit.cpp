@@ -66,6 +66,8 @@ TEST_CASE("ratio quantiles interpolate between sorted ratios", "[tools]") {
   // log errors: ln(10/10)^2 = 0, ln(10/20)^2 = 0.4805, ln(10/40)^2 = 1.9218 -> mean 0.8008.
   CHECK(mean_squared_log_error(scored) ==
         Approx((0 + std::pow(std::log(0.5), 2) + std::pow(std::log(0.25), 2)) / 3));
+  // |10/10 - 1| = 0, |10/20 - 1| = 0.5, |10/40 - 1| = 0.75 -> mean 0.4167.
+  CHECK(mean_absolute_percentage_error(scored) == Approx((0 + 0.5 + 0.75) / 3));
 }
 
 TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][fit]") {
@@ -106,7 +108,7 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
   start.layer_overhead_us = 10, start.wave_synchronization = 1.0;
   const FitResult r = fit_efficiency(pointers, catalogs, calibration, start);
   CHECK(r.rows == static_cast<int>(rows.size()));
-  CHECK(r.loss < 1e-3);
+  CHECK(r.loss < 0.01);  // the loss is the mean relative error: under 1%
   CHECK(r.efficiency.memory_bandwidth == Approx(truth.memory_bandwidth).epsilon(0.05));
   CHECK(r.efficiency.prefill_compute == Approx(truth.prefill_compute).epsilon(0.05));
   CHECK(r.efficiency.step_overhead_ms == 0);  // the fixed cost is fitted per layer

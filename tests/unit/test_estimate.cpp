@@ -330,6 +330,26 @@ TEST_CASE("decode_step: MoE reads only the experts the batch touches", "[estimat
         Approx(active_flops / kPeak).epsilon(1e-12));
 }
 
+TEST_CASE("serve_closed_loop: with attention DP the experts process every group's prompts",
+          "[estimate][serve][moe]") {
+  // Mixtral on the round GPU, tp 1 x dp 2 (experts split over both ranks), 2 prompts of 1000
+  // tokens per step. At concurrency 2 one group prefills; at 4 both do in the same step, and the
+  // experts the ranks share process all 4 prompts: the routed FLOPs per device double, from
+  // 2000 x 2 x routed / 2 to 4000 x 2 x routed / 2, with routed = 32 layers x 2 experts x
+  // 176,160,768 active parameters per token. Attention and dense layers see one group's prompts.
+  const llmhw::Model m = llmhw_test::mixtral_8x7b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Deployment d = deploy(m, hw);
+  d.dp = 2;
+  const llmhw::Workload w{1000, 200};
+  const llmhw::EngineLimits limits{1024, 2000};
+  const double routed = 32 * 2 * 3.0 * 4096 * 14336;
+  const llmhw::ServingPoint one = llmhw::serve_closed_loop(d, w, 2, llmhw_test::ideal(), limits);
+  const llmhw::ServingPoint both = llmhw::serve_closed_loop(d, w, 4, llmhw_test::ideal(), limits);
+  CHECK(one.prompt.bottleneck() == llmhw::Bottleneck::compute);
+  CHECK(both.prompt.compute_s - one.prompt.compute_s == Approx(2000 * routed / kPeak).epsilon(1e-9));
+}
+
 TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
@@ -439,8 +459,9 @@ TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by ha
   // 2000 tokens per engine step: prompts prefill two at a time, so 8 requests take n = 4 steps.
   const llmhw::EngineLimits limits{1024, 2000};
   // Two prompts of 1000 tokens: 2 x 1000 x (15,009,849,344 + 524,288 x 500) FLOPs at 1e14 =
-  // 0.30543986688 s (compute-bound; the weights and KV read take 0.0153 s).
-  const double p2 = 2 * 0.15271993344;
+  // 0.30543986688 s (compute-bound; the weights and KV read take 0.0153 s); one prompt half that.
+  const double p1 = 0.15271993344;
+  const double p2 = 2 * p1;
   const double step = (kWeightRead8b + 8 * kKvPerToken8b * 1100) / kBandwidth;  // as in serve above
   const double round = 4 * p2 + 199 * step;
   for (double s : {0.0, 0.5, 1.0}) {
@@ -451,19 +472,26 @@ TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by ha
     CHECK(p.prompt.total_s() == Approx(p2).epsilon(1e-12));
     CHECK(p.step.total_s() == Approx(step).epsilon(1e-12));
     CHECK(p.requests_per_s == Approx(8 / round).epsilon(1e-12));
-    // A request waits for its own prefill and s x half of the 3 others.
-    CHECK(p.ttft_s == Approx(p2 * (1 + s * 1.5)).epsilon(1e-12));
-    // The other prefills not in its TTFT interrupt its 199 decode steps: 3 x (1 - s/2) of them.
-    CHECK(p.tpot_s == Approx(step + 3 * (1 - s / 2) * p2 / 199).epsilon(1e-12));
+    // A request prefills with the 1 + s prompts that arrived with it (compute-bound: linear in
+    // prompts), waits for s x half of the 3 other group prefills and, as far as arrivals are
+    // staggered, for half the running decode step.
+    const double ttft = (1 + s) * p1 + s * 1.5 * p2 + (1 - s) * step / 2;
+    CHECK(p.ttft_s == Approx(ttft).epsilon(1e-12));
+    // What of the round is not its TTFT interrupts its 199 decode steps.
+    CHECK(p.tpot_s == Approx((round - ttft) / 199).epsilon(1e-12));
     // Little's law: 8 requests in flight, each living TTFT + 199 x TPOT.
     CHECK(p.requests_per_s == Approx(8 / (p.ttft_s + 199 * p.tpot_s)).epsilon(1e-12));
   }
-  // s = 0 and 1 by number: TPOT = 16.163 ms + 3 x 305.44 ms / 199 = 20.768 ms, TTFT 305.44 ms;
-  // synchronised, half of that moves into TTFT (763.60 ms) and TPOT is 18.466 ms.
+  // s = 0 and 1 by number: staggered, TTFT = 152.72 + 16.163 / 2 = 160.80 ms and TPOT = 16.163 ms
+  // + (3 x 305.44 + 152.72 - 8.08) ms / 199 = 21.495 ms; synchronised, TTFT = 2.5 x 305.44 =
+  // 763.60 ms and TPOT 18.466 ms.
   llmhw::Efficiency eff = llmhw_test::ideal();
   eff.wave_synchronization = 0;
-  CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).tpot_s ==
-        Approx(0.016163282944 + 3 * 0.30543986688 / 199).epsilon(1e-12));
+  CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).ttft_s ==
+        Approx(0.15271993344 + 0.016163282944 / 2).epsilon(1e-12));
+  CHECK(
+      llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).tpot_s ==
+      Approx(0.016163282944 + (3 * 0.30543986688 + 0.15271993344 - 0.016163282944 / 2) / 199).epsilon(1e-12));
   eff.wave_synchronization = 1;
   CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).ttft_s ==
         Approx(2.5 * 0.30543986688).epsilon(1e-12));

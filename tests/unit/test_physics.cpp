@@ -67,3 +67,18 @@ TEST_CASE("the roofline itself is at least the dense weights over peak bandwidth
       llmhw::decode_step({&m, &hw, Precision::bf16, Precision::bf16, 1}, 1, 0, ideal).total_s();
   CHECK(step >= (8'030'261'248.0 - 128256.0 * 4096) * 2 / 1e12);
 }
+
+TEST_CASE("an engine's prefill batch can depend on device memory", "[calibration]") {
+  llmhw::Calibration c;
+  llmhw::EngineLimits sglang;
+  sglang.max_num_tokens = 8192;
+  sglang.large_memory_gb = 171.8;
+  sglang.large_memory_max_num_tokens = 16384;
+  c.engines["sglang"] = sglang;
+  llmhw::Hardware small, large;
+  small.memory_gb = 80;
+  large.memory_gb = 180;
+  CHECK(c.limits("sglang", small).max_num_tokens == 8192);
+  CHECK(c.limits("sglang", large).max_num_tokens == 16384);
+  CHECK(c.limits("vllm", large).max_num_tokens == llmhw::EngineLimits{}.max_num_tokens);  // no rule
+}
