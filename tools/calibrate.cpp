@@ -95,6 +95,7 @@ ordered_json efficiency_json(const Efficiency& e) {
           {"prefill_compute", r4(e.prefill_compute)},
           {"step_overhead_ms", r4(e.step_overhead_ms)},
           {"layer_overhead_us", r4(e.layer_overhead_us)},
+          {"sequence_overhead_us", r4(e.sequence_overhead_us)},
           {"quantized_share", r4(e.quantized_share)},
           {"request_latency_ms", r4(e.request_latency_ms)},
           {"usable_memory_fraction", e.usable_memory_fraction},
@@ -130,11 +131,11 @@ int run(const fs::path& data, bool write) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << fmt::format(
         "{}/{}: {} rows, loss {:.4f}, eta_mem {:.3f} decode {:.3f} prefill {:.3f} overhead {:.2f} ms "
-        "+ {:.1f} us/layer q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s)\n",
+        "+ {:.1f} us/layer + {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s)\n",
         s.group, s.engine, r.rows, r.loss, r.efficiency.memory_bandwidth, r.efficiency.decode_compute,
         r.efficiency.prefill_compute, r.efficiency.step_overhead_ms, r.efficiency.layer_overhead_us,
-        r.efficiency.quantized_share, r.efficiency.request_latency_ms, r.efficiency.wave_synchronization,
-        seconds);
+        r.efficiency.sequence_overhead_us, r.efficiency.quantized_share, r.efficiency.request_latency_ms,
+        r.efficiency.wave_synchronization, seconds);
     ordered_json entry = {
         {"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
     const ordered_json values = efficiency_json(r.efficiency);

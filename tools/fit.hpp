@@ -1,7 +1,8 @@
 #pragma once
 // Fitting efficiency factors to observations: minimise the mean squared log error of the
-// estimator's predictions over a group's rows, with Nelder-Mead over seven physically meaningful
-// parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer, the
+// estimator's predictions over a group's rows, with Nelder-Mead over eight physically meaningful
+// parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer and
+// per running sequence, the
 // share of prefill work at a narrow precision's peak, and, for closed-loop benchmarks, how
 // synchronised arrivals are and the request latency outside the engine).
 #include <vector>

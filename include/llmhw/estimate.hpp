@@ -17,6 +17,9 @@ struct Efficiency {
   double prefill_compute = 1.0;    // fraction of peak matrix FLOP/s in prefill
   double step_overhead_ms = 0.0;   // scheduling and sampling per engine step
   double layer_overhead_us = 0.0;  // kernel launches and syncs per layer per engine step
+  // Host work per running sequence per decode step (scheduling, sampling, detokenizing and
+  // streaming its token); it does not shrink with tensor parallelism.
+  double sequence_overhead_us = 0.0;
   // Share of the matrix work that runs at the peak of an 8-bit or narrower compute precision;
   // the rest (attention, activation quantization, norms, routing) runs at the 16-bit peak.
   double quantized_share = 1.0;

@@ -265,7 +265,8 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
   t.communication_s = communication_seconds(stage, f, micro_batch, eff) +
                       (d.pp - 1) * stage_hop_seconds(d, micro_batch * m.hidden * kActivationBytes, eff);
-  t.overhead_s = overhead_seconds(m, eff);
+  // Each dp group's engine handles its own sequences on the host, one after another.
+  t.overhead_s = overhead_seconds(m, eff) + eff.sequence_overhead_us * 1e-6 * micro_batch / d.dp;
   return t;
 }
 

@@ -27,6 +27,7 @@ Efficiency read_efficiency(const JsonReader& r) {
   e.usable_memory_fraction = fraction(r, "usable_memory_fraction");
   e.step_overhead_ms = non_negative(r, "step_overhead_ms");
   if (r.has("layer_overhead_us")) e.layer_overhead_us = non_negative(r, "layer_overhead_us");
+  if (r.has("sequence_overhead_us")) e.sequence_overhead_us = non_negative(r, "sequence_overhead_us");
   if (r.has("quantized_share")) {
     e.quantized_share = r.number("quantized_share");
     if (!(e.quantized_share >= 0 && e.quantized_share <= 1)) r.fail("quantized_share", "must be in [0, 1]");
