@@ -1,5 +1,5 @@
 #pragma once
-// Fitting efficiency factors to observations: minimise the mean squared log error of the
+// Fitting efficiency factors to observations: minimise the mean absolute log error of the
 // estimator's predictions over a group's rows, with Nelder-Mead over eight physically meaningful
 // parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer and
 // per running sequence, the
@@ -20,7 +20,7 @@ struct Scored {
 // Predicts every row it can; rows it cannot are left out (counted by the caller).
 std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
                                 const Calibration& calibration, const Efficiency& eff);
-double mean_squared_log_error(const std::vector<Scored>& scored);
+double mean_absolute_log_error(const std::vector<Scored>& scored);
 
 struct FitResult {
   Efficiency efficiency;
