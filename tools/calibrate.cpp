@@ -115,6 +115,8 @@ int run(const fs::path& data, bool write) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration defaults = io::load_calibration(data / "efficiency.json");
+  Calibration unfitted = defaults;
+  unfitted.fitted.clear();
   const ordered_json groups = ordered_json::parse(std::ifstream(data / "calibration" / "fit_groups.json"));
   ordered_json fitted = ordered_json::array();
   std::ofstream holdout(data / "calibration" / "holdout_predictions.csv");
@@ -122,7 +124,10 @@ int run(const fs::path& data, bool write) {
   int used = 0;
   for (const Subset& s : subsets_to_fit(groups, obs, catalogs)) {
     const Hardware& any = catalogs.hardware.at(s.rows.front()->hardware);
-    const Efficiency& start = defaults.for_hardware(any);  // the kind's defaults (no fit yet)
+    // Every fit starts from the kind's defaults, not from the previous fit in efficiency.json:
+    // the result is reproducible, and a held-out model's fit does not start from a point fitted
+    // on that model's rows.
+    const Efficiency& start = unfitted.for_hardware(any);
     const auto t0 = std::chrono::steady_clock::now();
     const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start);
     const auto held = holdout_residuals(s, catalogs, defaults, start, r.efficiency);

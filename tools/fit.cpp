@@ -96,6 +96,30 @@ void nelder_mead(std::array<Point, kParams + 1>& simplex, std::array<double, kPa
   }
 }
 
+// Nelder-Mead from `centre`, restarted around the best point until a restart no longer improves
+// (a collapsed simplex stalls short of the minimum). Returns the best point and its loss.
+template <typename Loss>
+std::pair<Point, double> restarted_nelder_mead(Point centre, const Loss& loss) {
+  std::array<Point, kParams + 1> simplex;
+  std::array<double, kParams + 1> value{};
+  double previous = std::numeric_limits<double>::infinity();
+  size_t best = 0;
+  for (int restart = 0; restart < 6; ++restart) {
+    simplex[0] = centre;
+    for (size_t i = 1; i <= kParams; ++i) {
+      simplex[i] = centre;
+      simplex[i][i - 1] += restart == 0 ? 0.8 : 0.3;
+    }
+    for (size_t i = 0; i <= kParams; ++i) value[i] = loss(simplex[i]);
+    nelder_mead(simplex, value, loss, 300);
+    best = static_cast<size_t>(std::min_element(value.begin(), value.end()) - value.begin());
+    centre = simplex[best];
+    if (previous - value[best] < 1e-7) break;
+    previous = value[best];
+  }
+  return {simplex[best], value[best]};
+}
+
 }  // namespace
 
 std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
@@ -128,29 +152,24 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
     return (mean_absolute_log_error(scored) * static_cast<double>(scored.size()) + 2.0 * missing) /
            static_cast<double>(std::max<size_t>(1, rows.size()));
   };
-  // Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5), restarted around the
-  // best point until a restart no longer improves (a collapsed simplex stalls short of the minimum).
-  std::array<Point, kParams + 1> simplex;
-  std::array<double, kParams + 1> value{};
-  Point centre = to_point(start);
-  double previous = std::numeric_limits<double>::infinity();
-  for (int restart = 0; restart < 6; ++restart) {
-    simplex[0] = centre;
-    for (size_t i = 1; i <= kParams; ++i) {
-      simplex[i] = centre;
-      simplex[i][i - 1] += restart == 0 ? 0.8 : 0.3;
-    }
-    for (size_t i = 0; i <= kParams; ++i) value[i] = loss(simplex[i]);
-    nelder_mead(simplex, value, loss, 300);
-    const size_t best_i = static_cast<size_t>(std::min_element(value.begin(), value.end()) - value.begin());
-    centre = simplex[best_i];
-    if (previous - value[best_i] < 1e-7) break;
-    previous = value[best_i];
+  // The loss has local minima (efficiency and overhead trade off against each other), so the
+  // search starts from the given point and from two points spread across the physical ranges
+  // (efficiencies 0.3 and 0.9, overheads 20 and 150 us per layer, 3 and 60 us per sequence) and
+  // keeps the best.
+  const Point given = to_point(start);
+  Point low = given, high = given;
+  for (size_t k : {0, 1, 2}) low[k] = logit(0.3), high[k] = logit(0.9);
+  low[3] = std::log(20.0), high[3] = std::log(150.0);
+  low[7] = std::log(3.0), high[7] = std::log(60.0);
+  Point best = given;
+  double best_value = std::numeric_limits<double>::infinity();
+  for (const Point& from : {given, low, high}) {
+    const auto [point, value] = restarted_nelder_mead(from, loss);
+    if (value < best_value) best = point, best_value = value;
   }
-  const size_t best = static_cast<size_t>(std::min_element(value.begin(), value.end()) - value.begin());
   FitResult r;
-  r.efficiency = to_efficiency(simplex[best], start);
-  r.loss = value[best];
+  r.efficiency = to_efficiency(best, start);
+  r.loss = best_value;
   r.rows = static_cast<int>(predict_all(rows, c, calibration, r.efficiency).size());
   return r;
 }
