@@ -73,6 +73,7 @@ struct MemoryPlan {
   double reserve_gb = 0;                  // per device
   double capacity_gb = 0;                 // usable per device
   long max_sequences = 0;                 // running sequences whose KV fits next to the weights
+  long max_full_length_sequences = 0;     // the same, each reserving its full context
   bool fits() const { return max_sequences >= 1; }
 };
 
@@ -143,6 +144,10 @@ class OpenLoop {
 struct EngineLimits {
   int max_batch = 1024;       // running sequences (vLLM max_num_seqs, TensorRT-LLM max_batch_size)
   int max_num_tokens = 8192;  // tokens per step (prefill chunk / max_num_batched_tokens)
+  // The engine admits a request only when the KV of its full length (isl + osl) is free
+  // (TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler); otherwise it admits on the current
+  // length and preempts when memory runs out (vLLM, SGLang).
+  bool reserve_full_length = false;
 };
 
 // Closed loop, as benchmarks run it: `concurrency` requests always in flight, all of one shape,

@@ -216,6 +216,8 @@ MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency&
     // Each attention data-parallel group holds its own sequences.
     plan.max_sequences =
         static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_running_sequence) * d.dp));
+    plan.max_full_length_sequences =
+        static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_sequence) * d.dp));
   }
   return plan;
 }

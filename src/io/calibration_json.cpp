@@ -91,7 +91,8 @@ Calibration load_calibration(const std::filesystem::path& path) {
     const JsonReader engines = r.object("engines");
     for (const auto& [name, unused] : engines.value().items()) {
       const JsonReader e = engines.object(name);
-      c.engines[name] = {e.integer("max_batch", 1, 1 << 20), e.integer("max_num_tokens", 1, 1 << 24)};
+      c.engines[name] = {e.integer("max_batch", 1, 1 << 20), e.integer("max_num_tokens", 1, 1 << 24),
+                         e.boolean_or("reserve_full_length", false)};
     }
   }
   if (r.has("fitted")) {
