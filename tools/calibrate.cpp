@@ -95,6 +95,7 @@ ordered_json efficiency_json(const Efficiency& e) {
           {"prefill_compute", r4(e.prefill_compute)},
           {"step_overhead_ms", r4(e.step_overhead_ms)},
           {"layer_overhead_us", r4(e.layer_overhead_us)},
+          {"sequence_overhead_us", r4(e.sequence_overhead_us)},
           {"quantized_share", r4(e.quantized_share)},
           {"request_latency_ms", r4(e.request_latency_ms)},
           {"usable_memory_fraction", e.usable_memory_fraction},
@@ -114,6 +115,8 @@ int run(const fs::path& data, bool write) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration defaults = io::load_calibration(data / "efficiency.json");
+  Calibration unfitted = defaults;
+  unfitted.fitted.clear();
   const ordered_json groups = ordered_json::parse(std::ifstream(data / "calibration" / "fit_groups.json"));
   ordered_json fitted = ordered_json::array();
   std::ofstream holdout(data / "calibration" / "holdout_predictions.csv");
@@ -121,7 +124,10 @@ int run(const fs::path& data, bool write) {
   int used = 0;
   for (const Subset& s : subsets_to_fit(groups, obs, catalogs)) {
     const Hardware& any = catalogs.hardware.at(s.rows.front()->hardware);
-    const Efficiency& start = defaults.for_hardware(any);  // the kind's defaults (no fit yet)
+    // Every fit starts from the kind's defaults, not from the previous fit in efficiency.json:
+    // the result is reproducible, and a held-out model's fit does not start from a point fitted
+    // on that model's rows.
+    const Efficiency& start = unfitted.for_hardware(any);
     const auto t0 = std::chrono::steady_clock::now();
     const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start);
     const auto held = holdout_residuals(s, catalogs, defaults, start, r.efficiency);
@@ -130,11 +136,11 @@ int run(const fs::path& data, bool write) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << fmt::format(
         "{}/{}: {} rows, loss {:.4f}, eta_mem {:.3f} decode {:.3f} prefill {:.3f} overhead {:.2f} ms "
-        "+ {:.1f} us/layer q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s)\n",
+        "+ {:.1f} us/layer + {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s)\n",
         s.group, s.engine, r.rows, r.loss, r.efficiency.memory_bandwidth, r.efficiency.decode_compute,
         r.efficiency.prefill_compute, r.efficiency.step_overhead_ms, r.efficiency.layer_overhead_us,
-        r.efficiency.quantized_share, r.efficiency.request_latency_ms, r.efficiency.wave_synchronization,
-        seconds);
+        r.efficiency.sequence_overhead_us, r.efficiency.quantized_share, r.efficiency.request_latency_ms,
+        r.efficiency.wave_synchronization, seconds);
     ordered_json entry = {
         {"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
     const ordered_json values = efficiency_json(r.efficiency);

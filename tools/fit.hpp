@@ -2,8 +2,9 @@
 // Fitting efficiency factors to observations: minimise the mean absolute percentage error of the
 // estimator's predictions over a group's rows (the error docs/accuracy.md reports; unlike the
 // squared log error it weighs a row's error linearly, so a few benchmark outliers, such as TTFTs
-// that jump ten-fold, do not pull every other prediction), with Nelder-Mead over seven physically meaningful
-// parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer, the
+// that jump ten-fold, do not pull every other prediction), with Nelder-Mead over eight physically
+// meaningful parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per
+// layer and per running sequence, the
 // share of prefill work at a narrow precision's peak, and, for closed-loop benchmarks, how
 // synchronised arrivals are and the request latency outside the engine).
 #include <vector>
@@ -21,7 +22,6 @@ struct Scored {
 // Predicts every row it can; rows it cannot are left out (counted by the caller).
 std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
                                 const Calibration& calibration, const Efficiency& eff);
-double mean_squared_log_error(const std::vector<Scored>& scored);
 // Mean of |predicted / measured - 1|: the loss the fit minimises.
 double mean_absolute_percentage_error(const std::vector<Scored>& scored);
 

@@ -208,6 +208,16 @@ def attention_heads(model: str) -> int:
     return int(config.get("text_config", config).get("num_attention_heads", 0) or 0)
 
 
+def uses_mla(model: str) -> bool:
+    """Whether a catalog model's attention is multi-head latent attention (DeepSeek-V3/R1)."""
+    path = MODELS_DIR / f"{model}.json"
+    if not model or not path.exists():
+        return False
+    import json
+    config = json.loads(path.read_text(encoding="utf-8")).get("config", {})
+    return bool(config.get("text_config", config).get("kv_lora_rank"))
+
+
 def version_key(version: str) -> list[int]:
     """Engine versions compare by their numbers: 0.5.10.post1 > 0.5.9, 1.2.0rc6.post3 >
     1.2.0rc6.post2, a dated nightly > an undated one, an empty version is the oldest."""
@@ -333,6 +343,15 @@ def serving_rows(path: Path) -> list[Row]:
                 common_notes.append(f"tp={tp} does not divide {heads} attention heads: read as attention "
                                     f"data parallel (tp=1, dp={tp * dp})")
                 tp, dp = 1, tp * dp
+            elif uses_mla(model) and tp > 8 and dp == 1 and moe_ep == 1:
+                # The same series lists tp = 32 and 64 next to 12, 20, ..., 52 with experts split
+                # over all ranks the same way. MLA's latent KV is not split by head: under tensor
+                # parallel attention every rank would hold and read all of it (at tp = 64 and 538
+                # requests of 9k tokens ~160 GB per rank per step, 20 ms at 8 TB/s, against 10 ms
+                # measured per token). Read like the rest of the series.
+                common_notes.append(f"tp={tp} over MLA attention: read as attention data parallel "
+                                    f"like the rest of its series (tp=1, dp={tp})")
+                tp, dp = 1, tp
             if moe_tp * moe_ep != tp * dp:
                 if model in DENSE_MODELS:
                     common_notes.append(f"dense model: raw moe_tp*moe_ep={moe_tp * moe_ep} != tp*dp={tp * dp} "

@@ -177,10 +177,14 @@ Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& ef
   // fixed concurrency ran that many at once; where llmhw's memory estimate holds fewer (engines
   // differ in KV precision and memory fraction), the row is predicted at the measured
   // concurrency and counted as `clamped` in the report rather than queued.
+  // The memory plan counts every attention data-parallel group, the engine's batch limit is per
+  // group (as `llmhw estimate` does).
   EngineLimits fitting = limits;
-  const long fits = std::min<long>(mem.max_sequences, limits.max_batch);
-  if (!o.concurrency) fitting.max_batch = static_cast<int>(fits);
-  const double concurrency = o.concurrency ? std::max(1.0, *o.concurrency) : static_cast<double>(fits);
+  const long admitted = limits.reserve_full_length ? mem.max_full_length_sequences : mem.max_sequences;
+  const long per_group = std::min<long>(std::max(1L, admitted / d.dp), limits.max_batch);
+  if (!o.concurrency) fitting.max_batch = static_cast<int>(per_group);
+  const double concurrency =
+      o.concurrency ? std::max(1.0, *o.concurrency) : static_cast<double>(per_group) * d.dp;
   p.clamped = o.concurrency && *o.concurrency > static_cast<double>(mem.max_sequences);
   const ServingPoint s = serve_closed_loop(d, w, concurrency, eff, fitting);
   p.serving = s;

@@ -17,6 +17,9 @@ struct Efficiency {
   double prefill_compute = 1.0;    // fraction of peak matrix FLOP/s in prefill
   double step_overhead_ms = 0.0;   // scheduling and sampling per engine step
   double layer_overhead_us = 0.0;  // kernel launches and syncs per layer per engine step
+  // Host work per running sequence per decode step (scheduling, sampling, detokenizing and
+  // streaming its token); it does not shrink with tensor parallelism.
+  double sequence_overhead_us = 0.0;
   // Share of the matrix work that runs at the peak of an 8-bit or narrower compute precision;
   // the rest (attention, activation quantization, norms, routing) runs at the 16-bit peak.
   double quantized_share = 1.0;
@@ -70,6 +73,7 @@ struct MemoryPlan {
   double reserve_gb = 0;                  // per device
   double capacity_gb = 0;                 // usable per device
   long max_sequences = 0;                 // running sequences whose KV fits next to the weights
+  long max_full_length_sequences = 0;     // the same, each reserving its full context
   bool fits() const { return max_sequences >= 1; }
 };
 
@@ -145,6 +149,10 @@ struct EngineLimits {
   // step instead (0 = no such rule).
   double large_memory_gb = 0;
   int large_memory_max_num_tokens = 0;
+  // The engine admits a request only when the KV of its full length (isl + osl) is free
+  // (TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler); otherwise it admits on the current
+  // length and preempts when memory runs out (vLLM, SGLang).
+  bool reserve_full_length = false;
 };
 
 // Closed loop, as benchmarks run it: `concurrency` requests always in flight, all of one shape,

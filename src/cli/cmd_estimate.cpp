@@ -146,7 +146,10 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   }
   EngineLimits limits = calibration.limits(o.engine, hw);
   // max_sequences counts every attention data-parallel group; the engine's batch limit is per group.
-  const long per_group = std::max(1L, v.memory.max_sequences / v.deployment.dp);
+  // An engine that reserves each request's full length admits fewer at once.
+  const long admitted =
+      limits.reserve_full_length ? v.memory.max_full_length_sequences : v.memory.max_sequences;
+  const long per_group = std::max(1L, admitted / v.deployment.dp);
   limits.max_batch = static_cast<int>(std::min<long>(per_group, limits.max_batch));
   v.effective_concurrency = concurrency.value_or(static_cast<double>(limits.max_batch) * v.deployment.dp);
   v.point = serve_closed_loop(v.deployment, w, v.effective_concurrency, eff, limits);

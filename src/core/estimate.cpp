@@ -216,6 +216,8 @@ MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency&
     // Each attention data-parallel group holds its own sequences.
     plan.max_sequences =
         static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_running_sequence) * d.dp));
+    plan.max_full_length_sequences =
+        static_cast<long>(std::min(1e9, std::floor(kv_budget / plan.kv_gb_per_sequence) * d.dp));
   }
   return plan;
 }
@@ -265,7 +267,8 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
   t.communication_s = communication_seconds(stage, f, micro_batch, eff) +
                       (d.pp - 1) * stage_hop_seconds(d, micro_batch * m.hidden * kActivationBytes, eff);
-  t.overhead_s = overhead_seconds(m, eff);
+  // Each dp group's engine handles its own sequences on the host, one after another.
+  t.overhead_s = overhead_seconds(m, eff) + eff.sequence_overhead_us * 1e-6 * micro_batch / d.dp;
   return t;
 }
 

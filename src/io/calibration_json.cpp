@@ -27,6 +27,7 @@ Efficiency read_efficiency(const JsonReader& r) {
   e.usable_memory_fraction = fraction(r, "usable_memory_fraction");
   e.step_overhead_ms = non_negative(r, "step_overhead_ms");
   if (r.has("layer_overhead_us")) e.layer_overhead_us = non_negative(r, "layer_overhead_us");
+  if (r.has("sequence_overhead_us")) e.sequence_overhead_us = non_negative(r, "sequence_overhead_us");
   if (r.has("quantized_share")) {
     e.quantized_share = r.number("quantized_share");
     if (!(e.quantized_share >= 0 && e.quantized_share <= 1)) r.fail("quantized_share", "must be in [0, 1]");
@@ -97,6 +98,7 @@ Calibration load_calibration(const std::filesystem::path& path) {
         l.large_memory_gb = e.positive("large_memory_gb");
         l.large_memory_max_num_tokens = e.integer("large_memory_max_num_tokens", 1, 1 << 24);
       }
+      l.reserve_full_length = e.boolean_or("reserve_full_length", false);
       c.engines[name] = l;
     }
   }

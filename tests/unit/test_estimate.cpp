@@ -122,6 +122,8 @@ TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[
     // 327,680 x 1152 x 0.5 = 188,743,680 bytes; (72 - 70.553706496) / 0.18874368 = 7.66 -> 7.
     CHECK(p.kv_gb_per_running_sequence == Approx(327'680.0 * 1152 * 0.5 / 1e9));
     CHECK(p.max_sequences == 7);
+    // Reserving each sequence's full 1280 tokens (TensorRT-LLM): 1.446293504 / 0.2097152 = 6.9 -> 6.
+    CHECK(p.max_full_length_sequences == 6);
     CHECK(p.fits());
   }
   SECTION("a reserve takes memory from the KV cache") {
@@ -251,6 +253,17 @@ TEST_CASE("decode_step and prefill: overhead per step plus per layer", "[estimat
     // The overhead adds to the roofline: the step with it is exactly 2.1 ms longer.
     const double roofline = llmhw::decode_step(d, 8, 1024, llmhw_test::ideal()).total_s();
     CHECK(llmhw::decode_step(d, 8, 1024, e).total_s() == Approx(roofline + 2.1e-3).epsilon(1e-12));
+  }
+  // The per-sequence host cost: 20 us for each of the batch's sequences in one dp group,
+  // 256 / 2 groups x 20 us = 2.56 ms on top of 32 x 50 us, whatever the tensor parallelism.
+  llmhw::Efficiency per_seq = llmhw_test::ideal();
+  per_seq.layer_overhead_us = 50;
+  per_seq.sequence_overhead_us = 20;
+  for (int tp : {1, 4}) {
+    llmhw::Deployment d = deploy(m, hw, Precision::bf16, tp);
+    d.dp = 2;
+    CHECK(llmhw::decode_step(d, 256, 1024, per_seq).overhead_s == Approx(32 * 50e-6 + 128 * 20e-6));
+    CHECK(llmhw::prefill(d, 2048, per_seq, 4).overhead_s == Approx(32 * 50e-6));  // decode only
   }
   // Twice the layers, twice the per-layer part.
   llmhw::Model deeper = m;
