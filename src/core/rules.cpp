@@ -40,10 +40,12 @@ std::string at_concurrency(const Evaluation& e) {
              : fmt::format("at {:.0f} concurrent requests per replica", std::ceil(e.at_load.concurrency));
 }
 
-// "TPOT 210 ms", "p90 TPOT 210 ms".
-std::string metric(const char* name, double percentile, double seconds) {
-  return fmt::format("{}{} {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name,
-                     text::ms(seconds * 1e3));
+// "TPOT 210 ms", "p90 TPOT 210 ms"; with two decimals when the rounded value would read as the
+// target it exceeds ("TPOT 50.31 ms > 50 ms", not "TPOT 50 ms > 50 ms").
+std::string metric(const char* name, double percentile, double seconds, double target_ms) {
+  std::string value = text::ms(seconds * 1e3);
+  if (value == text::ms(target_ms)) value = fmt::format("{:.2f} ms", seconds * 1e3);
+  return fmt::format("{}{} {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name, value);
 }
 
 bool meets_tpot(const Evaluation& e, const Query& q) {
@@ -52,7 +54,7 @@ bool meets_tpot(const Evaluation& e, const Query& q) {
 
 std::string why_not_tpot(const Evaluation& e, const Query& q) {
   return fmt::format("{} > {} target {} ({}-bound)",
-                     metric("TPOT", q.tpot_percentile, e.at_load.tpot_at(q.tpot_percentile)),
+                     metric("TPOT", q.tpot_percentile, e.at_load.tpot_at(q.tpot_percentile), q.tpot_ms),
                      text::ms(q.tpot_ms), at_concurrency(e), to_string(e.at_load.step.bottleneck()));
 }
 
@@ -62,7 +64,7 @@ bool meets_ttft(const Evaluation& e, const Query& q) {
 
 std::string why_not_ttft(const Evaluation& e, const Query& q) {
   return fmt::format("{} > {} target {} (prefill of {} tokens takes {}, {}-bound)",
-                     metric("TTFT", q.ttft_percentile, e.at_load.ttft_at(q.ttft_percentile)),
+                     metric("TTFT", q.ttft_percentile, e.at_load.ttft_at(q.ttft_percentile), q.ttft_ms),
                      text::ms(q.ttft_ms), at_concurrency(e), text::grouped(q.workload.input_tokens),
                      text::ms(e.at_load.prompt.total_s() * 1e3), to_string(e.at_load.prompt.bottleneck()));
 }
@@ -72,7 +74,8 @@ bool meets_e2e(const Evaluation& e, const Query& q) {
 }
 
 std::string why_not_e2e(const Evaluation& e, const Query& q) {
-  return fmt::format("{} > {} target {}", metric("E2E", q.e2e_percentile, e.at_load.e2e_at(q.e2e_percentile)),
+  return fmt::format("{} > {} target {}",
+                     metric("E2E", q.e2e_percentile, e.at_load.e2e_at(q.e2e_percentile), *q.e2e_ms),
                      text::ms(*q.e2e_ms), at_concurrency(e));
 }
 

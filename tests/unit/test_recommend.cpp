@@ -436,3 +436,16 @@ TEST_CASE("recommend: objectives rank by their own measure", "[recommend][fleet]
     }
   }
 }
+
+TEST_CASE("a rejection never reads as its own target: TPOT 50.31 ms > 50 ms", "[recommend][rules]") {
+  llmhw::Query q = chat_query(1);
+  llmhw::Evaluation e;
+  e.at_load.concurrency = 1;
+  e.at_load.tpot_s = 0.05031;  // rounds to "50 ms", the target
+  const llmhw::Rule& tpot = llmhw::hard_rules()[1];
+  REQUIRE(tpot.name == "meets-tpot");
+  REQUIRE_FALSE(tpot.passes(e, q));
+  CHECK_THAT(tpot.why_not(e, q), Contains("TPOT 50.31 ms > 50 ms target"));
+  e.at_load.tpot_s = 0.210;  // clearly over: the usual rounding
+  CHECK_THAT(tpot.why_not(e, q), Contains("TPOT 210 ms > 50 ms target"));
+}
