@@ -45,7 +45,7 @@ std::string at_concurrency(const Evaluation& e) {
 std::string metric(const char* name, double percentile, double seconds, double target_ms) {
   std::string value = text::ms(seconds * 1e3);
   if (value == text::ms(target_ms)) value = fmt::format("{:.2f} ms", seconds * 1e3);
-  return fmt::format("{}{} {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name, value);
+  return fmt::format("{}{} {}", text::percentile_prefix(percentile), name, value);
 }
 
 bool meets_tpot(const Evaluation& e, const Query& q) {

@@ -55,6 +55,10 @@ std::string grouped(double value) {
   return (rounded < 0 ? "-" : "") + out;
 }
 
+std::string percentile_prefix(double percentile) {
+  return percentile > 0 ? fmt::format("p{:g} ", percentile) : "";
+}
+
 std::string ms(double milliseconds) {
   const double r = round_significant(milliseconds, 3);
   if (r >= 100'000) return grouped(milliseconds / 1000) + " s";

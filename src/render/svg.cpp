@@ -115,11 +115,6 @@ Axis make_axis(const std::vector<double>& values, double a, double b) {
   return axis;
 }
 
-// "p99 " for a percentile target, "" for a mean.
-std::string percentile_prefix(double percentile) {
-  return percentile > 0 ? fmt::format("p{:g} ", percentile) : "";
-}
-
 // TPOT as the target reads it: the mean, or the target's percentile.
 double tpot_ms(const LoadPoint& l, double percentile) {
   return (percentile > 0 ? l.tpot_at(percentile) : l.tpot_s) * 1e3;
@@ -161,8 +156,8 @@ std::string header(const RecommendContext& ctx, size_t feasible) {
       "<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{} input + {} output tokens per request; "
       "targets {}TTFT ≤ {}, {}TPOT ≤ {}</text>\n",
       text::grouped(q.workload.input_tokens), text::grouped(q.workload.output_tokens),
-      percentile_prefix(q.ttft_percentile), text::ms(q.ttft_ms), percentile_prefix(q.tpot_percentile),
-      text::ms(q.tpot_ms));
+      text::percentile_prefix(q.ttft_percentile), text::ms(q.ttft_ms),
+      text::percentile_prefix(q.tpot_percentile), text::ms(q.tpot_ms));
   out += fmt::format(
       "<text x=\"20\" y=\"66\" font-size=\"12\" fill=\"#444\">precision {}; {} prices; {} feasible "
       "deployment{}</text>\n",
@@ -226,7 +221,8 @@ std::string axes(const Axis& x, const Axis& y, const Query& q) {
   out += fmt::format(
       "<text x=\"{:.1f}\" y=\"{}\" font-size=\"13\" text-anchor=\"middle\">{}TPOT at the query's load "
       "(ms{})</text>\n",
-      (kLeft + kRight) / 2, kBottom + 40, percentile_prefix(q.tpot_percentile), x.log ? ", log scale" : "");
+      (kLeft + kRight) / 2, kBottom + 40, text::percentile_prefix(q.tpot_percentile),
+      x.log ? ", log scale" : "");
   out += fmt::format(
       "<text transform=\"translate(24 {:.1f}) rotate(-90)\" font-size=\"13\" text-anchor=\"middle\">cost per "
       "1M output tokens (USD{})</text>\n",

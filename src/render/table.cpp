@@ -20,8 +20,7 @@ std::string tokens(double mean, double sd) {
 
 // "TTFT <= 1 s" (a mean target) or "p90 TTFT <= 800 ms".
 std::string target(const char* name, double ms, double percentile) {
-  return fmt::format("{}{} <= {}", percentile > 0 ? fmt::format("p{:g} ", percentile) : "", name,
-                     text::ms(ms));
+  return fmt::format("{}{} <= {}", text::percentile_prefix(percentile), name, text::ms(ms));
 }
 
 // The parallel layout: "2" (TP), "8x2" (TP x PP), "8 EP".
@@ -90,11 +89,10 @@ std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
 }
 
 Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
-  Rows rows = {{"#", "hardware", "dev x rep", "prec", "TP", "TTFT", "TPOT", "$/hour", "$/1M tok", "kWh/h",
-                "limited by"}};
   const Query& q = *ctx.query;
-  if (q.ttft_percentile > 0) rows[0][5] = fmt::format("p{:g} TTFT", q.ttft_percentile);
-  if (q.tpot_percentile > 0) rows[0][6] = fmt::format("p{:g} TPOT", q.tpot_percentile);
+  Rows rows = {
+      {"#", "hardware", "dev x rep", "prec", "TP", text::percentile_prefix(q.ttft_percentile) + "TTFT",
+       text::percentile_prefix(q.tpot_percentile) + "TPOT", "$/hour", "$/1M tok", "kWh/h", "limited by"}};
   for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
     rows.push_back(row(i + 1, result.recommendations[i], q));
   return rows;
