@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
+#include <tuple>
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
@@ -156,14 +157,6 @@ struct Session {
       it = models.emplace(key, resolve_model(o.model, o.model_config, data / "models").model).first;
     return it->second;
   }
-  // Batch workers: the model resolved before (or resolved now, for a model that failed then,
-  // which throws the same error again without touching the cache).
-  const Model& model(const RecommendOptions& o) const {
-    auto it = models.find(std::make_pair(o.model, o.model_config));
-    if (it != models.end()) return it->second;
-    resolve_model(o.model, o.model_config, data / "models");
-    throw Error(ExitCode::runtime, "internal: model not resolved before the batch");
-  }
 };
 
 struct Answer {
@@ -274,40 +267,62 @@ struct BatchLine {
   std::string text;
 };
 
-BatchLine answer_line(long number, const std::string& line, const RecommendOptions& flags,
-                      const OutputOptions& out, const Session& session, SizingCache& cache) {
+BatchLine error_line(long number, const Error& e) {
+  const int code = static_cast<int>(e.code());
+  return {number, code,
+          nlohmann::ordered_json{{"line", number}, {"exit_code", code}, {"error", e.what()}}.dump() + "\n"};
+}
+
+// A batch line read and its model resolved (on the reading thread), or the error that stopped it.
+struct Scenario {
+  long number = 0;
+  RecommendOptions options;
+  OutputOptions out;
+  const Model* model = nullptr;  // null: `failed` is the line's answer
+  BatchLine failed;
+};
+
+Scenario read_scenario(long number, const std::string& line, const RecommendOptions& flags,
+                       const OutputOptions& out, Session& session) {
+  Scenario sc;
+  sc.number = number;
   try {
-    const auto [o, line_out] = scenario(line, flags, out);
-    Answer a = answer(o, line_out, session, session.model(o), true, {}, &cache);  // JSON lines
+    std::tie(sc.options, sc.out) = scenario(line, flags, out);
+    sc.model = &session.model(sc.options);
+  } catch (const Error& e) {
+    sc.failed = error_line(number, e);
+  }
+  return sc;
+}
+
+BatchLine answer_line(const Scenario& sc, const Session& session, SizingCache& cache) {
+  if (!sc.model) return sc.failed;
+  try {
+    Answer a = answer(sc.options, sc.out, session, *sc.model, true, {}, &cache);  // JSON lines
     a.text.pop_back();                                                            // the newline
     const int code = static_cast<int>(a.code);
-    return {number, code,
-            fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", number, code, a.text)};
+    return {sc.number, code,
+            fmt::format("{{\"line\":{},\"exit_code\":{},\"result\":{}}}\n", sc.number, code, a.text)};
   } catch (const Error& e) {
-    const int code = static_cast<int>(e.code());
-    return {number, code,
-            nlohmann::ordered_json{{"line", number}, {"exit_code", code}, {"error", e.what()}}.dump() + "\n"};
+    return error_line(sc.number, e);
   }
 }
 
 // Answers a chunk of lines on every core (one sizing cache per worker, kept across chunks); the
-// output keeps the input's order. Models are resolved (and cached) first, on this thread, so
-// that the workers only read the session.
+// output keeps the input's order. Lines are read and their models resolved (and cached) first,
+// on this thread, so that the workers only read the session.
 std::vector<BatchLine> answer_chunk(const std::vector<std::pair<long, std::string>>& lines,
                                     const RecommendOptions& flags, const OutputOptions& out, Session& session,
                                     std::vector<SizingCache>& caches) {
-  for (const auto& [number, line] : lines) {
-    try {
-      session.model(scenario(line, flags, out).first);
-    } catch (const Error&) {
-      // reported by answer_line, in order
-    }
-  }
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(lines.size());
+  for (const auto& [number, line] : lines)
+    scenarios.push_back(read_scenario(number, line, flags, out, session));
   std::vector<BatchLine> answers(lines.size());
   const size_t workers = caches.size();
   auto work = [&](size_t first) {
-    for (size_t i = first; i < lines.size(); i += workers)
-      answers[i] = answer_line(lines[i].first, lines[i].second, flags, out, session, caches[first]);
+    for (size_t i = first; i < scenarios.size(); i += workers)
+      answers[i] = answer_line(scenarios[i], session, caches[first]);
   };
   std::vector<std::thread> threads;
   for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
