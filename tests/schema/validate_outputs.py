@@ -125,15 +125,20 @@ for q in estimates:
     if doc is not None and validate("estimate.schema.json", f"estimate {' '.join(q)}", doc):
         print(f"ok   estimate {' '.join(q)} (exit {code})")
 
+def check_listing(kind, key, noun):
+    """`llmhw KIND list`: valid, and one entry per data/KEY/*.json file in id order; by id."""
+    doc, _ = run_json([kind, "list", "--format", "json"])
+    if doc is None or not validate(f"{kind}-list.schema.json", f"{kind} list", doc):
+        return {}
+    ids = [entry["id"] for entry in doc[key]]
+    files = sorted(f.stem for f in pathlib.Path(data_dir, key).glob("*.json"))
+    if expect(f"{kind} list", ids == files, f"ids {ids} are not the {noun} files {files}"):
+        print(f"ok   {kind} list ({len(ids)} {noun}s, in id order)")
+    return {entry["id"]: entry for entry in doc[key]}
+
+
 # hardware list, whole and by kind
-listing, _ = run_json(["hardware", "list", "--format", "json"])
-profiles = {}
-if listing is not None and validate("hardware-list.schema.json", "hardware list", listing):
-    ids = [p["id"] for p in listing["hardware"]]
-    profile_files = sorted(p.stem for p in pathlib.Path(data_dir, "hardware").glob("*.json"))
-    if expect("hardware list", ids == profile_files, f"ids {ids} are not the profile files {profile_files}"):
-        print(f"ok   hardware list ({len(ids)} profiles, in id order)")
-    profiles = {p["id"]: p for p in listing["hardware"]}
+profiles = check_listing("hardware", "hardware", "profile")
 for kinds in (["tpu"], ["cpu", "accelerator"]):
     label = f"hardware list --kind {','.join(kinds)}"
     doc, _ = run_json(["hardware", "list", "--kind", ",".join(kinds), "--format", "json"])
@@ -161,14 +166,7 @@ with tempfile.TemporaryDirectory() as scratch:
             print(f"ok   {label} ({doc['hardware']['kind']})")
 
 # models list
-models_doc, _ = run_json(["models", "list", "--format", "json"])
-catalog = {}
-if models_doc is not None and validate("models-list.schema.json", "models list", models_doc):
-    ids = [m["id"] for m in models_doc["models"]]
-    model_files = sorted(p.stem for p in pathlib.Path(data_dir, "models").glob("*.json"))
-    if expect("models list", ids == model_files, f"ids {ids} are not the model files {model_files}"):
-        print(f"ok   models list ({len(ids)} models, in id order)")
-    catalog = {m["id"]: m for m in models_doc["models"]}
+catalog = check_listing("models", "models", "model")
 
 # models show: dense, MoE, MoE+MLA, sliding window, linear attention, Mamba, a size, HF configs
 shows = [
