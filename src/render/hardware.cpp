@@ -54,15 +54,11 @@ Rows hardware_list_rows(const std::vector<Hardware>& catalog) {
 }
 
 std::string hardware_list_table(const std::vector<Hardware>& catalog, const Style& style) {
-  std::string out = styled_table(hardware_list_rows(catalog), style);
-  if (!style.quiet) {
-    out += "\n";
-    out += wrap(fmt::format("{} profiles; TFLOP/s are dense peaks; price on demand, * amortized purchase; "
-                            "`llmhw hardware show ID` gives sources and providers.",
-                            catalog.size()),
-                kTableWidth, "", "");
-  }
-  return out;
+  return list_table(
+      hardware_list_rows(catalog), style,
+      fmt::format("{} profiles; TFLOP/s are dense peaks; price on demand, * amortized purchase; "
+                  "`llmhw hardware show ID` gives sources and providers.",
+                  catalog.size()));
 }
 
 Rows hardware_show_rows(const ordered_json& doc, const std::string& origin) {

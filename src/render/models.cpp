@@ -219,15 +219,11 @@ Rows models_list_rows(const std::vector<ModelInfo>& models) {
 }
 
 std::string models_list_table(const std::vector<ModelInfo>& models, const Style& style) {
-  std::string out = styled_table(models_list_rows(models), style);
-  if (!style.quiet) {
-    out += "\n";
-    out += wrap(fmt::format("{} models; `llmhw models show ID` for details, --model SIZE (e.g. 70b) for a "
-                            "Llama-style model of any size.",
-                            models.size()),
-                kTableWidth, "", "");
-  }
-  return out;
+  return list_table(
+      models_list_rows(models), style,
+      fmt::format("{} models; `llmhw models show ID` for details, --model SIZE (e.g. 70b) for a "
+                  "Llama-style model of any size.",
+                  models.size()));
 }
 
 }  // namespace llmhw::render

@@ -158,4 +158,14 @@ std::string styled_table(const std::vector<std::vector<std::string>>& rows, cons
   return out;
 }
 
+std::string list_table(const std::vector<std::vector<std::string>>& rows, const Style& style,
+                       std::string_view note) {
+  std::string out = styled_table(rows, style);
+  if (!style.quiet) {
+    out += "\n";
+    out += wrap(note, kTableWidth, "", "");
+  }
+  return out;
+}
+
 }  // namespace llmhw::render

@@ -36,4 +36,8 @@ std::string labelled(std::string_view label, std::string_view text, size_t inden
 std::string styled_table(const std::vector<std::vector<std::string>>& rows, const Style& style,
                          size_t highlight = 0);
 
+// A list: styled_table() and, unless --quiet, a blank line and `note` wrapped to kTableWidth.
+std::string list_table(const std::vector<std::vector<std::string>>& rows, const Style& style,
+                       std::string_view note);
+
 }  // namespace llmhw::render
