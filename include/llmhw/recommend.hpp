@@ -158,11 +158,10 @@ class SizingCache {
 
 // Sizes one candidate for the query: the largest per-replica concurrency that meets the
 // latency targets, the replicas for the request rate, the load each then runs at, and the cost.
-// With a cache, the sizing is looked up (or stored) there.
-Evaluation evaluate(const Deployment& deployment, const Query& query, const Efficiency& eff,
-                    SizingCache* cache = nullptr);
+Evaluation evaluate(const Deployment& deployment, const Query& query, const Efficiency& eff);
 // evaluate() in two steps, so that a search can drop a candidate on its cost before the
-// load point (a root-finding over the concurrency) is worked out: everything but `at_load`...
+// load point (a root-finding over the concurrency) is worked out: everything but `at_load`
+// (with a cache, the sizing is looked up or stored there)...
 Evaluation size_and_price(const Deployment& deployment, const Query& query, const Efficiency& eff,
                           SizingCache* cache = nullptr);
 // ... then `at_load`, the concurrency each replica runs at under the query's rate.

@@ -313,8 +313,8 @@ void add_load_point(Evaluation& e, const Query& q, const Efficiency& eff) {
   e.at_load = load_point_for_rate(model, per_replica, e.capacity.concurrency, e.capacity);
 }
 
-Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {
-  Evaluation e = size_and_price(d, q, eff, cache);
+Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) {
+  Evaluation e = size_and_price(d, q, eff);
   add_load_point(e, q, eff);
   return e;
 }
