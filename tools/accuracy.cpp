@@ -58,39 +58,51 @@ std::string table(const std::string& title, const std::map<std::string, Errors>&
   return out + "\n";
 }
 
-std::map<std::string, double> read_holdout(const fs::path& csv) {
-  std::map<std::string, double> out;
+// Held-out predictions by observation id: what calibrate's fit without the row's model
+// (`by_model`) or without its hardware (`by_hardware`) predicted.
+struct Holdout {
+  std::map<std::string, double> by_model, by_hardware;
+};
+
+Holdout read_holdout(const fs::path& csv) {
+  Holdout out;
   std::ifstream in(csv);
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
     std::stringstream ss(line);
-    std::string subset, id, value;
+    std::string subset, held_out, id, value;
     std::getline(ss, subset, ',');
+    std::getline(ss, held_out, ',');
     std::getline(ss, id, ',');
     std::getline(ss, value, ',');
+    auto& map = held_out == "hardware" ? out.by_hardware : out.by_model;
     // Prefer the per-engine fit's residual when a row was held out twice (engine and "*").
-    if (!out.count(id) || subset.find("/*") == std::string::npos) out[id] = std::stod(value);
+    if (!map.count(id) || subset.find("/*") == std::string::npos) map[id] = std::stod(value);
   }
   return out;
+}
+
+std::string held_value(const std::map<std::string, double>& held, const std::string& id) {
+  const auto it = held.find(id);
+  return it == held.end() ? "" : fmt::format("{}", it->second);
 }
 
 // One line per predicted row: the measurement, the in-sample and held-out predictions, and the
 // parts of the decode step and prefill they came from (for residual analysis).
 void write_rows(const fs::path& csv, const std::vector<std::pair<const Observation*, Prediction>>& rows,
-                const std::map<std::string, double>& holdout) {
+                const Holdout& holdout) {
   std::ofstream out(csv);
   out << "obs_id,model,hardware,engine,precision,kv,tp,pp,dp,moe_ep,isl,osl,concurrency,metric,"
-         "measured,predicted,held_out,decode_memory_ms,decode_compute_ms,decode_comm_ms,"
+         "measured,predicted,held_out,held_out_hardware,decode_memory_ms,decode_compute_ms,decode_comm_ms,"
          "overhead_ms,prefill_memory_ms,prefill_compute_ms,prefill_comm_ms,prefill_share,max_sequences\n";
   for (const auto& [o, p] : rows) {
-    const auto held = holdout.find(o->id);
     const ServingPoint& s = p.serving;
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                        o->id, o->model, o->hardware, o->engine, to_string(o->precision), to_string(o->kv),
                        o->tp, o->pp, o->dp, o->moe_ep, o->isl, o->osl,
                        o->concurrency ? fmt::format("{}", *o->concurrency) : "max", o->metric, o->value,
-                       p.value, held == holdout.end() ? "" : fmt::format("{}", held->second),
+                       p.value, held_value(holdout.by_model, o->id), held_value(holdout.by_hardware, o->id),
                        s.step.memory_s * 1e3, s.step.compute_s * 1e3, s.step.communication_s * 1e3,
                        s.step.overhead_s * 1e3, s.prompt.memory_s * 1e3, s.prompt.compute_s * 1e3,
                        s.prompt.communication_s * 1e3, s.prefill_share, p.max_sequences);
@@ -103,7 +115,7 @@ int run(const fs::path& data, const fs::path& rows_csv) {
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const auto holdout = read_holdout(data / "calibration" / "holdout_predictions.csv");
   std::map<std::string, Errors> overall, by_hardware, by_engine, by_family, by_source, held_overall,
-      held_family;
+      held_family, held_hardware;
   std::map<std::string, int> missing, excluded;
   std::map<std::string, Errors> with_excluded;
   size_t predicted = 0, clamped = 0;
@@ -131,10 +143,17 @@ int run(const fs::path& data, const fs::path& rows_csv) {
                     &by_family[model_family(o.model)], &by_source[o.source]}) {
       g->add(o.metric, ape);
     }
-    if (auto it = holdout.find(o.id); it != holdout.end()) {
+    if (auto it = holdout.by_model.find(o.id); it != holdout.by_model.end()) {
       const double held = std::fabs(it->second - o.value) / o.value;
-      held_overall["held-out models"].add(o.metric, held);
+      held_overall["models: held out"].add(o.metric, held);
+      held_overall["models: the same rows, fitted"].add(o.metric, ape);
       held_family[model_family(o.model)].add(o.metric, held);
+    }
+    if (auto it = holdout.by_hardware.find(o.id); it != holdout.by_hardware.end()) {
+      const double held = std::fabs(it->second - o.value) / o.value;
+      held_overall["hardware: held out"].add(o.metric, held);
+      held_overall["hardware: the same rows, fitted"].add(o.metric, ape);
+      held_hardware[o.hardware].add(o.metric, held);
     }
   }
   std::cout << "# Accuracy of llmhw's estimates\n\n"
@@ -171,28 +190,48 @@ int run(const fs::path& data, const fs::path& rows_csv) {
   std::cout << "\n## Overall (in-sample: the fit saw these rows)\n\n"
             << table("set", overall) << table("set", with_excluded);
   std::cout
-      << "## Models held out of the fit\n\nEach model's rows predicted by factors fitted on the other models "
-         "of "
-         "its hardware group and engine (leave-one-model-out, `tools/calibrate`). This is the number to "
-         "expect for a model llmhw was not fitted on.\n\n"
-      << table("set", held_overall) << table("model family (held out)", held_family);
+      << "## Models and hardware held out of the fit\n\n"
+         "Each model's rows predicted by factors fitted on the other models of its hardware group and "
+         "engine (leave-one-model-out, `tools/calibrate`), and each device's rows by factors fitted on "
+         "the other devices of its group (leave-one-hardware-out; a group whose serving rows are all on "
+         "one device, such as H100 for Hopper, then fits on offline-throughput rows alone). These are "
+         "the numbers to expect for a model or a device llmhw was not fitted on. Rows of an engine "
+         "fitted on one model only (SGLang and vLLM on Hopper: Qwen3-32B) cannot be held out by model "
+         "and are not counted; each \"the same rows, fitted\" line is the in-sample error of exactly "
+         "the rows above it.\n\n"
+      << table("set", held_overall) << table("model family (held out)", held_family)
+      << table("hardware (held out)", held_hardware);
   std::cout
       << "## What limits the accuracy\n\n"
          "- The fit minimises the mean absolute percentage error, the number reported here; it weighs "
          "outliers linearly but penalises an over-prediction without bound and an under-prediction at "
          "most 100%, so predictions sit a little low at the median (measured / predicted: TTFT about "
          "1.11, TPOT about 1.02).\n"
-         "- Blackwell prefill fits at an efficiency of 0.25-0.32 (Hopper: 0.59-0.71) and Blackwell "
-         "SGLang decode compute at 0.08 (TensorRT-LLM 0.43): large decode batches are explained by "
-         "compute at a few percent of the fp4/fp8 peak, so the model is missing something there "
-         "(grouped MoE GEMMs at small per-expert batches, attention over long KV), not only a factor. "
-         "Bandwidth efficiencies fit at or near the bound 1.0, and Hopper SGLang decode compute too: "
-         "efficiencies and the per-layer and per-sequence overheads trade off and the data do not "
-         "separate them. Counting DeepSeek's MLA prefill attention un-absorbed (as engines run it: "
-         "3.4x fewer FLOPs per earlier token) made the held-out TTFT worse (38.0 -> 40.8%): DeepSeek "
+         "- Models held out of the fit come out 2.4-3.3 points worse than the same rows fitted (table "
+         "above); before the fit had a prior (data/calibration/fit_groups.json) the gap was 5-6 points, "
+         "because a fit without one model wandered along trade-offs its remaining rows leave flat: "
+         "Hopper TensorRT-LLM without Llama-3.1-8B (its only bf16 serving rows) moved the "
+         "narrow-precision share from 0.40 to 0.96 and prefill efficiency from 0.68 to 0.44, and "
+         "predicted the 8B's TPOT 19% off instead of 8%; Blackwell SGLang without Qwen3.5 (so DeepSeek "
+         "only) fitted prefill at 0.14 and predicted Qwen3.5's TTFT 46% off instead of 33%. The prior "
+         "costs 0.1-1.1 points in-sample (TPOT 13.4 -> 14.5%). With it, decode compute efficiencies sit at "
+         "its centre 0.5 "
+         "and per-sequence costs at ~20 us in every group: the rows do not separate decode compute "
+         "from the per-sequence and per-layer overheads (before the prior Blackwell SGLang decode "
+         "fitted at 0.08, vLLM's per-sequence cost at 63 us). Bandwidth efficiencies fit at or near "
+         "1.0 on Hopper and 0.76-0.83 on Blackwell; prefill at 0.59-0.68 on Hopper, 0.50-0.57 on "
+         "Blackwell. Counting DeepSeek's MLA prefill attention un-absorbed (as engines run it: 3.4x "
+         "fewer FLOPs per earlier token) made the held-out TTFT worse (38.0 -> 40.8%): DeepSeek "
          "prefills more slowly than its FLOPs say next to Qwen3.5 on the same devices. Ampere and Ada "
-         "fit per-layer overheads of 220-230 us from 56-63 offline-throughput rows, which pin it only "
-         "loosely, and Ada a per-sequence cost of ~1 us.\n"
+         "fit per-layer overheads of 240-265 us from 56-63 offline-throughput rows, which pin it only "
+         "loosely.\n"
+         "- Hardware held out: H100's rows predicted from the rest of Hopper (H200 and GH200, offline "
+         "throughput only) come out at TPOT 14.7% but TTFT 62%, because offline runs say nothing of "
+         "closed-loop TTFT (request latency, arrival synchronisation), which then sit at the prior's "
+         "centres. B200, B300 and GB200, each predicted from the other two: TPOT 26, 18 and 41%, TTFT "
+         "42, 40 and 57%; GB200's wide expert-parallel rows over up to 64 GPUs have no counterpart on "
+         "the eight-GPU B200 and B300 systems. Devices outside the fitted groups use per-kind "
+         "defaults (below).\n"
          "- The serving data mixes benchmark styles: DeepSeek-R1 on B200 with TensorRT-LLM reports "
          "TPOT of 3.6 ms at 4 requests (likely multi-token-prediction speculative decoding, which "
          "llmhw does not model, but the file does not say so and no physical bound rules it out) next "

@@ -7,6 +7,7 @@
 //   ./build/release/llmhw_calibrate --data data --write
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -60,28 +61,69 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
   return out;
 }
 
-// Residuals of each model predicted by a fit on the group's other models (generalisation, not
-// memorisation); a single-model subset falls back to its in-sample residuals.
-std::vector<Scored> holdout_residuals(const Subset& s, const Catalogs& c, const Calibration& cal,
-                                      const Efficiency& start, const Efficiency& fitted) {
-  std::set<std::string> models;
-  for (const Observation* o : s.rows) models.insert(o->model);
-  if (models.size() < 2) return predict_all(s.rows, c, cal, fitted);
+// Residuals of each value of `key` (each model, or each hardware id) predicted by a fit on the
+// subset's rows with the other values: generalisation, not memorisation. Empty when the subset
+// has only one value.
+std::vector<Scored> holdout_residuals(const Subset& s, std::string Observation::*key, const Catalogs& c,
+                                      const Calibration& cal, const Efficiency& start, const Prior& prior) {
+  std::set<std::string> values;
+  for (const Observation* o : s.rows) values.insert(o->*key);
+  if (values.size() < 2) return {};
   std::vector<Scored> out;
-  for (const std::string& held : models) {
+  for (const std::string& held : values) {
     std::vector<const Observation*> train, test;
-    for (const Observation* o : s.rows) (o->model == held ? test : train).push_back(o);
-    const FitResult r = fit_efficiency(train, c, cal, start);
-    for (const Scored& sc : predict_all(test, c, cal, r.efficiency)) out.push_back(sc);
+    for (const Observation* o : s.rows) (o->*key == held ? test : train).push_back(o);
+    const Efficiency e = fit_efficiency(train, c, cal, start, prior).efficiency;
+    const std::vector<Scored> scored = predict_all(test, c, cal, e);
+    std::cerr << fmt::format(
+        "  without {} ({} rows, held-out MAPE {:.4f}): eta_mem {:.3f} decode {:.3f} prefill {:.3f} "
+        "{:.1f} us/layer {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f}\n",
+        held, scored.size(), mean_absolute_percentage_error(scored), e.memory_bandwidth, e.decode_compute,
+        e.prefill_compute, e.layer_overhead_us, e.sequence_overhead_us, e.quantized_share,
+        e.request_latency_ms, e.wave_synchronization);
+    out.insert(out.end(), scored.begin(), scored.end());
   }
   return out;
 }
 
-ordered_json band(const std::vector<Scored>& scored, const std::string& metric, int rows) {
-  double low = ratio_quantile(scored, metric, 0.1), high = ratio_quantile(scored, metric, 0.9);
-  low = std::min(low, 1.0);
-  high = std::max(high, 1.0);
-  if (rows < 30) {  // thin data: at least a factor 2 either way
+// A row is predicted by its engine's fit where there is one, so the all-engine fit's held-out
+// predictions count only for rows of engines without their own.
+void write_holdout(std::ostream& out, const Subset& s, const std::set<std::string>& engine_fits,
+                   const char* held_out, const Scored& sc) {
+  if (s.engine == "*" && engine_fits.count(s.group + "/" + sc.observation->engine)) return;
+  out << s.group << "/" << s.engine << "," << held_out << "," << sc.observation->id << "," << sc.predicted
+      << "\n";
+}
+
+Prior read_prior(const ordered_json& doc) {
+  static const std::map<std::string, double Efficiency::*> factors = {
+      {"memory_bandwidth", &Efficiency::memory_bandwidth},
+      {"decode_compute", &Efficiency::decode_compute},
+      {"prefill_compute", &Efficiency::prefill_compute},
+      {"layer_overhead_us", &Efficiency::layer_overhead_us},
+      {"sequence_overhead_us", &Efficiency::sequence_overhead_us},
+      {"quantized_share", &Efficiency::quantized_share},
+      {"request_latency_ms", &Efficiency::request_latency_ms},
+      {"wave_synchronization", &Efficiency::wave_synchronization}};
+  Prior p;
+  for (const auto& [name, centre] : doc.items()) {
+    if (name == "note") continue;
+    const auto it = factors.find(name);
+    if (it == factors.end()) throw data_error("fit_groups.json: prior." + name + ": not a fitted factor");
+    p.centres.push_back({it->second, centre.at("centre").get<double>(), centre.at("weight").get<double>()});
+  }
+  return p;
+}
+
+// The 10th-90th percentile of measured / predicted over one metric's held-out rows; with fewer
+// than 30 of them (none: a group of offline-throughput rows has no TTFT or TPOT), at least a
+// factor 2 either way, so an unmeasured metric never shows a narrow band.
+ordered_json band(const std::vector<Scored>& scored, const std::string& metric) {
+  const auto rows = std::count_if(scored.begin(), scored.end(),
+                                  [&](const Scored& s) { return s.observation->metric == metric; });
+  double low = std::min(ratio_quantile(scored, metric, 0.1), 1.0);
+  double high = std::max(ratio_quantile(scored, metric, 0.9), 1.0);
+  if (rows < 30) {
     low = std::min(low, 0.5);
     high = std::max(high, 2.0);
   }
@@ -111,43 +153,58 @@ std::string today() {
   return buf;
 }
 
-int run(const fs::path& data, bool write) {
+// `only` ("group/engine"; empty for all) fits one subset and writes nothing: for experiments.
+int run(const fs::path& data, bool write, const std::string& only) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration defaults = io::load_calibration(data / "efficiency.json");
   Calibration unfitted = defaults;
   unfitted.fitted.clear();
   const ordered_json groups = ordered_json::parse(std::ifstream(data / "calibration" / "fit_groups.json"));
+  const Prior prior = read_prior(groups.at("prior"));
   ordered_json fitted = ordered_json::array();
-  std::ofstream holdout(data / "calibration" / "holdout_predictions.csv");
-  holdout << "subset,obs_id,predicted\n";
+  std::ofstream holdout;  // left closed (writes ignored) when fitting one subset
+  if (only.empty()) holdout.open(data / "calibration" / "holdout_predictions.csv");
+  holdout << "subset,held_out,obs_id,predicted\n";
   int used = 0;
-  for (const Subset& s : subsets_to_fit(groups, obs, catalogs)) {
+  const std::vector<Subset> subsets = subsets_to_fit(groups, obs, catalogs);
+  std::set<std::string> engine_fits;
+  for (const Subset& s : subsets) engine_fits.insert(s.group + "/" + s.engine);
+  for (const Subset& s : subsets) {
+    if (!only.empty() && only != s.group + "/" + s.engine) continue;
     const Hardware& any = catalogs.hardware.at(s.rows.front()->hardware);
     // Every fit starts from the kind's defaults, not from the previous fit in efficiency.json:
     // the result is reproducible, and a held-out model's fit does not start from a point fitted
     // on that model's rows.
     const Efficiency& start = unfitted.for_hardware(any);
     const auto t0 = std::chrono::steady_clock::now();
-    const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start);
-    const auto held = holdout_residuals(s, catalogs, defaults, start, r.efficiency);
-    for (const Scored& sc : held)
-      holdout << s.group << "/" << s.engine << "," << sc.observation->id << "," << sc.predicted << "\n";
+    const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
+    // The error bands come from the held-out models' residuals (a single-model subset: its own).
+    std::vector<Scored> held = holdout_residuals(s, &Observation::model, catalogs, defaults, start, prior);
+    if (held.empty())
+      held = predict_all(s.rows, catalogs, defaults, r.efficiency);
+    else
+      for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
+    for (const Scored& sc : holdout_residuals(s, &Observation::hardware, catalogs, defaults, start, prior))
+      write_holdout(holdout, s, engine_fits, "hardware", sc);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << fmt::format(
         "{}/{}: {} rows, loss {:.4f}, eta_mem {:.3f} decode {:.3f} prefill {:.3f} overhead {:.2f} ms "
-        "+ {:.1f} us/layer + {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s)\n",
+        "+ {:.1f} us/layer + {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s); in-sample MAPE "
+        "{:.4f}, held-out {:.4f}\n",
         s.group, s.engine, r.rows, r.loss, r.efficiency.memory_bandwidth, r.efficiency.decode_compute,
         r.efficiency.prefill_compute, r.efficiency.step_overhead_ms, r.efficiency.layer_overhead_us,
         r.efficiency.sequence_overhead_us, r.efficiency.quantized_share, r.efficiency.request_latency_ms,
-        r.efficiency.wave_synchronization, seconds);
+        r.efficiency.wave_synchronization, seconds,
+        mean_absolute_percentage_error(predict_all(s.rows, catalogs, defaults, r.efficiency)),
+        mean_absolute_percentage_error(held));
     ordered_json entry = {
         {"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
     const ordered_json values = efficiency_json(r.efficiency);
     for (const auto& [k, v] : values.items()) entry[k] = v;
-    entry["bounds"] = {{"ttft", band(held, "ttft_ms", r.rows)},
-                       {"tpot", band(held, "tpot_ms", r.rows)},
-                       {"throughput", band(held, "output_tokens_per_s", r.rows)}};
+    entry["bounds"] = {{"ttft", band(held, "ttft_ms")},
+                       {"tpot", band(held, "tpot_ms")},
+                       {"throughput", band(held, "output_tokens_per_s")}};
     fitted.push_back(entry);
     if (s.engine == "*") used += r.rows;
   }
@@ -158,6 +215,7 @@ int run(const fs::path& data, bool write) {
       today(), used);
   doc["date"] = today();
   doc["fitted"] = fitted;
+  if (!only.empty()) return 0;
   if (write) {
     std::ofstream(data / "efficiency.json") << doc.dump(2) << "\n";
     std::cerr << "wrote " << (data / "efficiency.json").string() << "\n";
@@ -172,19 +230,22 @@ int run(const fs::path& data, bool write) {
 int main(int argc, char** argv) {
   fs::path data = LLMHW_SOURCE_DATA_DIR;
   bool write = false;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
       data = argv[++i];
     } else if (a == "--write") {
       write = true;
+    } else if (a == "--only" && i + 1 < argc) {
+      only = argv[++i];
     } else {
-      std::cerr << "usage: llmhw_calibrate [--data DIR] [--write]\n";
+      std::cerr << "usage: llmhw_calibrate [--data DIR] [--write] [--only GROUP/ENGINE]\n";
       return 2;
     }
   }
   try {
-    return run(data, write);
+    return run(data, write, only);
   } catch (const std::exception& e) {
     std::cerr << "llmhw_calibrate: error: " << e.what() << "\n";
     return 1;

@@ -142,17 +142,28 @@ double mean_absolute_percentage_error(const std::vector<Scored>& scored) {
   return sum / static_cast<double>(scored.size());
 }
 
+double Prior::penalty(const Efficiency& e) const {
+  double sum = 0;
+  for (const Centre& c : centres) {
+    const double log_ratio = std::log(std::max(e.*c.factor, 0.01) / c.value);
+    sum += c.weight * log_ratio * log_ratio;
+  }
+  return sum;
+}
+
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
-                         const Calibration& calibration, const Efficiency& start) {
+                         const Calibration& calibration, const Efficiency& start, const Prior& prior) {
   auto loss = [&](const Point& x) {
-    const auto scored = predict_all(rows, c, calibration, to_efficiency(x, start));
+    const Efficiency e = to_efficiency(x, start);
+    const auto scored = predict_all(rows, c, calibration, e);
     // The mean absolute percentage error, the measure the accuracy is judged by; a squared (log)
     // error would let a few benchmark outliers (docs/accuracy.md) pull every factor of their group
     // towards them. Rows a parameter set cannot predict (they stop fitting in memory) are
     // penalised as 400% off, so the fit cannot improve its score by dropping rows.
     const double missing = static_cast<double>(rows.size() - scored.size());
     return (mean_absolute_percentage_error(scored) * static_cast<double>(scored.size()) + 4.0 * missing) /
-           static_cast<double>(std::max<size_t>(1, rows.size()));
+               static_cast<double>(std::max<size_t>(1, rows.size())) +
+           prior.penalty(e);
   };
   // The loss has local minima (efficiency and overhead trade off against each other), so the
   // search starts from the given point and from two points spread across the physical ranges

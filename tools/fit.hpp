@@ -2,11 +2,12 @@
 // Fitting efficiency factors to observations: minimise the mean absolute percentage error of the
 // estimator's predictions over a group's rows (the error docs/accuracy.md reports; unlike the
 // squared log error it weighs a row's error linearly, so a few benchmark outliers, such as TTFTs
-// that jump ten-fold, do not pull every other prediction), with Nelder-Mead over eight physically
-// meaningful parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per
-// layer and per running sequence, the
-// share of prefill work at a narrow precision's peak, and, for closed-loop benchmarks, how
-// synchronised arrivals are and the request latency outside the engine).
+// that jump ten-fold, do not pull every other prediction), plus a weak prior on the efficiencies
+// (data/calibration/fit_groups.json), with Nelder-Mead over eight physically meaningful
+// parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer and
+// per running sequence, the share of prefill work at a narrow precision's peak, and, for
+// closed-loop benchmarks, how synchronised arrivals are and the request latency outside the
+// engine).
 #include <vector>
 
 #include "observations.hpp"
@@ -31,8 +32,22 @@ struct FitResult {
   int rows = 0;  // rows predicted
 };
 
+// A weak prior on the fitted factors: the loss adds, for each named factor, its weight x
+// ln(value / centre)^2. Where the rows pin a factor down it barely moves it; where they do not (a
+// trade-off the data leave flat, such as prefill efficiency against the narrow-precision share
+// when every row is at one precision, or the request latency of closed-loop benchmarks when every
+// row is an offline one) it keeps the factor near its centre instead of anywhere along the valley.
+struct Prior {
+  struct Centre {
+    double Efficiency::*factor;
+    double value, weight;
+  };
+  std::vector<Centre> centres;
+  double penalty(const Efficiency& e) const;
+};
+
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
-                         const Calibration& calibration, const Efficiency& start);
+                         const Calibration& calibration, const Efficiency& start, const Prior& prior = {});
 
 // The p-th quantile (0..1) of measured / predicted over the rows of one metric.
 double ratio_quantile(const std::vector<Scored>& scored, const std::string& metric, double p);

@@ -1,6 +1,7 @@
 // The calibration machinery (tools/observations.cpp, tools/fit.cpp): CSV reading, mapping,
 // quantiles, and that the fit recovers known efficiencies from data the estimator generated.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -110,4 +111,64 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
   CHECK(r.efficiency.prefill_compute == Approx(truth.prefill_compute).epsilon(0.05));
   CHECK(r.efficiency.step_overhead_ms == 0);  // the fixed cost is fitted per layer
   CHECK(r.efficiency.layer_overhead_us == Approx(truth.layer_overhead_us).epsilon(0.1));
+}
+
+TEST_CASE("the prior's penalty is the sum of weight x squared log ratio", "[tools]") {
+  Prior prior;
+  prior.centres = {{&Efficiency::quantized_share, 0.5, 0.02}, {&Efficiency::prefill_compute, 0.6, 0.1}};
+  Efficiency e;
+  e.quantized_share = 1.0, e.prefill_compute = 0.6;
+  // ln(1.0 / 0.5)^2 = 0.4805 at weight 0.02, ln(0.6 / 0.6)^2 = 0 -> 0.00961.
+  const double ln2_squared = std::log(2.0) * std::log(2.0);
+  CHECK(prior.penalty(e) == Approx(0.02 * ln2_squared));
+  e.quantized_share = 0.25;  // a factor 2 below the centre costs as much as a factor 2 above
+  CHECK(prior.penalty(e) == Approx(0.02 * ln2_squared));
+  e.prefill_compute = 1.2;  // each factor at its own weight
+  CHECK(prior.penalty(e) == Approx(0.02 * ln2_squared + 0.1 * ln2_squared));
+  e.quantized_share = 0;  // floored at 0.01, not infinite
+  CHECK(std::isfinite(prior.penalty(e)));
+  CHECK(Prior{}.penalty(e) == 0);
+}
+
+TEST_CASE("a prior holds a factor the rows leave flat and leaves the others to the data", "[tools][fit]") {
+  // Every row at bf16: the share of prefill work at a narrow precision's peak has no effect on
+  // any prediction, so the data leave it anywhere; the prior's centre decides it.
+  const Catalogs catalogs = small_catalogs();
+  Calibration calibration;
+  calibration.engines["*"] = {1024, 8192};
+  Efficiency truth;
+  truth.memory_bandwidth = 0.7, truth.decode_compute = 0.45, truth.prefill_compute = 0.55;
+  truth.step_overhead_ms = 0, truth.layer_overhead_us = 60, truth.wave_synchronization = 0.5,
+  truth.usable_memory_fraction = 0.9, truth.reserve_gb = 2, truth.collective_latency_us = 10;
+  std::vector<Observation> rows;
+  int id = 0;
+  for (int tp : {1, 2, 4}) {
+    for (double c : {1.0, 16.0, 128.0}) {
+      for (double isl : {256.0, 2048.0}) {
+        for (const char* metric : {"ttft_ms", "tpot_ms"}) {
+          Observation o;
+          o.id = std::to_string(id++), o.model = "llama-3.1-8b", o.hardware = "h100-sxm", o.engine = "trtllm";
+          o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = c,
+          o.mapped = true;
+          const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
+          REQUIRE(p.ok);
+          o.value = p.value;
+          rows.push_back(o);
+        }
+      }
+    }
+  }
+  std::vector<const Observation*> pointers;
+  for (const auto& o : rows) pointers.push_back(&o);
+  Efficiency start = truth;
+  start.memory_bandwidth = 0.9, start.prefill_compute = 0.8, start.quantized_share = 0.95;
+  Prior prior;
+  prior.centres = {{&Efficiency::quantized_share, 0.3, 0.001}};
+  const FitResult with_prior = fit_efficiency(pointers, catalogs, calibration, start, prior);
+  CHECK(with_prior.efficiency.quantized_share == Approx(0.3).epsilon(0.05));
+  CHECK(with_prior.efficiency.memory_bandwidth == Approx(truth.memory_bandwidth).epsilon(0.05));
+  CHECK(with_prior.efficiency.prefill_compute == Approx(truth.prefill_compute).epsilon(0.05));
+  // Without it the flat factor stays far from 0.3 (wherever the search leaves it).
+  const FitResult without = fit_efficiency(pointers, catalogs, calibration, start);
+  CHECK(std::abs(without.efficiency.quantized_share - 0.3) > 0.2);
 }
