@@ -1,10 +1,13 @@
 // tools/calibrate: fits the efficiency factors of data/efficiency.json to
 // data/calibration/observations.csv, per hardware group (data/calibration/fit_groups.json) and
-// engine, and the error bands from leave-one-model-out residuals. Rerun it after changing the
-// estimator or the data:
+// engine, with the weak prior of fit_groups.json, and the error bands from leave-one-model-out
+// residuals; it writes the leave-one-model-out and leave-one-hardware-out predictions to
+// data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing the
+// estimator or the data (about 10 minutes):
 //
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
+//   ./build/release/llmhw_calibrate --data data --only hopper/trtllm   # one subset, writes nothing
 #include <fmt/format.h>
 
 #include <algorithm>
