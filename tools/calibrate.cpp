@@ -156,6 +156,43 @@ std::string today() {
   return buf;
 }
 
+void log_fit(const Subset& s, const FitResult& r, double seconds, double in_sample, double held_out) {
+  const Efficiency& e = r.efficiency;
+  std::cerr << fmt::format(
+      "{}/{}: {} rows, loss {:.4f}, eta_mem {:.3f} decode {:.3f} prefill {:.3f} {:.1f} us/layer + {:.1f} "
+      "us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s); MAPE in-sample {:.4f}, models held out {}\n",
+      s.group, s.engine, r.rows, r.loss, e.memory_bandwidth, e.decode_compute, e.prefill_compute,
+      e.layer_overhead_us, e.sequence_overhead_us, e.quantized_share, e.request_latency_ms,
+      e.wave_synchronization, seconds, in_sample, held_out >= 0 ? fmt::format("{:.4f}", held_out) : "-");
+}
+
+// Fits one subset, writes its held-out predictions and returns its efficiency.json entry. The
+// fit starts from the kind's defaults, not from the previous fit in efficiency.json: the result
+// is reproducible, and a held-out model's fit does not start from a point fitted on its rows.
+ordered_json fit_subset(const Subset& s, const Catalogs& catalogs, const Calibration& defaults,
+                        const Efficiency& start, const Prior& prior, const std::set<std::string>& engine_fits,
+                        std::ostream& holdout) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
+  const std::vector<Scored> in_sample = predict_all(s.rows, catalogs, defaults, r.efficiency);
+  const std::vector<Scored> held =
+      holdout_residuals(s, &Observation::model, catalogs, defaults, start, prior);
+  for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
+  for (const Scored& sc : holdout_residuals(s, &Observation::hardware, catalogs, defaults, start, prior))
+    write_holdout(holdout, s, engine_fits, "hardware", sc);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  log_fit(s, r, seconds, mean_absolute_percentage_error(in_sample),
+          held.empty() ? -1.0 : mean_absolute_percentage_error(held));
+  // The error bands come from the held-out models' residuals (a single-model subset: its own).
+  const std::vector<Scored>& residuals = held.empty() ? in_sample : held;
+  ordered_json entry = {{"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
+  for (const auto& [k, v] : efficiency_json(r.efficiency).items()) entry[k] = v;
+  entry["bounds"] = {{"ttft", band(residuals, "ttft_ms")},
+                     {"tpot", band(residuals, "tpot_ms")},
+                     {"throughput", band(residuals, "output_tokens_per_s")}};
+  return entry;
+}
+
 // `only` ("group/engine"; empty for all) fits one subset and writes nothing: for experiments.
 int run(const fs::path& data, bool write, const std::string& only) {
   const Catalogs catalogs = load_catalogs(data);
@@ -165,52 +202,21 @@ int run(const fs::path& data, bool write, const std::string& only) {
   unfitted.fitted.clear();
   const ordered_json groups = ordered_json::parse(std::ifstream(data / "calibration" / "fit_groups.json"));
   const Prior prior = read_prior(groups.at("prior"));
-  ordered_json fitted = ordered_json::array();
   std::ofstream holdout;  // left closed (writes ignored) when fitting one subset
   if (only.empty()) holdout.open(data / "calibration" / "holdout_predictions.csv");
   holdout << "subset,held_out,obs_id,predicted\n";
-  int used = 0;
   const std::vector<Subset> subsets = subsets_to_fit(groups, obs, catalogs);
   std::set<std::string> engine_fits;
   for (const Subset& s : subsets) engine_fits.insert(s.group + "/" + s.engine);
+  ordered_json fitted = ordered_json::array();
+  int used = 0;
   for (const Subset& s : subsets) {
     if (!only.empty() && only != s.group + "/" + s.engine) continue;
-    const Hardware& any = catalogs.hardware.at(s.rows.front()->hardware);
-    // Every fit starts from the kind's defaults, not from the previous fit in efficiency.json:
-    // the result is reproducible, and a held-out model's fit does not start from a point fitted
-    // on that model's rows.
-    const Efficiency& start = unfitted.for_hardware(any);
-    const auto t0 = std::chrono::steady_clock::now();
-    const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
-    // The error bands come from the held-out models' residuals (a single-model subset: its own).
-    std::vector<Scored> held = holdout_residuals(s, &Observation::model, catalogs, defaults, start, prior);
-    if (held.empty())
-      held = predict_all(s.rows, catalogs, defaults, r.efficiency);
-    else
-      for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
-    for (const Scored& sc : holdout_residuals(s, &Observation::hardware, catalogs, defaults, start, prior))
-      write_holdout(holdout, s, engine_fits, "hardware", sc);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << fmt::format(
-        "{}/{}: {} rows, loss {:.4f}, eta_mem {:.3f} decode {:.3f} prefill {:.3f} overhead {:.2f} ms "
-        "+ {:.1f} us/layer + {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s); in-sample MAPE "
-        "{:.4f}, held-out {:.4f}\n",
-        s.group, s.engine, r.rows, r.loss, r.efficiency.memory_bandwidth, r.efficiency.decode_compute,
-        r.efficiency.prefill_compute, r.efficiency.step_overhead_ms, r.efficiency.layer_overhead_us,
-        r.efficiency.sequence_overhead_us, r.efficiency.quantized_share, r.efficiency.request_latency_ms,
-        r.efficiency.wave_synchronization, seconds,
-        mean_absolute_percentage_error(predict_all(s.rows, catalogs, defaults, r.efficiency)),
-        mean_absolute_percentage_error(held));
-    ordered_json entry = {
-        {"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
-    const ordered_json values = efficiency_json(r.efficiency);
-    for (const auto& [k, v] : values.items()) entry[k] = v;
-    entry["bounds"] = {{"ttft", band(held, "ttft_ms")},
-                       {"tpot", band(held, "tpot_ms")},
-                       {"throughput", band(held, "output_tokens_per_s")}};
-    fitted.push_back(entry);
-    if (s.engine == "*") used += r.rows;
+    const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
+    fitted.push_back(fit_subset(s, catalogs, defaults, start, prior, engine_fits, holdout));
+    if (s.engine == "*") used += fitted.back().at("rows").get<int>();
   }
+  if (!only.empty()) return 0;
   ordered_json doc = ordered_json::parse(std::ifstream(data / "efficiency.json"));
   doc["status"] = fmt::format(
       "fitted on {} by tools/calibrate to {} rows of data/calibration/observations.csv; hardware "
@@ -218,7 +224,6 @@ int run(const fs::path& data, bool write, const std::string& only) {
       today(), used);
   doc["date"] = today();
   doc["fitted"] = fitted;
-  if (!only.empty()) return 0;
   if (write) {
     std::ofstream(data / "efficiency.json") << doc.dump(2) << "\n";
     std::cerr << "wrote " << (data / "efficiency.json").string() << "\n";
