@@ -186,7 +186,8 @@ ordered_json fit_subset(const Subset& s, const Catalogs& catalogs, const Calibra
   // The error bands come from the held-out models' residuals (a single-model subset: its own).
   const std::vector<Scored>& residuals = held.empty() ? in_sample : held;
   ordered_json entry = {{"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
-  for (const auto& [k, v] : efficiency_json(r.efficiency).items()) entry[k] = v;
+  const ordered_json values = efficiency_json(r.efficiency);  // items() must not outlive it
+  for (const auto& [k, v] : values.items()) entry[k] = v;
   entry["bounds"] = {{"ttft", band(residuals, "ttft_ms")},
                      {"tpot", band(residuals, "tpot_ms")},
                      {"throughput", band(residuals, "output_tokens_per_s")}};
