@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# tools/calibrate end to end on a tiny synthetic data directory (the fixture catalog plus a
+# dozen made-up observations): it fits, writes efficiency.json with a fitted entry per subset and
+# the leave-one-model-out and leave-one-hardware-out predictions, and --only writes nothing.
+# The numbers are not checked (tests/tools/test_fit.cpp checks the fit); this catches crashes and
+# broken output. Nothing is written to the source tree.
+#
+# usage: test_calibrate_run.sh LLMHW_CALIBRATE FIXTURE_DATA_DIR
+set -uo pipefail
+calibrate=$1
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/llmhw-calibrate-test.XXXXXX") || exit 1
+trap 'rm -rf "$scratch"' EXIT
+data=$scratch/data
+cp -r "$2" "$data" && mkdir -p "$data/calibration" || exit 1
+cat > "$data/calibration/fit_groups.json" <<'JSON'
+{
+  "min_rows_per_engine": 4,
+  "min_rows_any_engine": 4,
+  "prior": {
+    "prefill_compute": { "centre": 0.6, "weight": 0.05 },
+    "request_latency_ms": { "centre": 100, "weight": 0.002 }
+  },
+  "groups": [{ "name": "test", "hardware": ["h100-sxm", "l4"] }]
+}
+JSON
+{
+  echo "obs_id,source,source_row,model,hardware,engine,precision,kv_precision,tp,pp,dp,moe_tp,moe_ep,devices,isl,osl,concurrency,metric,value,status,note"
+  n=0
+  for row in "llama-3.1-8b h100-sxm 1" "llama-3.1-70b h100-sxm 4" "llama-3.1-8b l4 1"; do
+    read -r model hw tp <<< "$row"
+    for c in 1 8; do
+      n=$((n + 1))
+      echo "s$n-ttft,serving,$n,$model,$hw,trtllm,fp8,fp8,$tp,1,1,$tp,1,$tp,1024,256,$c,ttft_ms,$((150 + 20 * c)),mapped,"
+      echo "s$n-tpot,serving,$n,$model,$hw,trtllm,fp8,fp8,$tp,1,1,$tp,1,$tp,1024,256,$c,tpot_ms,$((10 + c)),mapped,"
+    done
+  done
+} > "$data/calibration/observations.csv"
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+"$calibrate" --data "$data" --write 2> "$scratch/log" || { cat "$scratch/log"; fail "calibrate --write exited $?"; }
+grep -q '"group": "test"' "$data/efficiency.json" || fail "efficiency.json has no fitted entry for the test group"
+grep -q '"engine": "trtllm"' "$data/efficiency.json" || fail "efficiency.json has no trtllm entry"
+holdout=$data/calibration/holdout_predictions.csv
+head -1 "$holdout" | grep -qx 'subset,held_out,obs_id,predicted' || fail "holdout_predictions.csv header"
+grep -q '^test/trtllm,model,' "$holdout" || fail "no leave-one-model-out predictions"
+grep -q '^test/trtllm,hardware,' "$holdout" || fail "no leave-one-hardware-out predictions"
+# The all-engine fit's held-out rows are left out where the engine has its own fit.
+! grep -q '^test/\*,' "$holdout" || fail "the all-engine fit's held-out rows repeat the trtllm fit's"
+
+before=$(md5sum "$data/efficiency.json" "$holdout")
+"$calibrate" --data "$data" --only test/trtllm 2> "$scratch/log" || fail "calibrate --only exited $?"
+grep -q '^test/trtllm: 12 rows' "$scratch/log" || { cat "$scratch/log"; fail "--only did not fit test/trtllm's 12 rows"; }
+[ "$before" = "$(md5sum "$data/efficiency.json" "$holdout")" ] || fail "--only wrote a file"
+
+"$calibrate" --data "$data" --bogus 2> /dev/null && fail "an unknown option was accepted"
+[ "$failures" -eq 0 ] && echo "calibrate: all checks passed"
+exit "$failures"
