@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "fit.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -22,6 +23,42 @@ Catalogs small_catalogs() {
   for (Hardware& hw : io::load_hardware_dir(fs::path(LLMHW_TEST_FIXTURES) / "data" / "hardware"))
     c.hardware[hw.id] = hw;
   return c;
+}
+
+// The efficiencies the synthetic rows are generated with, which a fit must recover.
+Efficiency synthetic_truth() {
+  Efficiency truth;
+  truth.memory_bandwidth = 0.7, truth.decode_compute = 0.45, truth.prefill_compute = 0.55;
+  truth.step_overhead_ms = 0, truth.layer_overhead_us = 60, truth.wave_synchronization = 0.5,
+  truth.usable_memory_fraction = 0.9, truth.reserve_gb = 2, truth.collective_latency_us = 10;
+  return truth;
+}
+
+Calibration synthetic_calibration() {
+  Calibration calibration;
+  calibration.engines["*"] = {1024, 8192};
+  return calibration;
+}
+
+// A TensorRT-LLM benchmark row on H100 whose value is the estimator's own prediction at
+// `truth`; nullopt when the deployment does not fit.
+std::optional<Observation> generated_row(const Catalogs& catalogs, const Calibration& calibration,
+                                         const Efficiency& truth, int id, const char* model, int tp,
+                                         double concurrency, double isl, const char* metric) {
+  Observation o;
+  o.id = std::to_string(id), o.model = model, o.hardware = "h100-sxm", o.engine = "trtllm";
+  o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = concurrency,
+  o.mapped = true;
+  const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
+  if (!p.ok) return std::nullopt;
+  o.value = p.value;
+  return o;
+}
+
+std::vector<const Observation*> pointers_to(const std::vector<Observation>& rows) {
+  std::vector<const Observation*> pointers;
+  for (const auto& o : rows) pointers.push_back(&o);
+  return pointers;
 }
 
 }  // namespace
@@ -70,13 +107,8 @@ TEST_CASE("ratio quantiles interpolate between sorted ratios", "[tools]") {
 
 TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][fit]") {
   const Catalogs catalogs = small_catalogs();
-  Calibration calibration;
-  calibration.engines["*"] = {1024, 8192};
-  Efficiency truth;
-  truth.memory_bandwidth = 0.7, truth.decode_compute = 0.45, truth.prefill_compute = 0.55;
-  truth.step_overhead_ms = 0, truth.layer_overhead_us = 60, truth.wave_synchronization = 0.5,
-  truth.usable_memory_fraction = 0.9;
-  truth.reserve_gb = 2, truth.collective_latency_us = 10;
+  const Calibration calibration = synthetic_calibration();
+  const Efficiency truth = synthetic_truth();
   std::vector<Observation> rows;
   int id = 0;
   for (const char* model : {"llama-3.1-8b", "llama-3.1-70b"}) {
@@ -84,23 +116,16 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
       for (double c : {1.0, 8.0, 64.0, 256.0}) {
         for (double isl : {128.0, 1024.0, 4096.0}) {
           for (const char* metric : {"ttft_ms", "tpot_ms", "output_tokens_per_s"}) {
-            Observation o;
-            o.id = std::to_string(id++), o.model = model, o.hardware = "h100-sxm", o.engine = "trtllm";
-            o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = c,
-            o.mapped = true;
-            o.value = 1;
-            const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
-            if (!p.ok) continue;  // 70B at bf16 does not fit two 80 GB devices
-            o.value = p.value;
-            rows.push_back(o);
+            // 70B at bf16 does not fit two 80 GB devices: those rows are left out.
+            if (auto o = generated_row(catalogs, calibration, truth, id++, model, tp, c, isl, metric))
+              rows.push_back(*o);
           }
         }
       }
     }
   }
   REQUIRE(rows.size() > 150);
-  std::vector<const Observation*> pointers;
-  for (const auto& o : rows) pointers.push_back(&o);
+  const std::vector<const Observation*> pointers = pointers_to(rows);
   Efficiency start = truth;
   start.memory_bandwidth = 0.9, start.decode_compute = 0.8, start.prefill_compute = 0.8;
   start.layer_overhead_us = 10, start.wave_synchronization = 1.0;
@@ -134,32 +159,23 @@ TEST_CASE("a prior holds a factor the rows leave flat and leaves the others to t
   // Every row at bf16: the share of prefill work at a narrow precision's peak has no effect on
   // any prediction, so the data leave it anywhere; the prior's centre decides it.
   const Catalogs catalogs = small_catalogs();
-  Calibration calibration;
-  calibration.engines["*"] = {1024, 8192};
-  Efficiency truth;
-  truth.memory_bandwidth = 0.7, truth.decode_compute = 0.45, truth.prefill_compute = 0.55;
-  truth.step_overhead_ms = 0, truth.layer_overhead_us = 60, truth.wave_synchronization = 0.5,
-  truth.usable_memory_fraction = 0.9, truth.reserve_gb = 2, truth.collective_latency_us = 10;
+  const Calibration calibration = synthetic_calibration();
+  const Efficiency truth = synthetic_truth();
   std::vector<Observation> rows;
   int id = 0;
   for (int tp : {1, 2, 4}) {
     for (double c : {1.0, 16.0, 128.0}) {
       for (double isl : {256.0, 2048.0}) {
         for (const char* metric : {"ttft_ms", "tpot_ms"}) {
-          Observation o;
-          o.id = std::to_string(id++), o.model = "llama-3.1-8b", o.hardware = "h100-sxm", o.engine = "trtllm";
-          o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = c,
-          o.mapped = true;
-          const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
-          REQUIRE(p.ok);
-          o.value = p.value;
-          rows.push_back(o);
+          const auto o =
+              generated_row(catalogs, calibration, truth, id++, "llama-3.1-8b", tp, c, isl, metric);
+          REQUIRE(o);
+          rows.push_back(*o);
         }
       }
     }
   }
-  std::vector<const Observation*> pointers;
-  for (const auto& o : rows) pointers.push_back(&o);
+  const std::vector<const Observation*> pointers = pointers_to(rows);
   Efficiency start = truth;
   start.memory_bandwidth = 0.9, start.prefill_compute = 0.8, start.quantized_share = 0.95;
   Prior prior;
