@@ -76,9 +76,9 @@ Holdout read_holdout(const fs::path& csv) {
     std::getline(ss, held_out, ',');
     std::getline(ss, id, ',');
     std::getline(ss, value, ',');
-    auto& map = held_out == "hardware" ? out.by_hardware : out.by_model;
-    // Prefer the per-engine fit's residual when a row was held out twice (engine and "*").
-    if (!map.count(id) || subset.find("/*") == std::string::npos) map[id] = std::stod(value);
+    // One line per row and kind: calibrate writes the all-engine fit's lines only for engines
+    // without a fit of their own.
+    (held_out == "hardware" ? out.by_hardware : out.by_model)[id] = std::stod(value);
   }
   return out;
 }
