@@ -1,6 +1,7 @@
 // tools/calibrate: fits the efficiency factors of data/efficiency.json to
 // data/calibration/observations.csv, per hardware group (data/calibration/fit_groups.json) and
-// engine, with the weak prior of fit_groups.json, and the error bands from leave-one-model-out
+// engine, with the weak prior of fit_groups.json (its engine-wide factors centred on the same
+// engine's first-pass fits on the other groups), and the error bands from leave-one-model-out
 // residuals; it writes the leave-one-model-out and leave-one-hardware-out predictions to
 // data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing the
 // estimator or the data (about 10 minutes):
@@ -113,7 +114,60 @@ Prior read_prior(const ordered_json& doc) {
     if (name == "note") continue;
     const auto it = factors.find(name);
     if (it == factors.end()) throw data_error("fit_groups.json: prior." + name + ": not a fitted factor");
-    p.centres.push_back({it->second, centre.at("centre").get<double>(), centre.at("weight").get<double>()});
+    p.centres.push_back({it->second, centre.at("centre").get<double>(), centre.at("weight").get<double>(),
+                         name, centre.value("engine_wide", false)});
+  }
+  return p;
+}
+
+// One engine's fit on one hardware group with the global prior, and how many of its rows were
+// closed-loop TTFTs (the rows that inform the engine-wide factors; a throughput row at a fixed
+// concurrency barely does).
+struct EngineEvidence {
+  std::string group, engine;
+  Efficiency efficiency;
+  int ttft_rows = 0;
+};
+
+int ttft_rows(const Subset& s) {
+  return static_cast<int>(std::count_if(s.rows.begin(), s.rows.end(),
+                                        [](const Observation* o) { return o->metric == "ttft_ms"; }));
+}
+
+// The first pass: each engine's fit on each group that has closed-loop TTFT rows, for the
+// `engines` to be fitted.
+std::vector<EngineEvidence> engine_evidence(const std::vector<Subset>& subsets,
+                                            const std::set<std::string>& engines, const Catalogs& catalogs,
+                                            const Calibration& defaults, const Calibration& unfitted,
+                                            const Prior& prior) {
+  std::vector<EngineEvidence> out;
+  for (const Subset& s : subsets) {
+    const int ttfts = ttft_rows(s);
+    if (s.engine == "*" || !(engines.count(s.engine) || engines.count("*")) || ttfts == 0) continue;
+    const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
+    const Efficiency e = fit_efficiency(s.rows, catalogs, defaults, start, prior).efficiency;
+    std::cerr << fmt::format("first pass {}/{}: {} TTFT rows, req {:.1f} ms sync {:.2f}\n", s.group, s.engine,
+                             ttfts, e.request_latency_ms, e.wave_synchronization);
+    out.push_back({s.group, s.engine, e, ttfts});
+  }
+  return out;
+}
+
+// The prior of one subset's fits: an engine-wide factor is centred on the same engine's
+// first-pass fits on the other hardware groups (so a device or group without closed-loop rows,
+// or one held out, gets the engine's closed-loop behaviour from the other groups rather than an
+// arbitrary centre); the all-engine fit ("*", used for engines without their own) on every
+// engine's; the global centre where there are none.
+Prior prior_for(const Subset& s, const Prior& global, const std::vector<EngineEvidence>& first_pass) {
+  Prior p = global;
+  for (Prior::Centre& c : p.centres) {
+    if (!c.engine_wide) continue;
+    std::vector<std::pair<double, double>> evidence;
+    for (const EngineEvidence& f : first_pass) {
+      if (f.group != s.group && (s.engine == "*" || f.engine == s.engine))
+        evidence.emplace_back(f.efficiency.*c.factor, f.ttft_rows);
+    }
+    c.value = pooled_centre(evidence, c.value);
   }
   return p;
 }
@@ -207,14 +261,24 @@ int run(const fs::path& data, bool write, const std::string& only) {
   if (only.empty()) holdout.open(data / "calibration" / "holdout_predictions.csv");
   holdout << "subset,held_out,obs_id,predicted\n";
   const std::vector<Subset> subsets = subsets_to_fit(groups, obs, catalogs);
-  std::set<std::string> engine_fits;
-  for (const Subset& s : subsets) engine_fits.insert(s.group + "/" + s.engine);
+  std::set<std::string> engine_fits, engines;
+  for (const Subset& s : subsets) {
+    engine_fits.insert(s.group + "/" + s.engine);
+    if (only.empty() || only == s.group + "/" + s.engine) engines.insert(s.engine);
+  }
+  const std::vector<EngineEvidence> first_pass =
+      engine_evidence(subsets, engines, catalogs, defaults, unfitted, prior);
   ordered_json fitted = ordered_json::array();
   int used = 0;
   for (const Subset& s : subsets) {
     if (!only.empty() && only != s.group + "/" + s.engine) continue;
     const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
-    fitted.push_back(fit_subset(s, catalogs, defaults, start, prior, engine_fits, holdout));
+    const Prior subset_prior = prior_for(s, prior, first_pass);
+    for (const Prior::Centre& c : subset_prior.centres) {
+      if (c.engine_wide)
+        std::cerr << fmt::format("{}/{}: {} centred on {:.3f}\n", s.group, s.engine, c.name, c.value);
+    }
+    fitted.push_back(fit_subset(s, catalogs, defaults, start, subset_prior, engine_fits, holdout));
     if (s.engine == "*") used += fitted.back().at("rows").get<int>();
   }
   if (!only.empty()) return 0;

@@ -151,6 +151,16 @@ double Prior::penalty(const Efficiency& e) const {
   return sum;
 }
 
+double pooled_centre(const std::vector<std::pair<double, double>>& value_and_weight, double fallback) {
+  double log_sum = 0, weights = 0;
+  for (const auto& [value, weight] : value_and_weight) {
+    if (!(weight > 0) || !(value > 0)) continue;
+    log_sum += weight * std::log(value);
+    weights += weight;
+  }
+  return weights > 0 ? std::exp(log_sum / weights) : fallback;
+}
+
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
                          const Calibration& calibration, const Efficiency& start, const Prior& prior) {
   auto loss = [&](const Point& x) {

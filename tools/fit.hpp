@@ -8,6 +8,7 @@
 // per running sequence, the share of prefill work at a narrow precision's peak, and, for
 // closed-loop benchmarks, how synchronised arrivals are and the request latency outside the
 // engine).
+#include <utility>
 #include <vector>
 
 #include "observations.hpp"
@@ -41,10 +42,19 @@ struct Prior {
   struct Centre {
     double Efficiency::*factor;
     double value, weight;
+    std::string name;  // as in fit_groups.json, for the log
+    // A property of the engine and the benchmark client rather than of the hardware (the
+    // closed-loop request latency and arrival synchronisation): tools/calibrate centres it on the
+    // same engine's fits on the other hardware groups, where there are any.
+    bool engine_wide = false;
   };
   std::vector<Centre> centres;
   double penalty(const Efficiency& e) const;
 };
+
+// The geometric mean of values weighted by their weights (evidence: a fitted value and the number
+// of rows that informed it); `fallback` when no weight is positive.
+double pooled_centre(const std::vector<std::pair<double, double>>& value_and_weight, double fallback);
 
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
                          const Calibration& calibration, const Efficiency& start, const Prior& prior = {});

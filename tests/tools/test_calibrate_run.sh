@@ -18,15 +18,16 @@ cat > "$data/calibration/fit_groups.json" <<'JSON'
   "min_rows_any_engine": 4,
   "prior": {
     "prefill_compute": { "centre": 0.6, "weight": 0.05 },
-    "request_latency_ms": { "centre": 100, "weight": 0.002 }
+    "request_latency_ms": { "centre": 100, "weight": 0.002, "engine_wide": true }
   },
-  "groups": [{ "name": "test", "hardware": ["h100-sxm", "l4"] }]
+  "groups": [{ "name": "test", "hardware": ["h100-sxm", "l4"] }, { "name": "other", "hardware": ["mi300x"] }]
 }
 JSON
 {
   echo "obs_id,source,source_row,model,hardware,engine,precision,kv_precision,tp,pp,dp,moe_tp,moe_ep,devices,isl,osl,concurrency,metric,value,status,note"
   n=0
-  for row in "llama-3.1-8b h100-sxm 1" "llama-3.1-70b h100-sxm 4" "llama-3.1-8b l4 1"; do
+  for row in "llama-3.1-8b h100-sxm 1" "llama-3.1-70b h100-sxm 4" "llama-3.1-8b l4 1" "llama-3.1-8b mi300x 1" \
+    "llama-3.1-70b mi300x 1"; do
     read -r model hw tp <<< "$row"
     for c in 1 8; do
       n=$((n + 1))
@@ -41,6 +42,14 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 "$calibrate" --data "$data" --write 2> "$scratch/log" || { cat "$scratch/log"; fail "calibrate --write exited $?"; }
 grep -q '"group": "test"' "$data/efficiency.json" || fail "efficiency.json has no fitted entry for the test group"
+# The engine-wide request latency of each group's fit is centred on the other group's first pass.
+grep -q '^first pass other/trtllm: 4 TTFT rows' "$scratch/log" || fail "no first-pass fit of other/trtllm"
+grep '^test/trtllm: request_latency_ms centred on' "$scratch/log" | grep -qv 'on 100.000$' ||
+  fail "test/trtllm not centred on other/trtllm's fit"
+# The all-engine fit is centred on every engine's first pass on the other groups: here the same.
+[ "$(grep '^test/trtllm: request_latency_ms' "$scratch/log" | cut -d' ' -f4)" = \
+  "$(grep '^test/\*: request_latency_ms' "$scratch/log" | cut -d' ' -f4)" ] ||
+  fail "the all-engine fit's centre differs from the only engine's"
 grep -q '"engine": "trtllm"' "$data/efficiency.json" || fail "efficiency.json has no trtllm entry"
 holdout=$data/calibration/holdout_predictions.csv
 head -1 "$holdout" | grep -qx 'subset,held_out,obs_id,predicted' || fail "holdout_predictions.csv header"
