@@ -81,10 +81,10 @@ std::vector<Scored> holdout_residuals(const Subset& s, std::string Observation::
     const std::vector<Scored> scored = predict_all(test, c, cal, e);
     std::cerr << fmt::format(
         "  without {} ({} rows, held-out MAPE {:.4f}): eta_mem {:.3f} decode {:.3f} prefill {:.3f} "
-        "{:.1f} us/layer {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f}\n",
+        "{:.1f} us/layer {:.1f} us/seq q {:.2f} req {:.1f} ms sync {:.2f} link {:.2f}\n",
         held, scored.size(), mean_absolute_percentage_error(scored), e.memory_bandwidth, e.decode_compute,
         e.prefill_compute, e.layer_overhead_us, e.sequence_overhead_us, e.quantized_share,
-        e.request_latency_ms, e.wave_synchronization);
+        e.request_latency_ms, e.wave_synchronization, e.interconnect_bandwidth);
     out.insert(out.end(), scored.begin(), scored.end());
   }
   return out;
@@ -108,7 +108,8 @@ Prior read_prior(const ordered_json& doc) {
       {"sequence_overhead_us", &Efficiency::sequence_overhead_us},
       {"quantized_share", &Efficiency::quantized_share},
       {"request_latency_ms", &Efficiency::request_latency_ms},
-      {"wave_synchronization", &Efficiency::wave_synchronization}};
+      {"wave_synchronization", &Efficiency::wave_synchronization},
+      {"interconnect_bandwidth", &Efficiency::interconnect_bandwidth}};
   Prior p;
   for (const auto& [name, centre] : doc.items()) {
     if (name == "note") continue;
@@ -199,7 +200,8 @@ ordered_json efficiency_json(const Efficiency& e) {
           {"request_latency_ms", r4(e.request_latency_ms)},
           {"usable_memory_fraction", e.usable_memory_fraction},
           {"reserve_gb", e.reserve_gb},
-          {"collective_latency_us", e.collective_latency_us},
+          {"collective_latency_us", r4(e.collective_latency_us)},
+          {"interconnect_bandwidth", r4(e.interconnect_bandwidth)},
           {"wave_synchronization", r4(e.wave_synchronization)}};
 }
 
@@ -214,10 +216,12 @@ void log_fit(const Subset& s, const FitResult& r, double seconds, double in_samp
   const Efficiency& e = r.efficiency;
   std::cerr << fmt::format(
       "{}/{}: {} rows, loss {:.4f}, eta_mem {:.3f} decode {:.3f} prefill {:.3f} {:.1f} us/layer + {:.1f} "
-      "us/seq q {:.2f} req {:.1f} ms sync {:.2f} ({:.1f} s); MAPE in-sample {:.4f}, models held out {}\n",
+      "us/seq q {:.2f} req {:.1f} ms sync {:.2f} link {:.2f} ({:.1f} s); MAPE in-sample {:.4f}, models "
+      "held out {}\n",
       s.group, s.engine, r.rows, r.loss, e.memory_bandwidth, e.decode_compute, e.prefill_compute,
       e.layer_overhead_us, e.sequence_overhead_us, e.quantized_share, e.request_latency_ms,
-      e.wave_synchronization, seconds, in_sample, held_out >= 0 ? fmt::format("{:.4f}", held_out) : "-");
+      e.wave_synchronization, e.interconnect_bandwidth, seconds, in_sample,
+      held_out >= 0 ? fmt::format("{:.4f}", held_out) : "-");
 }
 
 // Fits one subset, writes its held-out predictions and returns its efficiency.json entry. The

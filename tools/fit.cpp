@@ -8,14 +8,15 @@
 namespace llmhw::tools {
 namespace {
 
-constexpr size_t kParams = 8;
+constexpr size_t kParams = 9;
 using Point = std::array<double, kParams>;
 
 // Unconstrained coordinates <-> physical values: efficiencies in [0.02, 1] through a logistic,
 // the per-layer and per-sequence overheads in [0.01, 1000] us through a clamped exponential, wave
-// synchronisation in [0, 1], the request latency in [0.01, 2000] ms through a clamped exponential. The fixed
-// cost of a step is fitted per layer only (kernel launches and syncs in every layer); a per-step term on top
-// did not fit better (docs/accuracy.md), so it is set to 0.
+// synchronisation in [0, 1], the request latency in [0.01, 2000] ms through a clamped exponential, the
+// share of link bandwidth collectives reach in [0.02, 1]. The fixed cost of a step is fitted per layer
+// only (kernel launches and syncs in every layer); a per-step term on top did not fit better
+// (docs/accuracy.md), so it is set to 0.
 double logistic(double u) {
   return 0.02 + 0.98 / (1.0 + std::exp(-u));
 }
@@ -34,18 +35,19 @@ Efficiency to_efficiency(const Point& x, Efficiency base) {
   base.quantized_share = (logistic(x[5]) - 0.02) / 0.98;
   base.request_latency_ms = std::clamp(std::exp(x[6]), 0.01, 2000.0);
   base.sequence_overhead_us = std::clamp(std::exp(x[7]), 0.01, 1000.0);
+  base.interconnect_bandwidth = logistic(x[8]);
   return base;
 }
 
 Point to_point(const Efficiency& e) {
-  return {logit(e.memory_bandwidth),
-          logit(e.decode_compute),
-          logit(e.prefill_compute),
+  return {logit(e.memory_bandwidth), logit(e.decode_compute), logit(e.prefill_compute),
           std::log(e.layer_overhead_us > 0 ? e.layer_overhead_us : 30.0),  // unfitted: a few launches
           logit(0.02 + 0.98 * std::clamp(e.wave_synchronization, 0.01, 0.99)),
           logit(0.02 + 0.98 * std::clamp(e.quantized_share, 0.01, 0.99)),
           std::log(e.request_latency_ms > 0 ? e.request_latency_ms : 20.0),
-          std::log(e.sequence_overhead_us > 0 ? e.sequence_overhead_us : 10.0)};
+          std::log(e.sequence_overhead_us > 0 ? e.sequence_overhead_us : 10.0),
+          // From at most 0.9: at 1.0 the logistic is flat and the simplex would not move it.
+          logit(std::min(e.interconnect_bandwidth, 0.9))};
 }
 
 template <typename Loss>

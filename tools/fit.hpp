@@ -3,11 +3,11 @@
 // estimator's predictions over a group's rows (the error docs/accuracy.md reports; unlike the
 // squared log error it weighs a row's error linearly, so a few benchmark outliers, such as TTFTs
 // that jump ten-fold, do not pull every other prediction), plus a weak prior on the efficiencies
-// (data/calibration/fit_groups.json), with Nelder-Mead over eight physically meaningful
+// (data/calibration/fit_groups.json), with Nelder-Mead over nine physically meaningful
 // parameters (bandwidth efficiency, decode and prefill compute efficiency, overhead per layer and
-// per running sequence, the share of prefill work at a narrow precision's peak, and, for
-// closed-loop benchmarks, how synchronised arrivals are and the request latency outside the
-// engine).
+// per running sequence, the share of prefill work at a narrow precision's peak, the share of the
+// link bandwidth collectives reach, and, for closed-loop benchmarks, how synchronised arrivals
+// are and the request latency outside the engine).
 #include <utility>
 #include <vector>
 

@@ -29,6 +29,9 @@ struct Efficiency {
   double usable_memory_fraction = 1;  // share of device memory the engine may allocate
   double reserve_gb = 0.0;            // activations, graphs, communication buffers per device
   double collective_latency_us = 0;   // fixed cost of one all-reduce
+  // Fraction of the datasheet link bandwidth (per direction) that collectives and pipeline hops
+  // reach; fitted per hardware group (PCIe systems reach much less than NVLink ones).
+  double interconnect_bandwidth = 1.0;
   // Closed-loop benchmarks only: how much of a wave of arrivals prefills ahead of a request
   // (1 = all requests arrive together and wait for the whole wave on average; 0 = arrivals are
   // staggered and each waits only for its own prefill). Fitted per hardware group and engine.

@@ -142,7 +142,7 @@ double collective_seconds(double message_bytes, int ranks, double share, const H
                           const Efficiency& eff) {
   if (ranks <= 1) return 0;
   auto ring = [&](double bytes, int n, const Link& link) {
-    const double bw = link.gbps_per_direction * kGB;
+    const double bw = link.gbps_per_direction * kGB * eff.interconnect_bandwidth;
     return bw > 0 ? share * (n - 1.0) / n * bytes / bw : 0.0;
   };
   const int domain = fast_domain(hw);
@@ -159,7 +159,7 @@ double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& ef
   const Hardware& hw = *d.hardware;
   const bool across_nodes = d.tp * d.pp > fast_domain(hw) && hw.scale_out;
   const Link& link = across_nodes ? *hw.scale_out : hw.interconnect;
-  const double bw = link.gbps_per_direction * kGB;
+  const double bw = link.gbps_per_direction * kGB * eff.interconnect_bandwidth;
   return eff.collective_latency_us * 1e-6 + (bw > 0 ? bytes / bw : 0.0);
 }
 

@@ -35,6 +35,7 @@ Efficiency read_efficiency(const JsonReader& r) {
   if (r.has("request_latency_ms")) e.request_latency_ms = non_negative(r, "request_latency_ms");
   e.reserve_gb = non_negative(r, "reserve_gb");
   e.collective_latency_us = non_negative(r, "collective_latency_us");
+  if (r.has("interconnect_bandwidth")) e.interconnect_bandwidth = fraction(r, "interconnect_bandwidth");
   if (r.has("wave_synchronization")) {
     e.wave_synchronization = r.number("wave_synchronization");
     if (!(e.wave_synchronization >= 0 && e.wave_synchronization <= 1))

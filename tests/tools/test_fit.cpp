@@ -40,13 +40,14 @@ Calibration synthetic_calibration() {
   return calibration;
 }
 
-// A TensorRT-LLM benchmark row on H100 whose value is the estimator's own prediction at
+// A TensorRT-LLM benchmark row (on H100 unless told) whose value is the estimator's own prediction at
 // `truth`; nullopt when the deployment does not fit.
 std::optional<Observation> generated_row(const Catalogs& catalogs, const Calibration& calibration,
                                          const Efficiency& truth, int id, const char* model, int tp,
-                                         double concurrency, double isl, const char* metric) {
+                                         double concurrency, double isl, const char* metric,
+                                         const char* hardware = "h100-sxm") {
   Observation o;
-  o.id = std::to_string(id), o.model = model, o.hardware = "h100-sxm", o.engine = "trtllm";
+  o.id = std::to_string(id), o.model = model, o.hardware = hardware, o.engine = "trtllm";
   o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = concurrency,
   o.mapped = true;
   const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
@@ -136,6 +137,34 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
   CHECK(r.efficiency.prefill_compute == Approx(truth.prefill_compute).epsilon(0.05));
   CHECK(r.efficiency.step_overhead_ms == 0);  // the fixed cost is fitted per layer
   CHECK(r.efficiency.layer_overhead_us == Approx(truth.layer_overhead_us).epsilon(0.1));
+}
+
+TEST_CASE("the fit recovers the share of link bandwidth collectives reach", "[tools][fit]") {
+  // L4 (PCIe 4, 32 GB/s per direction) at TP 1, 2 and 4 with collectives at 40% of the link:
+  // the TP rows carry the all-reduces, the TP 1 rows pin the rest.
+  const Catalogs catalogs = small_catalogs();
+  const Calibration calibration = synthetic_calibration();
+  Efficiency truth = synthetic_truth();
+  truth.interconnect_bandwidth = 0.4;
+  std::vector<Observation> rows;
+  int id = 0;
+  for (int tp : {1, 2, 4}) {
+    for (double c : {1.0, 16.0, 128.0}) {
+      for (double isl : {128.0, 2048.0}) {
+        for (const char* metric : {"ttft_ms", "tpot_ms", "output_tokens_per_s"}) {
+          if (auto o =
+                  generated_row(catalogs, calibration, truth, id++, "llama-3.1-8b", tp, c, isl, metric, "l4"))
+            rows.push_back(*o);
+        }
+      }
+    }
+  }
+  REQUIRE(rows.size() > 40);
+  Efficiency start = truth;
+  start.interconnect_bandwidth = 1.0;
+  const FitResult r = fit_efficiency(pointers_to(rows), catalogs, calibration, start);
+  CHECK(r.loss < 0.01);
+  CHECK(r.efficiency.interconnect_bandwidth == Approx(0.4).epsilon(0.1));
 }
 
 TEST_CASE("the prior's penalty is the sum of weight x squared log ratio", "[tools]") {

@@ -316,6 +316,14 @@ TEST_CASE("decode_step with tensor parallelism", "[estimate][decode][tp]") {
   CHECK(t4.communication_s == Approx(2 * 32 * (10e-6 + 1.5 * 8192.0 / 100e9)).epsilon(1e-12));
   // Communication does not overlap: it adds to the roofline.
   CHECK(t4.total_s() == Approx(std::max(t4.memory_s, t4.compute_s) + t4.communication_s).epsilon(1e-12));
+
+  // Collectives reaching half the link bandwidth: the transfer term doubles, the latency does not:
+  // 2 x 32 x (10e-6 + 1.5 x 8192 / (0.5 x 1e11)).
+  llmhw::Efficiency half_link = with_latency;
+  half_link.interconnect_bandwidth = 0.5;
+  const llmhw::StepTime t4_half = llmhw::decode_step(deploy(m, hw, Precision::bf16, 4), 1, 1000, half_link);
+  CHECK(t4_half.communication_s == Approx(2 * 32 * (10e-6 + 1.5 * 8192.0 / 50e9)).epsilon(1e-12));
+  CHECK(t4_half.memory_s == t4.memory_s);
 }
 
 TEST_CASE("decode_step: MoE reads only the experts the batch touches", "[estimate][decode][moe]") {
