@@ -165,7 +165,10 @@ double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& ef
 
 // Tensor parallelism all-reduces after every mixer and MLP (two per standard layer) over the
 // tokens of one dp group; expert parallelism dispatches and combines each token's activations
-// to its top-k experts in every MoE layer.
+// to its top-k experts in every MoE layer. With attention data parallelism the expert shards
+// span more ranks than one group's tp: each MoE layer gathers the tokens of the groups that share
+// an expert-tensor-parallel group to its ranks and reduce-scatters the outputs back, which moves
+// what one all-reduce of those tokens over those ranks moves.
 double communication_seconds(const Deployment& d, const ModelFacts& f, double tokens, const Efficiency& eff) {
   const Model& m = *d.model;
   const Hardware& hw = *d.hardware;
@@ -175,6 +178,12 @@ double communication_seconds(const Deployment& d, const ModelFacts& f, double to
   if (m.moe && d.moe_ep > 1) {
     const double routed = group_tokens * m.moe->experts_per_token * m.hidden * kActivationBytes;
     t += f.params.moe_layers * 2.0 * collective_seconds(routed, d.moe_ep, 1.0, hw, eff);
+  }
+  const int expert_tp = d.expert_tp();
+  if (m.moe && expert_tp > d.tp) {
+    const double shared_tokens = group_tokens * expert_tp / d.tp;
+    t += f.params.moe_layers *
+         collective_seconds(shared_tokens * m.hidden * kActivationBytes, expert_tp, 2.0, hw, eff);
   }
   return t;
 }

@@ -371,6 +371,27 @@ TEST_CASE("serve_closed_loop: with attention DP the experts process every group'
   CHECK(both.prompt.compute_s - one.prompt.compute_s == Approx(2000 * routed / kPeak).epsilon(1e-9));
 }
 
+TEST_CASE("decode_step: attention DP gathers the tokens to the shared experts", "[estimate][decode][moe]") {
+  // Mixtral on the round GPU (100 GB/s links, no collective latency), tp 1 x dp 2: the experts are
+  // split over both ranks, so each of the 32 MoE layers gathers both groups' tokens to both ranks
+  // and reduce-scatters the outputs, one all-reduce's worth over 2 ranks: batch 4 is 2 tokens per
+  // group, 4 tokens shared, 4 x 4096 x 2 bytes = 32,768 bytes x 2 x (2-1)/2 / 1e11 per layer.
+  // No TP all-reduce (tp 1) and no all-to-all (no expert parallelism).
+  const llmhw::Model m = llmhw_test::mixtral_8x7b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Deployment d = deploy(m, hw);
+  CHECK(llmhw::decode_step(d, 4, 1000, llmhw_test::ideal()).communication_s == 0.0);
+  d.dp = 2;
+  CHECK(llmhw::decode_step(d, 4, 1000, llmhw_test::ideal()).communication_s ==
+        Approx(32 * 32768.0 / 1e11).epsilon(1e-12));
+  // Experts split like the attention (expert parallelism over the dp ranks): no gather.
+  d.moe_tp = 1, d.moe_ep = 2;
+  const llmhw::StepTime ep = llmhw::decode_step(d, 4, 1000, llmhw_test::ideal());
+  // The all-to-all instead: dispatch and combine of 2 tokens x 2 experts x 4096 x 2 bytes over
+  // 2 ranks, (2-1)/2 of it each way: 2 x 32 x 0.5 x 32,768 / 1e11.
+  CHECK(ep.communication_s == Approx(2 * 32 * 0.5 * 32768.0 / 1e11).epsilon(1e-12));
+}
+
 TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
