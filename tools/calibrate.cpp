@@ -4,7 +4,7 @@
 // engine's first-pass fits on the other groups), and the error bands from leave-one-model-out
 // residuals; it writes the leave-one-model-out and leave-one-hardware-out predictions to
 // data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing the
-// estimator or the data (about 10 minutes):
+// estimator or the data (about 12-15 minutes, single-threaded):
 //
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
