@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 
 #include "fit.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -40,20 +39,40 @@ Calibration synthetic_calibration() {
   return calibration;
 }
 
-// A TensorRT-LLM benchmark row (on H100 unless told) whose value is the estimator's own prediction at
-// `truth`; nullopt when the deployment does not fit.
-std::optional<Observation> generated_row(const Catalogs& catalogs, const Calibration& calibration,
-                                         const Efficiency& truth, int id, const char* model, int tp,
-                                         double concurrency, double isl, const char* metric,
-                                         const char* hardware = "h100-sxm") {
-  Observation o;
-  o.id = std::to_string(id), o.model = model, o.hardware = hardware, o.engine = "trtllm";
-  o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256, o.concurrency = concurrency,
-  o.mapped = true;
-  const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
-  if (!p.ok) return std::nullopt;
-  o.value = p.value;
-  return o;
+// A grid of TensorRT-LLM benchmark rows (osl 256): every model x tp x concurrency x isl x metric
+// on one device.
+struct Grid {
+  std::vector<const char*> models;
+  std::vector<int> tps;
+  std::vector<double> concurrencies, isls;
+  std::vector<const char*> metrics;
+  const char* hardware = "h100-sxm";
+};
+
+// The grid's rows, each valued at the estimator's own prediction at `truth`; deployments that do
+// not fit are left out.
+std::vector<Observation> generated_rows(const Catalogs& catalogs, const Calibration& calibration,
+                                        const Efficiency& truth, const Grid& grid) {
+  std::vector<Observation> rows;
+  for (const char* model : grid.models) {
+    for (int tp : grid.tps) {
+      for (double concurrency : grid.concurrencies) {
+        for (double isl : grid.isls) {
+          for (const char* metric : grid.metrics) {
+            Observation o;
+            o.id = std::to_string(rows.size()), o.model = model, o.hardware = grid.hardware;
+            o.engine = "trtllm", o.metric = metric, o.tp = tp, o.devices = tp, o.isl = isl, o.osl = 256;
+            o.concurrency = concurrency, o.mapped = true;
+            const Prediction p = predict(o, catalogs, truth, calibration.limits("trtllm"));
+            if (!p.ok) continue;
+            o.value = p.value;
+            rows.push_back(o);
+          }
+        }
+      }
+    }
+  }
+  return rows;
 }
 
 std::vector<const Observation*> pointers_to(const std::vector<Observation>& rows) {
@@ -110,21 +129,13 @@ TEST_CASE("the fit recovers the efficiencies that generated the data", "[tools][
   const Catalogs catalogs = small_catalogs();
   const Calibration calibration = synthetic_calibration();
   const Efficiency truth = synthetic_truth();
-  std::vector<Observation> rows;
-  int id = 0;
-  for (const char* model : {"llama-3.1-8b", "llama-3.1-70b"}) {
-    for (int tp : {2, 4, 8}) {
-      for (double c : {1.0, 8.0, 64.0, 256.0}) {
-        for (double isl : {128.0, 1024.0, 4096.0}) {
-          for (const char* metric : {"ttft_ms", "tpot_ms", "output_tokens_per_s"}) {
-            // 70B at bf16 does not fit two 80 GB devices: those rows are left out.
-            if (auto o = generated_row(catalogs, calibration, truth, id++, model, tp, c, isl, metric))
-              rows.push_back(*o);
-          }
-        }
-      }
-    }
-  }
+  // 70B at bf16 does not fit two 80 GB devices: those rows are left out.
+  const std::vector<Observation> rows = generated_rows(catalogs, calibration, truth,
+                                                       {{"llama-3.1-8b", "llama-3.1-70b"},
+                                                        {2, 4, 8},
+                                                        {1, 8, 64, 256},
+                                                        {128, 1024, 4096},
+                                                        {"ttft_ms", "tpot_ms", "output_tokens_per_s"}});
   REQUIRE(rows.size() > 150);
   const std::vector<const Observation*> pointers = pointers_to(rows);
   Efficiency start = truth;
@@ -146,19 +157,13 @@ TEST_CASE("the fit recovers the share of link bandwidth collectives reach", "[to
   const Calibration calibration = synthetic_calibration();
   Efficiency truth = synthetic_truth();
   truth.interconnect_bandwidth = 0.4;
-  std::vector<Observation> rows;
-  int id = 0;
-  for (int tp : {1, 2, 4}) {
-    for (double c : {1.0, 16.0, 128.0}) {
-      for (double isl : {128.0, 2048.0}) {
-        for (const char* metric : {"ttft_ms", "tpot_ms", "output_tokens_per_s"}) {
-          if (auto o =
-                  generated_row(catalogs, calibration, truth, id++, "llama-3.1-8b", tp, c, isl, metric, "l4"))
-            rows.push_back(*o);
-        }
-      }
-    }
-  }
+  const std::vector<Observation> rows = generated_rows(catalogs, calibration, truth,
+                                                       {{"llama-3.1-8b"},
+                                                        {1, 2, 4},
+                                                        {1, 16, 128},
+                                                        {128, 2048},
+                                                        {"ttft_ms", "tpot_ms", "output_tokens_per_s"},
+                                                        "l4"});
   REQUIRE(rows.size() > 40);
   Efficiency start = truth;
   start.interconnect_bandwidth = 1.0;
@@ -202,20 +207,10 @@ TEST_CASE("a prior holds a factor the rows leave flat and leaves the others to t
   const Catalogs catalogs = small_catalogs();
   const Calibration calibration = synthetic_calibration();
   const Efficiency truth = synthetic_truth();
-  std::vector<Observation> rows;
-  int id = 0;
-  for (int tp : {1, 2, 4}) {
-    for (double c : {1.0, 16.0, 128.0}) {
-      for (double isl : {256.0, 2048.0}) {
-        for (const char* metric : {"ttft_ms", "tpot_ms"}) {
-          const auto o =
-              generated_row(catalogs, calibration, truth, id++, "llama-3.1-8b", tp, c, isl, metric);
-          REQUIRE(o);
-          rows.push_back(*o);
-        }
-      }
-    }
-  }
+  const std::vector<Observation> rows =
+      generated_rows(catalogs, calibration, truth,
+                     {{"llama-3.1-8b"}, {1, 2, 4}, {1, 16, 128}, {256, 2048}, {"ttft_ms", "tpot_ms"}});
+  REQUIRE(rows.size() == 3 * 3 * 2 * 2);  // every deployment fits
   const std::vector<const Observation*> pointers = pointers_to(rows);
   Efficiency start = truth;
   start.memory_bandwidth = 0.9, start.prefill_compute = 0.8, start.quantized_share = 0.95;
