@@ -134,6 +134,13 @@ int fast_domain(const Hardware& hw) {
   return std::max({1, fast, hw.devices_per_node});
 }
 
+// Time to move `bytes` over one direction of a link at the share of its datasheet bandwidth that
+// collectives reach; 0 for a link without a bandwidth figure.
+double transfer_seconds(double bytes, const Link& link, const Efficiency& eff) {
+  const double bw = link.gbps_per_direction * kGB * eff.interconnect_bandwidth;
+  return bw > 0 ? bytes / bw : 0.0;
+}
+
 // A ring collective moves share x (n-1)/n of the message over each link (all-reduce: share 2,
 // all-to-all: 1). Beyond the fast domain it runs hierarchically, as NCCL does: within each
 // domain on the fast links, then between domains on the scale-out network, each device
@@ -142,8 +149,7 @@ double collective_seconds(double message_bytes, int ranks, double share, const H
                           const Efficiency& eff) {
   if (ranks <= 1) return 0;
   auto ring = [&](double bytes, int n, const Link& link) {
-    const double bw = link.gbps_per_direction * kGB * eff.interconnect_bandwidth;
-    return bw > 0 ? share * (n - 1.0) / n * bytes / bw : 0.0;
+    return transfer_seconds(share * (n - 1.0) / n * bytes, link, eff);
   };
   const int domain = fast_domain(hw);
   if (ranks <= domain || !hw.scale_out)
@@ -159,8 +165,7 @@ double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& ef
   const Hardware& hw = *d.hardware;
   const bool across_nodes = d.tp * d.pp > fast_domain(hw) && hw.scale_out;
   const Link& link = across_nodes ? *hw.scale_out : hw.interconnect;
-  const double bw = link.gbps_per_direction * kGB * eff.interconnect_bandwidth;
-  return eff.collective_latency_us * 1e-6 + (bw > 0 ? bytes / bw : 0.0);
+  return eff.collective_latency_us * 1e-6 + transfer_seconds(bytes, link, eff);
 }
 
 // Tensor parallelism all-reduces after every mixer and MLP (two per standard layer) over the
