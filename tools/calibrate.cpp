@@ -15,6 +15,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -65,19 +66,65 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
   return out;
 }
 
-// Residuals of each value of `key` (each model, or each hardware id) predicted by a fit on the
-// subset's rows with the other values: generalisation, not memorisation. Empty when the subset
-// has only one value.
-std::vector<Scored> holdout_residuals(const Subset& s, std::string Observation::*key, const Catalogs& c,
+int ttft_rows(const std::vector<const Observation*>& rows) {
+  return static_cast<int>(
+      std::count_if(rows.begin(), rows.end(), [](const Observation* o) { return o->metric == "ttft_ms"; }));
+}
+
+// The prior of a fit on `rows`: an engine-wide centre drawn from the other groups' fits weighs as
+// their closed-loop TTFT rows against the fit's own (its weight x theirs / its own), so a fit left
+// with few such rows (a model or a device held out) takes the engine's closed-loop behaviour
+// from the other groups, and one with many keeps its own. At most the efficiencies' weight, 0.05:
+// with no TTFT rows of its own a fit has nothing to weigh against.
+Prior prior_on(const Prior& p, const std::vector<const Observation*>& rows) {
+  constexpr double kMaxWeight = 0.05;
+  Prior out = p;
+  const double own = std::max(1, ttft_rows(rows));
+  for (Prior::Centre& c : out.centres) {
+    if (c.engine_wide && c.evidence_rows > 0)
+      c.weight = std::min(kMaxWeight, c.weight * c.evidence_rows / own);
+  }
+  return out;
+}
+
+// What a row is held out by: its hardware id, or its model's architecture.
+using HoldoutKey = std::function<std::string(const Observation&)>;
+
+// Models that differ only in their weights (DeepSeek-V3 and R1, Llama 3.1 and 3.3 70B) are one
+// model to the estimator, which sees only the shape: holding out one while the other stays in the
+// fit would not test a model the fit has not seen. They are held out together, labelled by their
+// ids joined with '+'.
+HoldoutKey architecture_key(const std::vector<const Observation*>& rows, const Catalogs& c) {
+  const auto shape = [&c](const std::string& id) {
+    const Model& m = c.models.at(id);
+    const ParameterCount p = count_parameters(m);
+    return fmt::format("{} {} {} {} {} {} {} {:.0f} {:.0f}", m.layers, m.hidden, m.heads, m.kv_heads,
+                       m.head_dim, m.intermediate, m.vocab, p.total, p.active);
+  };
+  std::map<std::string, std::set<std::string>> ids_of_shape;
+  for (const Observation* o : rows) ids_of_shape[shape(o->model)].insert(o->model);
+  std::map<std::string, std::string> label;
+  for (const auto& [key, ids] : ids_of_shape) {
+    std::string joined;
+    for (const std::string& id : ids) joined += (joined.empty() ? "" : "+") + id;
+    for (const std::string& id : ids) label[id] = joined;
+  }
+  return [label](const Observation& o) { return label.at(o.model); };
+}
+
+// Residuals of each value of `key` (each architecture, or each hardware id) predicted by a fit on
+// the subset's rows with the other values: generalisation, not memorisation. Empty when the
+// subset has only one value.
+std::vector<Scored> holdout_residuals(const Subset& s, const HoldoutKey& key, const Catalogs& c,
                                       const Calibration& cal, const Efficiency& start, const Prior& prior) {
   std::set<std::string> values;
-  for (const Observation* o : s.rows) values.insert(o->*key);
+  for (const Observation* o : s.rows) values.insert(key(*o));
   if (values.size() < 2) return {};
   std::vector<Scored> out;
   for (const std::string& held : values) {
     std::vector<const Observation*> train, test;
-    for (const Observation* o : s.rows) (o->*key == held ? test : train).push_back(o);
-    const Efficiency e = fit_efficiency(train, c, cal, start, prior).efficiency;
+    for (const Observation* o : s.rows) (key(*o) == held ? test : train).push_back(o);
+    const Efficiency e = fit_efficiency(train, c, cal, start, prior_on(prior, train)).efficiency;
     const std::vector<Scored> scored = predict_all(test, c, cal, e);
     std::cerr << fmt::format(
         "  without {} ({} rows, held-out MAPE {:.4f}): eta_mem {:.3f} decode {:.3f} prefill {:.3f} "
@@ -130,11 +177,6 @@ struct EngineEvidence {
   int ttft_rows = 0;
 };
 
-int ttft_rows(const Subset& s) {
-  return static_cast<int>(std::count_if(s.rows.begin(), s.rows.end(),
-                                        [](const Observation* o) { return o->metric == "ttft_ms"; }));
-}
-
 // The first pass: each engine's fit on each group that has closed-loop TTFT rows, for the
 // `engines` to be fitted.
 std::vector<EngineEvidence> engine_evidence(const std::vector<Subset>& subsets,
@@ -143,7 +185,7 @@ std::vector<EngineEvidence> engine_evidence(const std::vector<Subset>& subsets,
                                             const Prior& prior) {
   std::vector<EngineEvidence> out;
   for (const Subset& s : subsets) {
-    const int ttfts = ttft_rows(s);
+    const int ttfts = ttft_rows(s.rows);
     if (s.engine == "*" || !(engines.count(s.engine) || engines.count("*")) || ttfts == 0) continue;
     const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
     const Efficiency e = fit_efficiency(s.rows, catalogs, defaults, start, prior).efficiency;
@@ -169,6 +211,7 @@ Prior prior_for(const Subset& s, const Prior& global, const std::vector<EngineEv
         evidence.emplace_back(f.efficiency.*c.factor, f.ttft_rows);
     }
     c.value = pooled_centre(evidence, c.value);
+    for (const auto& [value, rows] : evidence) c.evidence_rows += rows;
   }
   return p;
 }
@@ -231,12 +274,13 @@ ordered_json fit_subset(const Subset& s, const Catalogs& catalogs, const Calibra
                         const Efficiency& start, const Prior& prior, const std::set<std::string>& engine_fits,
                         std::ostream& holdout) {
   const auto t0 = std::chrono::steady_clock::now();
-  const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
+  const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior_on(prior, s.rows));
   const std::vector<Scored> in_sample = predict_all(s.rows, catalogs, defaults, r.efficiency);
   const std::vector<Scored> held =
-      holdout_residuals(s, &Observation::model, catalogs, defaults, start, prior);
+      holdout_residuals(s, architecture_key(s.rows, catalogs), catalogs, defaults, start, prior);
   for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
-  for (const Scored& sc : holdout_residuals(s, &Observation::hardware, catalogs, defaults, start, prior))
+  const HoldoutKey hardware = [](const Observation& o) { return o.hardware; };
+  for (const Scored& sc : holdout_residuals(s, hardware, catalogs, defaults, start, prior))
     write_holdout(holdout, s, engine_fits, "hardware", sc);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   log_fit(s, r, seconds, mean_absolute_percentage_error(in_sample),
@@ -278,9 +322,10 @@ int run(const fs::path& data, bool write, const std::string& only) {
     if (!only.empty() && only != s.group + "/" + s.engine) continue;
     const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
     const Prior subset_prior = prior_for(s, prior, first_pass);
-    for (const Prior::Centre& c : subset_prior.centres) {
+    for (const Prior::Centre& c : prior_on(subset_prior, s.rows).centres) {
       if (c.engine_wide)
-        std::cerr << fmt::format("{}/{}: {} centred on {:.3f}\n", s.group, s.engine, c.name, c.value);
+        std::cerr << fmt::format("{}/{}: {} centred on {:.3f} at weight {:.4f}\n", s.group, s.engine, c.name,
+                                 c.value, c.weight);
     }
     fitted.push_back(fit_subset(s, catalogs, defaults, start, subset_prior, engine_fits, holdout));
     if (s.engine == "*") used += fitted.back().at("rows").get<int>();

@@ -47,6 +47,9 @@ struct Prior {
     // closed-loop request latency and arrival synchronisation): tools/calibrate centres it on the
     // same engine's fits on the other hardware groups, where there are any.
     bool engine_wide = false;
+    // The closed-loop TTFT rows behind an engine-wide centre drawn from the other groups' fits;
+    // 0 for the global centre.
+    double evidence_rows = 0;
   };
   std::vector<Centre> centres;
   double penalty(const Efficiency& e) const;

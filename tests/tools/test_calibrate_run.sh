@@ -12,6 +12,8 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/llmhw-calibrate-test.XXXXXX") || exit 1
 trap 'rm -rf "$scratch"' EXIT
 data=$scratch/data
 cp -r "$2" "$data" && mkdir -p "$data/calibration" || exit 1
+# Llama 3.3 70B: the 3.1 architecture under another id, to be held out together with it.
+sed 's/"id": "llama-3.1-70b"/"id": "llama-3.3-70b"/' "$data/models/llama-3.1-70b.json" > "$data/models/llama-3.3-70b.json"
 cat > "$data/calibration/fit_groups.json" <<'JSON'
 {
   "min_rows_per_engine": 4,
@@ -26,7 +28,7 @@ JSON
 {
   echo "obs_id,source,source_row,model,hardware,engine,precision,kv_precision,tp,pp,dp,moe_tp,moe_ep,devices,isl,osl,concurrency,metric,value,status,note"
   n=0
-  for row in "llama-3.1-8b h100-sxm 1" "llama-3.1-70b h100-sxm 4" "llama-3.1-8b l4 1" "llama-3.1-8b mi300x 1" \
+  for row in "llama-3.1-8b h100-sxm 1" "llama-3.1-70b h100-sxm 4" "llama-3.3-70b h100-sxm 8" "llama-3.1-8b l4 1" "llama-3.1-8b mi300x 1" \
     "llama-3.1-70b mi300x 1"; do
     read -r model hw tp <<< "$row"
     for c in 1 8; do
@@ -44,8 +46,17 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 grep -q '"group": "test"' "$data/efficiency.json" || fail "efficiency.json has no fitted entry for the test group"
 # The engine-wide request latency of each group's fit is centred on the other group's first pass.
 grep -q '^first pass other/trtllm: 4 TTFT rows' "$scratch/log" || fail "no first-pass fit of other/trtllm"
-grep '^test/trtllm: request_latency_ms centred on' "$scratch/log" | grep -qv 'on 100.000$' ||
+grep '^test/trtllm: request_latency_ms centred on' "$scratch/log" | grep -qv 'on 100.000 ' ||
   fail "test/trtllm not centred on other/trtllm's fit"
+# Its weight is 0.002 x the other group's TTFT rows / the fit's own: 0.002 x 4 / 8 for the test
+# group (8 TTFT rows), 0.002 x 8 / 4 for the other (4).
+grep -q '^test/trtllm: request_latency_ms centred on .* at weight 0.0010$' "$scratch/log" ||
+  fail "test/trtllm's centre not weighted 0.002 x 4 / 8"
+grep -q '^other/trtllm: request_latency_ms centred on .* at weight 0.0040$' "$scratch/log" ||
+  fail "other/trtllm's centre not weighted 0.002 x 8 / 4"
+# Models of one architecture are held out together: never one while the other stays in the fit.
+grep -q '^  without llama-3.1-70b+llama-3.3-70b ' "$scratch/log" || fail "Llama 3.1 and 3.3 70B not held out together"
+! grep -q '^  without llama-3.3-70b ' "$scratch/log" || fail "Llama 3.3 70B held out alone"
 # The all-engine fit is centred on every engine's first pass on the other groups: here the same.
 [ "$(grep '^test/trtllm: request_latency_ms' "$scratch/log" | cut -d' ' -f4)" = \
   "$(grep '^test/\*: request_latency_ms' "$scratch/log" | cut -d' ' -f4)" ] ||
@@ -60,7 +71,7 @@ grep -q '^test/trtllm,hardware,' "$holdout" || fail "no leave-one-hardware-out p
 
 before=$(md5sum "$data/efficiency.json" "$holdout")
 "$calibrate" --data "$data" --only test/trtllm 2> "$scratch/log" || fail "calibrate --only exited $?"
-grep -q '^test/trtllm: 12 rows' "$scratch/log" || { cat "$scratch/log"; fail "--only did not fit test/trtllm's 12 rows"; }
+grep -q '^test/trtllm: 16 rows' "$scratch/log" || { cat "$scratch/log"; fail "--only did not fit test/trtllm's 16 rows"; }
 [ "$before" = "$(md5sum "$data/efficiency.json" "$holdout")" ] || fail "--only wrote a file"
 
 "$calibrate" --data "$data" --bogus 2> /dev/null && fail "an unknown option was accepted"
