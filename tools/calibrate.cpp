@@ -112,15 +112,21 @@ HoldoutKey architecture_key(const std::vector<const Observation*>& rows, const C
   return [label](const Observation& o) { return label.at(o.model); };
 }
 
-// Residuals of each value of `key` (each architecture, or each hardware id) predicted by a fit on
-// the subset's rows with the other values: generalisation, not memorisation. Empty when the
-// subset has only one value.
-std::vector<Scored> holdout_residuals(const Subset& s, const HoldoutKey& key, const Catalogs& c,
-                                      const Calibration& cal, const Efficiency& start, const Prior& prior) {
+// Predictions of each value of `key` (each architecture, or each hardware id) by a fit on the
+// subset's rows with the other values: generalisation, not memorisation. `with_fitted_closed_loop`
+// predicts the same rows with the engine-wide (closed-loop) factors taken from `fitted`, the fit on
+// all rows, to tell how much of a held-out error is the hardware's and how much the benchmark's.
+// Empty when the subset has only one value.
+struct Held {
+  std::vector<Scored> held_out, with_fitted_closed_loop;
+};
+
+Held holdout_residuals(const Subset& s, const HoldoutKey& key, const Catalogs& c, const Calibration& cal,
+                       const Efficiency& start, const Prior& prior, const Efficiency& fitted) {
   std::set<std::string> values;
   for (const Observation* o : s.rows) values.insert(key(*o));
   if (values.size() < 2) return {};
-  std::vector<Scored> out;
+  Held out;
   for (const std::string& held : values) {
     std::vector<const Observation*> train, test;
     for (const Observation* o : s.rows) (key(*o) == held ? test : train).push_back(o);
@@ -132,7 +138,13 @@ std::vector<Scored> holdout_residuals(const Subset& s, const HoldoutKey& key, co
         held, scored.size(), mean_absolute_percentage_error(scored), e.memory_bandwidth, e.decode_compute,
         e.prefill_compute, e.layer_overhead_us, e.sequence_overhead_us, e.quantized_share,
         e.request_latency_ms, e.wave_synchronization, e.interconnect_bandwidth);
-    out.insert(out.end(), scored.begin(), scored.end());
+    out.held_out.insert(out.held_out.end(), scored.begin(), scored.end());
+    Efficiency mixed = e;
+    for (const Prior::Centre& centre : prior.centres) {
+      if (centre.engine_wide) mixed.*centre.factor = fitted.*centre.factor;
+    }
+    const std::vector<Scored> rescored = predict_all(test, c, cal, mixed);
+    out.with_fitted_closed_loop.insert(out.with_fitted_closed_loop.end(), rescored.begin(), rescored.end());
   }
   return out;
 }
@@ -277,11 +289,14 @@ ordered_json fit_subset(const Subset& s, const Catalogs& catalogs, const Calibra
   const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior_on(prior, s.rows));
   const std::vector<Scored> in_sample = predict_all(s.rows, catalogs, defaults, r.efficiency);
   const std::vector<Scored> held =
-      holdout_residuals(s, architecture_key(s.rows, catalogs), catalogs, defaults, start, prior);
+      holdout_residuals(s, architecture_key(s.rows, catalogs), catalogs, defaults, start, prior, r.efficiency)
+          .held_out;
   for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
   const HoldoutKey hardware = [](const Observation& o) { return o.hardware; };
-  for (const Scored& sc : holdout_residuals(s, hardware, catalogs, defaults, start, prior))
-    write_holdout(holdout, s, engine_fits, "hardware", sc);
+  const Held by_hardware = holdout_residuals(s, hardware, catalogs, defaults, start, prior, r.efficiency);
+  for (const Scored& sc : by_hardware.held_out) write_holdout(holdout, s, engine_fits, "hardware", sc);
+  for (const Scored& sc : by_hardware.with_fitted_closed_loop)
+    write_holdout(holdout, s, engine_fits, "hardware-factors", sc);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   log_fit(s, r, seconds, mean_absolute_percentage_error(in_sample),
           held.empty() ? -1.0 : mean_absolute_percentage_error(held));

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# tools/calibrate end to end on a tiny synthetic data directory (the fixture catalog plus a
-# dozen made-up observations): it fits, writes efficiency.json with a fitted entry per subset and
-# the leave-one-model-out and leave-one-hardware-out predictions, and --only writes nothing.
-# The numbers are not checked (tests/tools/test_fit.cpp checks the fit); this catches crashes and
-# broken output. Nothing is written to the source tree.
+# tools/calibrate and tools/accuracy end to end on a tiny synthetic data directory (the fixture
+# catalog plus a few dozen made-up observations): calibrate fits, writes efficiency.json with a
+# fitted entry per subset and the held-out predictions, and --only writes nothing; accuracy
+# reports the held-out rows. The fitted numbers are not checked (tests/tools/test_fit.cpp checks
+# the fit); this catches crashes and broken output. Nothing is written to the source tree.
 #
-# usage: test_calibrate_run.sh LLMHW_CALIBRATE FIXTURE_DATA_DIR
+# usage: test_calibrate_run.sh LLMHW_CALIBRATE FIXTURE_DATA_DIR LLMHW_ACCURACY
 set -uo pipefail
 calibrate=$1
+accuracy=$3
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/llmhw-calibrate-test.XXXXXX") || exit 1
 trap 'rm -rf "$scratch"' EXIT
 data=$scratch/data
@@ -66,8 +67,17 @@ holdout=$data/calibration/holdout_predictions.csv
 head -1 "$holdout" | grep -qx 'subset,held_out,obs_id,predicted' || fail "holdout_predictions.csv header"
 grep -q '^test/trtllm,model,' "$holdout" || fail "no leave-one-model-out predictions"
 grep -q '^test/trtllm,hardware,' "$holdout" || fail "no leave-one-hardware-out predictions"
+grep -q '^test/trtllm,hardware-factors,' "$holdout" ||
+  fail "no leave-one-hardware-out predictions with the closed-loop factors as fitted"
 # The all-engine fit's held-out rows are left out where the engine has its own fit.
 ! grep -q '^test/\*,' "$holdout" || fail "the all-engine fit's held-out rows repeat the trtllm fit's"
+
+# The report's held-out table: the test group's 16 rows (its two devices, each held out), also
+# with the closed-loop factors as fitted; the other group has one device and none.
+"$accuracy" --data "$data" > "$scratch/report.md" 2> "$scratch/log" || { cat "$scratch/log"; fail "accuracy exited $?"; }
+for set in "hardware: held out" "hardware: held out, closed-loop factors as fitted" "hardware: the same rows, fitted"; do
+  grep -q "^| $set | 16 |" "$scratch/report.md" || fail "report has no '$set' line over 16 rows"
+done
 
 before=$(md5sum "$data/efficiency.json" "$holdout")
 "$calibrate" --data "$data" --only test/trtllm 2> "$scratch/log" || fail "calibrate --only exited $?"
