@@ -2,9 +2,10 @@
 // data/calibration/observations.csv, per hardware group (data/calibration/fit_groups.json) and
 // engine, with the weak prior of fit_groups.json (its engine-wide factors centred on the same
 // engine's first-pass fits on the other groups), and the error bands from leave-one-model-out
-// residuals; it writes the leave-one-model-out and leave-one-hardware-out predictions to
-// data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing the
-// estimator or the data (about 12-15 minutes, single-threaded):
+// residuals (models of one architecture held out together); it writes the leave-one-model-out and
+// leave-one-hardware-out predictions (the latter also with the engine's closed-loop factors as
+// fitted) to data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing
+// the estimator or the data (about 10-15 minutes, single-threaded):
 //
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
