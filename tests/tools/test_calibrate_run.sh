@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tools/calibrate and tools/accuracy end to end on a tiny synthetic data directory (the fixture
 # catalog plus a few dozen made-up observations): calibrate fits, writes efficiency.json with a
-# fitted entry per subset and the held-out predictions, and --only writes nothing; accuracy
-# reports the held-out rows. The fitted numbers are not checked (tests/tools/test_fit.cpp checks
-# the fit); this catches crashes and broken output. Nothing is written to the source tree.
+# fitted entry per subset and the held-out predictions, and --only writes nothing; accuracy's
+# report counts the rows (coverage, per device, held out) and averages them as recomputed here.
+# The fitted numbers are not checked (tests/tools/test_fit.cpp checks the fit). Nothing is written
+# to the source tree.
 #
 # usage: test_calibrate_run.sh LLMHW_CALIBRATE FIXTURE_DATA_DIR LLMHW_ACCURACY
 set -uo pipefail
@@ -74,10 +75,21 @@ grep -q '^test/trtllm,hardware-factors,' "$holdout" ||
 
 # The report's held-out table: the test group's 16 rows (its two devices, each held out), also
 # with the closed-loop factors as fitted; the other group has one device and none.
-"$accuracy" --data "$data" > "$scratch/report.md" 2> "$scratch/log" || { cat "$scratch/log"; fail "accuracy exited $?"; }
+"$accuracy" --data "$data" --rows "$scratch/rows.csv" > "$scratch/report.md" 2> "$scratch/log" ||
+  { cat "$scratch/log"; fail "accuracy exited $?"; }
 for set in "hardware: held out" "hardware: held out, closed-loop factors as fitted" "hardware: the same rows, fitted"; do
   grep -q "^| $set | 16 |" "$scratch/report.md" || fail "report has no '$set' line over 16 rows"
 done
+# Coverage and the per-device tables count the made-up rows above: all 24 fit, 12 on H100, 4 on
+# L4 and 8 on MI300X.
+grep -q '^24 of 24 measured numbers predicted (100.0%)' "$scratch/report.md" || fail "coverage is not 24 of 24"
+for row in "h100-sxm | 12" "l4 | 4" "mi300x | 8"; do
+  grep -q "^| $row |" "$scratch/report.md" || fail "the by-hardware table has no '$row' line"
+done
+# The overall TTFT MAPE, recomputed from the per-row predictions, matches the table's.
+mape=$(awk -F, 'NR > 1 && $14 == "ttft_ms" { s += ($16 > $15 ? $16 - $15 : $15 - $16) / $15; n++ }
+                END { printf "%.1f%%", 100 * s / n }' "$scratch/rows.csv")
+grep -q "^| all | 24 | [^|]* | [^|]* | $mape |" "$scratch/report.md" || fail "overall TTFT MAPE is not $mape"
 
 before=$(md5sum "$data/efficiency.json" "$holdout")
 "$calibrate" --data "$data" --only test/trtllm 2> "$scratch/log" || fail "calibrate --only exited $?"
