@@ -287,7 +287,13 @@ ordered_json fit_subset(const Subset& s, const Catalogs& catalogs, const Calibra
                         const Efficiency& start, const Prior& prior, const std::set<std::string>& engine_fits,
                         std::ostream& holdout) {
   const auto t0 = std::chrono::steady_clock::now();
-  const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior_on(prior, s.rows));
+  const Prior fit_prior = prior_on(prior, s.rows);
+  for (const Prior::Centre& c : fit_prior.centres) {
+    if (c.engine_wide)
+      std::cerr << fmt::format("{}/{}: {} centred on {:.3f} at weight {:.4f}\n", s.group, s.engine, c.name,
+                               c.value, c.weight);
+  }
+  const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, fit_prior);
   const std::vector<Scored> in_sample = predict_all(s.rows, catalogs, defaults, r.efficiency);
   const std::vector<Scored> held =
       holdout_residuals(s, architecture_key(s.rows, catalogs), catalogs, defaults, start, prior, r.efficiency)
@@ -337,13 +343,8 @@ int run(const fs::path& data, bool write, const std::string& only) {
   for (const Subset& s : subsets) {
     if (!only.empty() && only != s.group + "/" + s.engine) continue;
     const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
-    const Prior subset_prior = prior_for(s, prior, first_pass);
-    for (const Prior::Centre& c : prior_on(subset_prior, s.rows).centres) {
-      if (c.engine_wide)
-        std::cerr << fmt::format("{}/{}: {} centred on {:.3f} at weight {:.4f}\n", s.group, s.engine, c.name,
-                                 c.value, c.weight);
-    }
-    fitted.push_back(fit_subset(s, catalogs, defaults, start, subset_prior, engine_fits, holdout));
+    fitted.push_back(
+        fit_subset(s, catalogs, defaults, start, prior_for(s, prior, first_pass), engine_fits, holdout));
     if (s.engine == "*") used += fitted.back().at("rows").get<int>();
   }
   if (!only.empty()) return 0;
