@@ -117,6 +117,9 @@ int run(const fs::path& data, const fs::path& rows_csv) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
+  // Devices without rows of their own borrow a sibling's fit as the product does (resolve()).
+  std::vector<Hardware> known;
+  for (const auto& [id, hw] : catalogs.hardware) known.push_back(hw);
   const auto holdout = read_holdout(data / "calibration" / "holdout_predictions.csv");
   std::map<std::string, Errors> overall, by_hardware, by_engine, by_family, by_source, held_overall,
       held_family, held_hardware;
@@ -128,7 +131,8 @@ int run(const fs::path& data, const fs::path& rows_csv) {
     Prediction p = check_mappable(o, catalogs);
     if (p.ok) {
       const Hardware& hw = catalogs.hardware.at(o.hardware);
-      p = predict(o, catalogs, calibration.for_hardware(hw, o.engine), calibration.limits(o.engine, hw));
+      p = predict(o, catalogs, calibration.for_hardware(hw, o.engine, known),
+                  calibration.limits(o.engine, hw));
     }
     if (!p.ok) {
       missing[p.why_not.substr(0, p.why_not.find(':'))]++;

@@ -21,6 +21,8 @@ struct EstimateView {
   bool fits = false;                  // weights and the requested concurrency fit
   std::optional<ServingPoint> point;  // absent when the weights do not fit
   Bounds bounds;
+  Evidence evidence = Evidence::datasheet;  // what the efficiency and band rest on
+  std::string evidence_basis;               // which fit (or default) and why
   std::string bottleneck;
   std::vector<std::string> notes;
 };

@@ -117,7 +117,8 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   const Catalog catalog = load_catalog(global);
   const Hardware& hw = find_hardware(catalog, o.hardware, "--hardware");
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const Efficiency& eff = calibration.for_hardware(hw, o.engine);
+  const Resolution resolved = calibration.resolve(hw, o.engine, catalog.hardware);
+  const Efficiency& eff = *resolved.efficiency;
 
   render::EstimateView v;
   v.deployment = build_deployment(o, model.model, hw, w, eff);
@@ -125,10 +126,11 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   v.engine = o.engine;
   v.concurrency = concurrency;
   v.memory = plan_memory(v.deployment, w, eff);
-  v.bounds = calibration.bounds_for(hw, o.engine);
+  v.bounds = resolved.bounds;
+  v.evidence = resolved.evidence;
+  v.evidence_basis = resolved.basis;
   v.notes = catalog.notes;
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
-  v.notes.push_back("efficiency: " + calibration.describe(hw, o.engine));
   if (compute_precision(hw, v.deployment.weights) != v.deployment.weights) {
     v.notes.push_back(fmt::format("{} is not native on {}: weights are dequantized and multiplied at {}",
                                   to_string(v.deployment.weights), hw.id,

@@ -1,5 +1,7 @@
 // data/efficiency.json: efficiency factors per device kind, fitted per hardware group and
 // engine, error bands, and engine batch limits (written by tools/calibrate).
+#include <algorithm>
+
 #include "io/json_reader.hpp"
 #include "llmhw/io/loaders.hpp"
 
@@ -61,11 +63,21 @@ Bounds read_bounds(const JsonReader& r) {
 
 FittedEfficiency read_fitted(const JsonReader& r) {
   FittedEfficiency f;
+  f.group = r.string_or("group", "");
   f.hardware = r.strings_or_empty("hardware");
   if (f.hardware.empty()) r.fail("hardware", "expected a non-empty list of hardware ids");
+  // Optional (older files): absent means every device of the group had rows of its own.
+  f.measured_hardware = r.strings_or_empty("measured_hardware");
+  for (const std::string& id : f.measured_hardware) {
+    if (std::find(f.hardware.begin(), f.hardware.end(), id) == f.hardware.end())
+      r.fail("measured_hardware", "'" + id + "' is not in the entry's hardware list");
+  }
+  if (r.has("measured_hardware") && f.measured_hardware.empty())
+    r.fail("measured_hardware", "expected a non-empty list of hardware ids (or leave it out)");
   f.engine = r.string("engine");
   f.efficiency = read_efficiency(r);
   f.bounds = read_bounds(r.object("bounds"));
+  if (r.has("family_bounds")) f.family_bounds = read_bounds(r.object("family_bounds"));
   f.rows = r.integer("rows", 0, 1000000);
   return f;
 }

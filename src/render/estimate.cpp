@@ -58,6 +58,7 @@ Rows estimate_rows(const EstimateView& v) {
                              text::grouped(static_cast<double>(m.max_sequences)))}};
   if (!v.point) {
     rows.push_back({"latency", "none: the weights do not fit"});
+    rows.push_back({"evidence", fmt::format("{} ({})", to_string(v.evidence), v.evidence_basis)});
     return rows;
   }
   const ServingPoint& s = *v.point;
@@ -76,6 +77,8 @@ Rows estimate_rows(const EstimateView& v) {
                                  v.bottleneck, text::ms(s.step.total_s() * 1e3),
                                  text::ms(s.step.memory_s * 1e3), text::ms(s.step.compute_s * 1e3),
                                  text::ms(s.step.communication_s * 1e3), text::ms(s.step.overhead_s * 1e3))});
+  // What the efficiency and the TTFT/TPOT bands above rest on (measured, family or datasheet).
+  rows.push_back({"evidence", fmt::format("{} ({})", to_string(v.evidence), v.evidence_basis)});
   return rows;
 }
 
@@ -136,6 +139,8 @@ std::string estimate_json(const EstimateView& v) {
                       {"memory", memory},
                       {"metrics", metrics},
                       {"bounds", bounds},
+                      {"evidence", std::string(to_string(v.evidence))},
+                      {"evidence_basis", v.evidence_basis},
                       {"bottleneck", v.bottleneck},
                       {"notes", v.notes}};
   return out.dump(2) + "\n";

@@ -187,9 +187,10 @@ TEST_CASE("quiet prints the data only and keeps the exit code", "[cli][style]") 
   // Other commands drop their footers and notes; JSON is unchanged.
   CHECK(run_cli(with_data({"hardware", "list", "-q"})).out.find("profiles;") == std::string::npos);
   CHECK(run_cli(with_data({"models", "list", "-q"})).out.find("models;") == std::string::npos);
+  // More requests than the KV cache holds: a note says so (the evidence is a row, not a note).
   const std::vector<std::string> est = {"estimate", "--model",        "8b",  "--hardware",
                                         "l4",       "--input-tokens", "512", "--output-tokens",
-                                        "128",      "--concurrency",  "4"};
+                                        "128",      "--concurrency",  "100"};
   auto est_q = est;
   est_q.push_back("-q");
   const auto e = run_cli(with_data(est_q));
