@@ -47,7 +47,7 @@ _llmhw() {
     local global_opts="--help --version --data-dir --hardware-file --color -q --quiet"
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
-        --output-tokens --ttft --tpot --e2e --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
+        --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --pricing --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
         --color"
     with_value=" $(echo $with_value) "
@@ -109,6 +109,10 @@ _llmhw() {
             COMPREPLY=($(compgen -W "cost latency throughput energy" -- "$cur"))
             return
             ;;
+        --confidence)
+            COMPREPLY=($(compgen -W "expected p90" -- "$cur"))
+            return
+            ;;
         --engine)
             COMPREPLY=($(compgen -W "vllm sglang trtllm llama.cpp jetstream other" -- "$cur"))
             return
@@ -158,8 +162,8 @@ _llmhw() {
         "") opts=$global_opts words="recommend estimate hardware models validate config" ;;
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
-                --optimize --pue --electricity-price --budget --precision --kind --vendor --hardware
-                --exclude --cloud --pricing --top --all --explain --format --plot --scenarios"
+                --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
+                --hardware --exclude --cloud --pricing --top --all --explain --format --plot --scenarios"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp

@@ -4,6 +4,7 @@
 // reject or rank each candidate with a reason.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,6 +31,13 @@ inline constexpr double kDefaultTpotMs = 50;
 inline constexpr double kDefaultPue = 1.3;
 inline constexpr double kDefaultUsdPerKwh = 0.10;
 
+// What a latency target is checked against (--confidence): the prediction itself, or the
+// pessimistic end of its error band (prediction x band high: the 90th percentile of measured /
+// predicted in calibration, widened for borrowed fits), so that uncertain hardware needs more
+// headroom.
+enum class Confidence { expected, p90 };
+const char* to_string(Confidence c);
+
 // What the ranking optimises (ties broken by device count, then hardware id and precision).
 enum class Objective { cost, latency, throughput, energy };
 const char* to_string(Objective o);
@@ -53,7 +61,16 @@ struct Query {
   Objective objective = Objective::cost;
   double pue = kDefaultPue;
   double usd_per_kwh = kDefaultUsdPerKwh;
+  Confidence confidence = Confidence::expected;
+  // What a predicted TTFT and TPOT are multiplied by before they are checked against the
+  // targets: 1, or under --confidence p90 the searched device's band high end (recommend() sets
+  // them per device; see for_device()).
+  double ttft_check_factor = 1;
+  double tpot_check_factor = 1;
 };
+
+// The query as checked on a device with this band: the check factors set from the confidence.
+Query for_device(const Query& q, const Bounds& bounds);
 
 // One replica under Poisson arrivals at a concurrency: the mean serving point plus what the
 // queueing model says about the spread over requests (docs/estimation.md "Queueing").
@@ -70,6 +87,12 @@ struct LoadPoint : ServingPoint {
   double tpot_at(double percentile) const;
   double e2e_at(double percentile) const;
 };
+
+// The latencies a query's targets are checked against: at the target's percentile, times the
+// query's check factors (E2E: TTFT and the remaining tokens' TPOT each times theirs).
+double checked_ttft_s(const LoadPoint& p, const Query& q);
+double checked_tpot_s(const LoadPoint& p, const Query& q);
+double checked_e2e_s(const LoadPoint& p, const Query& q);
 
 // One candidate deployment evaluated against the query.
 struct Evaluation {
@@ -103,6 +126,10 @@ const std::vector<Rule>& hard_rules();
 struct Recommendation {
   Evaluation evaluation;
   std::vector<std::string> reasons;
+  // The device's evidence tier, why, and its error band (measured / predicted ratios).
+  Evidence evidence = Evidence::datasheet;
+  std::string evidence_basis;
+  Bounds bounds;
 };
 
 // --explain: how a recommendation was derived, step by step (memory, step times, queue,
@@ -143,6 +170,7 @@ class SizingCache {
     int weights, kv, tp, pp, dp, moe_tp, moe_ep;
     double input_tokens, output_tokens, input_sd, output_sd;
     double ttft_ms, tpot_ms, e2e_ms, ttft_percentile, tpot_percentile, e2e_percentile;
+    double ttft_check_factor, tpot_check_factor;
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
@@ -174,9 +202,11 @@ std::vector<int> candidate_tp_sizes(const Hardware& hw, const Model& model);
 // `explained`: how many of the best recommendations get their reasons and derivation written
 // out (formatting them is most of the cost when only the top few are shown).
 // `cache`: sizings kept across calls (batch mode); the answer is the same with or without.
+// `known`: the devices a device without calibration of its own may borrow a sibling's fit from
+// (Calibration::resolve); empty = `catalog`. Pass the whole catalog when `catalog` is filtered.
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
                           const Calibration& calibration, size_t explained = SIZE_MAX,
-                          SizingCache* cache = nullptr);
+                          SizingCache* cache = nullptr, std::span<const Hardware> known = {});
 
 // Precisions llmhw considers for a query on a device, best quality first.
 std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model);

@@ -31,7 +31,7 @@ namespace {
 struct RecommendOptions {
   std::string model, model_config, qps, input_tokens = "1024", output_tokens = "256";
   std::string ttft, tpot, e2e, budget, precision = "auto", kinds, pricing = "on-demand";
-  std::string optimize = "cost", pue, electricity_price;
+  std::string optimize = "cost", pue, electricity_price, confidence = "expected";
   std::string vendors, hardware, exclude, clouds;  // catalog filters
 };
 
@@ -94,6 +94,11 @@ Query build_query(const RecommendOptions& o) {
         fmt::format("--optimize: '{}' is not one of cost, latency, throughput, energy", o.optimize));
   }
   q.objective = objective->second;
+  if (o.confidence == "p90") {
+    q.confidence = Confidence::p90;
+  } else if (o.confidence != "expected") {
+    throw usage_error(fmt::format("--confidence: '{}' is not one of expected, p90", o.confidence));
+  }
   if (!o.pue.empty()) {
     q.pue = parse_positive(o.pue, "--pue", 3.0);
     if (q.pue < 1.0)
@@ -173,7 +178,8 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
   const std::vector<Hardware> filtered =
       narrowed ? filter_catalog(session.catalog, o) : std::vector<Hardware>{};
   const std::vector<Hardware>& candidates = narrowed ? filtered : session.catalog.hardware;
-  const RecommendResult result = recommend(query, model, candidates, session.calibration, top, cache);
+  const RecommendResult result =
+      recommend(query, model, candidates, session.calibration, top, cache, session.catalog.hardware);
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
@@ -207,6 +213,7 @@ const std::vector<std::pair<std::string, Field>>& scenario_fields() {
       {"tpot", &RecommendOptions::tpot},
       {"e2e", &RecommendOptions::e2e},
       {"optimize", &RecommendOptions::optimize},
+      {"confidence", &RecommendOptions::confidence},
       {"pue", &RecommendOptions::pue},
       {"electricity_price", &RecommendOptions::electricity_price},
       {"budget", &RecommendOptions::budget},
@@ -392,6 +399,10 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--e2e", o->e2e, "End-to-end latency target: 10s (mean) or p90:10s; default none");
   cmd->add_option("--optimize", o->optimize,
                   "Rank by cost, latency (TPOT first), throughput (per dollar) or energy")
+      ->capture_default_str();
+  cmd->add_option("--confidence", o->confidence,
+                  "Check the latency targets against the prediction (expected) or the pessimistic end of "
+                  "its error band (p90: prediction x the band's high end)")
       ->capture_default_str();
   cmd->add_option("--pue", o->pue, "Power usage effectiveness of the site, 1..3 (default 1.3)");
   cmd->add_option("--electricity-price", o->electricity_price, "USD per kWh (default 0.10)");

@@ -32,9 +32,9 @@ double miss(const Judged& j, const Query& q) {
   const Evaluation& e = j.evaluation;
   const std::string_view rule = hard_rules()[j.failed_rule].name;
   if (rule == "fits-memory") return e.memory.weights_gb + e.memory.reserve_gb - e.memory.capacity_gb;
-  if (rule == "meets-tpot") return e.at_load.tpot_at(q.tpot_percentile) * 1e3 / q.tpot_ms;
-  if (rule == "meets-ttft") return e.at_load.ttft_at(q.ttft_percentile) * 1e3 / q.ttft_ms;
-  if (rule == "meets-e2e") return e.at_load.e2e_at(q.e2e_percentile) * 1e3 / *q.e2e_ms;
+  if (rule == "meets-tpot") return checked_tpot_s(e.at_load, q) * 1e3 / q.tpot_ms;
+  if (rule == "meets-ttft") return checked_ttft_s(e.at_load, q) * 1e3 / q.ttft_ms;
+  if (rule == "meets-e2e") return checked_e2e_s(e.at_load, q) * 1e3 / *q.e2e_ms;
   return e.cost_per_hour;
 }
 
@@ -123,7 +123,17 @@ std::string binding_constraint(const Evaluation& e) {
   return fmt::format("{}-bound at {:.0f} concurrent requests per replica", e.limited_by, c);
 }
 
-std::vector<std::string> explain(const Evaluation& e, const Query& q, const ModelFacts& facts) {
+// "48 ms (40-57 ms)": a prediction with its band; under --confidence p90 also what was checked.
+std::string with_band(double predicted_s, const Band& band, double check_factor) {
+  const double ms = predicted_s * 1e3;
+  std::string out = fmt::format("{} ({}–{}", text::ms(ms), text::ms(ms * band.low), text::ms(ms * band.high));
+  if (check_factor != 1.0) out += fmt::format("; checked at {}", text::ms(ms * check_factor));
+  return out + ")";
+}
+
+std::vector<std::string> explain(const Recommendation& r, const Query& query, const ModelFacts& facts) {
+  const Evaluation& e = r.evaluation;
+  const Query q = for_device(query, r.bounds);
   const Deployment& d = e.deployment;
   const Hardware& hw = *d.hardware;
   const double kv_gb = e.memory.kv_gb_per_running_sequence * std::ceil(e.at_load.concurrency) * d.devices();
@@ -141,12 +151,13 @@ std::vector<std::string> explain(const Evaluation& e, const Query& q, const Mode
                   e.utilisation * 100, (1 - e.utilisation) * 100));
   std::string latency =
       fmt::format("TTFT {} {} <= {}, TPOT {} {} <= {}", percentile_label(q.ttft_percentile),
-                  text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3), text::ms(q.ttft_ms),
-                  percentile_label(q.tpot_percentile), text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3),
+                  with_band(e.at_load.ttft_at(q.ttft_percentile), r.bounds.ttft, q.ttft_check_factor),
+                  text::ms(q.ttft_ms), percentile_label(q.tpot_percentile),
+                  with_band(e.at_load.tpot_at(q.tpot_percentile), r.bounds.tpot, q.tpot_check_factor),
                   text::ms(q.tpot_ms));
   if (q.e2e_ms) {
     latency += fmt::format(", E2E {} {} <= {}", percentile_label(q.e2e_percentile),
-                           text::ms(e.at_load.e2e_at(q.e2e_percentile) * 1e3), text::ms(*q.e2e_ms));
+                           text::ms(checked_e2e_s(e.at_load, q) * 1e3), text::ms(*q.e2e_ms));
   }
   reasons.push_back(latency +
                     fmt::format(" at this load; decode is {}-bound", to_string(e.at_load.step.bottleneck())));
@@ -155,6 +166,7 @@ std::vector<std::string> explain(const Evaluation& e, const Query& q, const Mode
                                 text::usd(e.price->usd_per_device_hour), e.price->pricing, e.price->provider,
                                 e.price->instance_type, e.price->region, e.price->date,
                                 text::usd(e.cost_per_million_tokens)));
+  reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
   return reasons;
 }
 
@@ -330,6 +342,18 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
 
 }  // namespace
 
+const char* to_string(Confidence c) {
+  return c == Confidence::p90 ? "p90" : "expected";
+}
+
+Query for_device(const Query& q, const Bounds& bounds) {
+  Query out = q;
+  const bool pessimistic = q.confidence == Confidence::p90;
+  out.ttft_check_factor = pessimistic ? bounds.ttft.high : 1.0;
+  out.tpot_check_factor = pessimistic ? bounds.tpot.high : 1.0;
+  return out;
+}
+
 const char* to_string(Objective o) {
   switch (o) {
     case Objective::cost:
@@ -368,21 +392,26 @@ std::vector<Precision> candidate_precisions(const Query& query, const Hardware& 
 }
 
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
-                          const Calibration& calibration, size_t explained, SizingCache* cache) {
+                          const Calibration& calibration, size_t explained, SizingCache* cache,
+                          std::span<const Hardware> known) {
   RecommendResult result;
+  if (known.empty()) known = catalog;
   const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
     if (!query.kinds.empty() &&
         std::find(query.kinds.begin(), query.kinds.end(), hw.kind) == query.kinds.end()) {
       continue;
     }
-    const Efficiency& eff = calibration.for_hardware(hw);
-    DeviceSearch found = search_hardware(hw, query, model, facts, eff, cache);
+    Resolution resolved = calibration.resolve(hw, "", known);
+    // Under --confidence p90 the device's own band sets how far its predictions are trusted.
+    const Query checked = for_device(query, resolved.bounds);
+    DeviceSearch found = search_hardware(hw, checked, model, facts, *resolved.efficiency, cache);
     if (found.best) {
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
-      result.recommendations.push_back({std::move(*found.best), {}});
+      result.recommendations.push_back(
+          {std::move(*found.best), {}, resolved.evidence, std::move(resolved.basis), resolved.bounds});
     } else {
-      result.rejected.push_back(reject(hw, found.tries, query));
+      result.rejected.push_back(reject(hw, found.tries, checked));
     }
   }
   std::sort(result.recommendations.begin(), result.recommendations.end(),
@@ -394,7 +423,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
   for (size_t i = 0; i < result.recommendations.size(); ++i) {
     auto& r = result.recommendations[i];
     if (i >= explained) break;
-    r.reasons = explain(r.evaluation, query, facts);
+    r.reasons = explain(r, query, facts);
     r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));
   }
   return result;

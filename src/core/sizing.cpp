@@ -64,14 +64,14 @@ class ReplicaModel {
 };
 
 bool meets_targets(const LoadPoint& p, const Query& q) {
-  return p.tpot_at(q.tpot_percentile) * 1e3 <= q.tpot_ms && p.ttft_at(q.ttft_percentile) * 1e3 <= q.ttft_ms &&
-         (!q.e2e_ms || p.e2e_at(q.e2e_percentile) * 1e3 <= *q.e2e_ms);
+  return checked_tpot_s(p, q) * 1e3 <= q.tpot_ms && checked_ttft_s(p, q) * 1e3 <= q.ttft_ms &&
+         (!q.e2e_ms || checked_e2e_s(p, q) * 1e3 <= *q.e2e_ms);
 }
 
 // Which target a load point misses first (TPOT, then TTFT, then E2E), for "limited_by".
 std::string missed_target(const LoadPoint& p, const Query& q) {
-  if (p.tpot_at(q.tpot_percentile) * 1e3 > q.tpot_ms) return "TPOT";
-  if (p.ttft_at(q.ttft_percentile) * 1e3 > q.ttft_ms) return "TTFT";
+  if (checked_tpot_s(p, q) * 1e3 > q.tpot_ms) return "TPOT";
+  if (checked_ttft_s(p, q) * 1e3 > q.ttft_ms) return "TTFT";
   return "E2E";
 }
 
@@ -86,9 +86,8 @@ struct Feasible {
 // How far a load point is from the targets: the worst latency / target, minus 1 (<= 0 meets
 // them). It only places the search's probes; meets_targets() decides.
 double target_margin(const LoadPoint& p, const Query& q) {
-  double worst = std::max(p.tpot_at(q.tpot_percentile) * 1e3 / q.tpot_ms,
-                          p.ttft_at(q.ttft_percentile) * 1e3 / q.ttft_ms);
-  if (q.e2e_ms) worst = std::max(worst, p.e2e_at(q.e2e_percentile) * 1e3 / *q.e2e_ms);
+  double worst = std::max(checked_tpot_s(p, q) * 1e3 / q.tpot_ms, checked_ttft_s(p, q) * 1e3 / q.ttft_ms);
+  if (q.e2e_ms) worst = std::max(worst, checked_e2e_s(p, q) * 1e3 / *q.e2e_ms);
   return worst - 1.0;
 }
 
@@ -204,6 +203,20 @@ double LoadPoint::e2e_at(double percentile) const {
   return ttft_at(percentile) + (tokens - 1.0) * tpot_at(percentile);
 }
 
+double checked_ttft_s(const LoadPoint& p, const Query& q) {
+  return p.ttft_at(q.ttft_percentile) * q.ttft_check_factor;
+}
+
+double checked_tpot_s(const LoadPoint& p, const Query& q) {
+  return p.tpot_at(q.tpot_percentile) * q.tpot_check_factor;
+}
+
+double checked_e2e_s(const LoadPoint& p, const Query& q) {
+  const double tokens = std::max(1.0, p.output_tokens + z(q.e2e_percentile) * p.output_sd);
+  return p.ttft_at(q.e2e_percentile) * q.ttft_check_factor +
+         (tokens - 1.0) * p.tpot_at(q.e2e_percentile) * q.tpot_check_factor;
+}
+
 namespace {
 
 // The largest concurrency that meets the targets, and what capped it, for a plan that fits.
@@ -241,7 +254,9 @@ SizingCache::Key cache_key(const Deployment& d, const Query& q, const Efficiency
           q.e2e_ms.value_or(-1.0),
           q.ttft_percentile,
           q.tpot_percentile,
-          q.e2e_percentile};
+          q.e2e_percentile,
+          q.ttft_check_factor,
+          q.tpot_check_factor};
 }
 
 }  // namespace
@@ -258,8 +273,9 @@ size_t SizingCache::KeyHash::operator()(const Key& k) const {
   mix(reinterpret_cast<uintptr_t>(k.model));
   mix(reinterpret_cast<uintptr_t>(k.efficiency));
   for (int v : {k.weights, k.kv, k.tp, k.pp, k.dp, k.moe_tp, k.moe_ep}) mix(static_cast<uint64_t>(v));
-  for (double v : {k.input_tokens, k.output_tokens, k.input_sd, k.output_sd, k.ttft_ms, k.tpot_ms, k.e2e_ms,
-                   k.ttft_percentile, k.tpot_percentile, k.e2e_percentile}) {
+  for (double v :
+       {k.input_tokens, k.output_tokens, k.input_sd, k.output_sd, k.ttft_ms, k.tpot_ms, k.e2e_ms,
+        k.ttft_percentile, k.tpot_percentile, k.e2e_percentile, k.ttft_check_factor, k.tpot_check_factor}) {
     mix(bits(v));
   }
   return static_cast<size_t>(h);

@@ -90,6 +90,11 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                 "e2e_p50_ms",
                 "e2e_p90_ms",
                 "e2e_p99_ms",
+                "ttft_low_ms",
+                "ttft_high_ms",
+                "tpot_low_ms",
+                "tpot_high_ms",
+                "evidence",
                 "requests_per_s",
                 "output_tokens_per_s",
                 "utilisation",
@@ -111,7 +116,8 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                 "price_date"}};
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   for (size_t i = 0; i < shown; ++i) {
-    const Evaluation& e = result.recommendations[i].evaluation;
+    const Recommendation& rec = result.recommendations[i];
+    const Evaluation& e = rec.evaluation;
     const Deployment& d = e.deployment;
     const LoadPoint& l = e.at_load;
     const double replicas = static_cast<double>(e.replicas);
@@ -133,6 +139,11 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
       r.push_back(number(mean * 1e3));
       for (std::string& cell : distribution(l, at)) r.push_back(std::move(cell));
     }
+    // The error band around the mean TTFT and TPOT (as estimate's), and what it rests on.
+    r.insert(r.end(),
+             {number(l.ttft_s * 1e3 * rec.bounds.ttft.low), number(l.ttft_s * 1e3 * rec.bounds.ttft.high),
+              number(l.tpot_s * 1e3 * rec.bounds.tpot.low), number(l.tpot_s * 1e3 * rec.bounds.tpot.high),
+              std::string(to_string(rec.evidence))});
     r.insert(r.end(), {number(l.requests_per_s * replicas), number(l.output_tokens_per_s * replicas),
                        number(e.utilisation), number(e.capacity.concurrency), e.limited_by,
                        std::string(to_string(l.step.bottleneck())), number(e.memory.weights_gb),
@@ -184,6 +195,7 @@ std::string estimate_csv(const EstimateView& v) {
   }
   record.insert(record.end(), metrics.begin(), metrics.end());
   record.push_back(v.bottleneck);
+  record.push_back(std::string(to_string(v.evidence)));
   return csv_table({{"model",
                      "hardware",
                      "devices",
@@ -212,7 +224,8 @@ std::string estimate_csv(const EstimateView& v) {
                      "tpot_high_ms",
                      "output_tokens_per_s",
                      "requests_per_s",
-                     "bottleneck"},
+                     "bottleneck",
+                     "evidence"},
                     record});
 }
 

@@ -58,6 +58,7 @@ void query_json(JsonWriter& w, const RecommendContext& ctx) {
       .field("optimize", to_string(q.objective))
       .field("pue", json_number(q.pue, "pue"))
       .field("electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity"))
+      .field("confidence", to_string(q.confidence))
       .end_object();
 }
 
@@ -85,6 +86,21 @@ void metrics_json(JsonWriter& w, const Evaluation& e) {
   latency_json(w, e.at_load, &LoadPoint::tpot_at, "tpot");
   w.key("e2e_ms_distribution");
   latency_json(w, e.at_load, &LoadPoint::e2e_at, "e2e");
+  w.end_object();
+}
+
+// [low, high] around metrics' mean TTFT and TPOT, as `estimate` gives them.
+void bounds_json(JsonWriter& w, const Evaluation& e, const Bounds& b) {
+  const auto range = [&w](const char* key, double ms, const Band& band, const char* what) {
+    w.key(key)
+        .begin_array()
+        .value(json_number(ms * band.low, what))
+        .value(json_number(ms * band.high, what))
+        .end_array();
+  };
+  w.begin_object();
+  range("ttft_ms", e.at_load.ttft_s * 1e3, b.ttft, "ttft");
+  range("tpot_ms", e.at_load.tpot_s * 1e3, b.tpot, "tpot");
   w.end_object();
 }
 
@@ -127,7 +143,11 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
       .field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency"))
       .key("metrics");
   metrics_json(w, e);
-  w.key("queue")
+  w.key("bounds");
+  bounds_json(w, e, r.bounds);
+  w.field("evidence", std::string(to_string(r.evidence)))
+      .field("evidence_basis", r.evidence_basis)
+      .key("queue")
       .begin_object()
       .field("model", fmt::format("M/G/{}", e.deployment.dp))
       .field("utilisation", json_number(e.utilisation, "utilisation"))

@@ -31,13 +31,24 @@ std::string layout(const Deployment& d) {
   return out;
 }
 
+// "48±20%": a latency in ms (the unit is in the header) and its band, compactly: the band's
+// larger deviation from the prediction. The Why lines give the band itself, and the evidence.
+std::string with_band(double seconds, const Band& band) {
+  const double ms = seconds * 1e3;
+  const double r = text::round_significant(ms, 3);
+  const std::string value = r >= 100  ? text::grouped(ms)
+                            : r >= 10 ? fmt::format("{:.0f}", r)
+                                      : fmt::format("{:.2g}", r);
+  return fmt::format("{}±{:.0f}%", value, std::max(band.high - 1.0, 1.0 - band.low) * 100.0);
+}
+
 std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& q) {
   const Evaluation& e = r.evaluation;
   return {std::to_string(rank), e.deployment.hardware->id,
           fmt::format("{}x{}", e.deployment.devices(), e.replicas),
           std::string(to_string(e.deployment.weights)), layout(e.deployment),
-          text::ms(e.at_load.ttft_at(q.ttft_percentile) * 1e3),
-          text::ms(e.at_load.tpot_at(q.tpot_percentile) * 1e3), text::usd(e.total_cost_per_hour),
+          with_band(e.at_load.ttft_at(q.ttft_percentile), r.bounds.ttft),
+          with_band(e.at_load.tpot_at(q.tpot_percentile), r.bounds.tpot), text::usd(e.total_cost_per_hour),
           text::usd(e.cost_per_million_tokens), e.energy_known ? text::rate(e.energy_kwh_per_hour) : "n/a",
           // Short enough that the table fits 100 columns with the longest hardware ids.
           fmt::format("{} at {:.0f}/replica", e.limited_by, e.capacity.concurrency)};
@@ -91,8 +102,8 @@ std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
 Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
   const Query& q = *ctx.query;
   Rows rows = {
-      {"#", "hardware", "dev x rep", "prec", "TP", text::percentile_prefix(q.ttft_percentile) + "TTFT",
-       text::percentile_prefix(q.tpot_percentile) + "TPOT", "$/hour", "$/1M tok", "kWh/h", "limited by"}};
+      {"#", "hardware", "dev x rep", "prec", "TP", text::percentile_prefix(q.ttft_percentile) + "TTFT ms",
+       text::percentile_prefix(q.tpot_percentile) + "TPOT ms", "$/hour", "$/1M tok", "kWh/h", "limited by"}};
   for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
     rows.push_back(row(i + 1, result.recommendations[i], q));
   return rows;

@@ -82,10 +82,17 @@ queries = [
     ["--model", "deepseek-v3", "--qps", "10", "--precision", "fp8,fp4"],
     ["--model", "70b", "--qps", "50", "--tpot", "1ms"],  # nothing feasible: exit 3, still valid JSON
     ["--model", "qwen3-30b-a3b", "--qps", "100", "--kind", "cpu,tpu", "--pricing", "spot"],
+    ["--model", "70b", "--qps", "50", "--confidence", "p90"],
 ]
 for q in queries:
     doc, code = run_json(["recommend", *q, "--format", "json", "--top", "100"], codes=(0, 3))
     if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(q)}", doc):
+        # What the schema cannot say: each band brackets its prediction (low <= 1 <= high ratios).
+        for rec in doc["recommendations"]:
+            for key in ("ttft_ms", "tpot_ms"):
+                low, high = rec["bounds"][key]
+                expect(f"recommend {' '.join(q)}", low <= rec["metrics"][key] <= high,
+                       f"{rec['hardware']['id']}: {key} {rec['metrics'][key]} outside its bounds [{low}, {high}]")
         print(f"ok   recommend {' '.join(q)} (exit {code}, {len(doc['recommendations'])} recommendations)")
 
 # recommend --scenarios: one JSON object per line; answers, a line that finds nothing, invalid lines

@@ -1,5 +1,7 @@
 // Evidence tiers (Calibration::resolve, src/core/calibration.cpp): which efficiency and band a
-// device is predicted with, on hand-built calibrations whose answers can be read off by hand.
+// device is predicted with, on hand-built calibrations whose answers can be read off by hand;
+// and --confidence p90 (src/core/sizing.cpp, rules.cpp), which checks the targets against the
+// band's high end.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 
 #include "llmhw/calibration.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "llmhw/recommend.hpp"
 #include "test_shapes.hpp"
 
 using Catch::Matchers::Contains;
@@ -243,4 +246,94 @@ TEST_CASE("efficiency.json: measured_hardware and family_bounds are optional and
   nlohmann::json bad_band = with;
   bad_band["family_bounds"]["tpot"] = {1.2, 1.5};
   CHECK_THROWS_WITH(load(bad_band), Contains("tpot"));
+}
+
+TEST_CASE("--confidence p90: targets are checked at prediction x the band's high end",
+          "[recommend][evidence]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  llmhw::Hardware gpu = llmhw_test::round_gpu("only-gpu");
+  gpu.fast_group_sizes = {1};
+  llmhw::Calibration c = defaults();
+  c.gpu = llmhw_test::realistic();
+  c.gpu_bounds = bounds({0.8, 1.0}, {0.8, 1.25});  // TTFT's high end 1: only TPOT is tightened
+  llmhw::Query q;
+  q.model_text = "test";
+  q.qps = 20;
+  q.workload = {1024, 256};
+  q.precisions = {llmhw::Precision::bf16};
+  q.ttft_ms = 10'000;
+  q.tpot_ms = 50;
+
+  const llmhw::RecommendResult expected = llmhw::recommend(q, m, {gpu}, c);
+  REQUIRE(expected.recommendations.size() == 1);
+  const llmhw::Recommendation& base = expected.recommendations.front();
+  CHECK(base.evidence == Evidence::datasheet);
+  check_band(base.bounds.tpot, 0.8, 1.25);
+
+  llmhw::Query pessimistic = q;
+  pessimistic.confidence = llmhw::Confidence::p90;
+  const llmhw::RecommendResult p90 = llmhw::recommend(pessimistic, m, {gpu}, c);
+  REQUIRE(p90.recommendations.size() == 1);
+  // predicted x 1.25 <= 50 ms is predicted <= 40 ms: the same sizing as a 40 ms target.
+  llmhw::Query forty = q;
+  forty.tpot_ms = 40;
+  const llmhw::RecommendResult at_forty = llmhw::recommend(forty, m, {gpu}, c);
+  REQUIRE(at_forty.recommendations.size() == 1);
+  const llmhw::Evaluation& e = p90.recommendations.front().evaluation;
+  CHECK(e.replicas == at_forty.recommendations.front().evaluation.replicas);
+  CHECK(e.capacity.concurrency == at_forty.recommendations.front().evaluation.capacity.concurrency);
+  // Each replica then takes fewer requests, so the fleet needs more of them.
+  CHECK(e.capacity.concurrency < base.evaluation.capacity.concurrency);
+  CHECK(e.replicas > base.evaluation.replicas);
+  CHECK(e.at_load.tpot_s * 1.25 * 1e3 <= 50.0);
+  CHECK_THAT(p90.recommendations.front().reasons[2], Contains("checked at"));
+
+  // A target between the prediction at one request and 1.25x it passes as expected, and under
+  // p90 is rejected, naming the band.
+  llmhw::Query tight = q;
+  tight.qps = 0.01;
+  const llmhw::Evaluation light = llmhw::evaluate(base.evaluation.deployment, tight, c.gpu);
+  REQUIRE(light.replicas == 1);
+  tight.tpot_ms = light.at_load.tpot_s * 1e3 * 1.1;
+  const llmhw::RecommendResult loose = llmhw::recommend(tight, m, {gpu}, c);
+  CHECK(loose.recommendations.size() == 1);
+  tight.confidence = llmhw::Confidence::p90;
+  const llmhw::RecommendResult rejected = llmhw::recommend(tight, m, {gpu}, c);
+  CHECK(rejected.recommendations.empty());
+  REQUIRE(rejected.rejected.size() == 1);
+  CHECK(rejected.rejected.front().rule == "meets-tpot");
+  CHECK_THAT(rejected.rejected.front().reasons.front(), Contains("band high end: 1.25x"));
+}
+
+TEST_CASE("recommend: each recommendation carries its device's evidence and band", "[recommend][evidence]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Calibration c = cross_vendor();
+  const auto known = catalog();
+  llmhw::Query q;
+  q.model_text = "test";
+  q.qps = 1;
+  q.workload = {1024, 256};
+  q.ttft_ms = 10'000;
+  q.tpot_ms = 200;
+  // Searched: H100 (measured), T4 (family: A100) and Gaudi 3 (datasheet); the siblings come
+  // from `known`, the whole catalog.
+  const std::vector<llmhw::Hardware> searched = {find(known, "h100"), find(known, "t4"),
+                                                 find(known, "gaudi3")};
+  const llmhw::RecommendResult r = llmhw::recommend(q, m, searched, c, SIZE_MAX, nullptr, known);
+  REQUIRE(r.recommendations.size() == 3);
+  for (const llmhw::Recommendation& rec : r.recommendations) {
+    const std::string& id = rec.evaluation.deployment.hardware->id;
+    const Evidence want = id == "h100" ? Evidence::measured
+                          : id == "t4" ? Evidence::family
+                                       : Evidence::datasheet;
+    CHECK(rec.evidence == want);
+    CHECK_THAT(rec.reasons.back(), !Contains("evidence"));  // the rank reason stays last
+    CHECK(std::any_of(rec.reasons.begin(), rec.reasons.end(), [&](const std::string& s) {
+      return s.rfind(std::string("evidence: ") + std::string(llmhw::to_string(want)), 0) == 0;
+    }));
+  }
+  // Searched alone, T4 finds no sibling: the defaults.
+  const llmhw::RecommendResult alone = llmhw::recommend(q, m, {find(known, "t4")}, c);
+  REQUIRE(alone.recommendations.size() == 1);
+  CHECK(alone.recommendations.front().evidence == Evidence::datasheet);
 }
