@@ -91,6 +91,7 @@ std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
   std::string targets =
       target("TTFT", q.ttft_ms, q.ttft_percentile) + ", " + target("TPOT", q.tpot_ms, q.tpot_percentile);
   if (q.e2e_ms) targets += ", " + target("E2E", *q.e2e_ms, q.e2e_percentile);
+  if (q.confidence == Confidence::p90) targets += " at each band's high end (--confidence p90)";
   return {
       fmt::format("{} ({} parameters) at {} req/s, {} input + {} output tokens per request", ctx.model->id,
                   text::params(count_parameters(*ctx.model).total), text::rate(q.qps),

@@ -135,6 +135,11 @@ TEST_CASE("recommend --confidence p90 sizes on the band's high end; a bad value 
   CHECK(p.at("bounds").at("tpot_ms").at(1).get<double>() <= 80.0 * 1.0005);
   CHECK(p.at("total_devices").get<int>() > b.at("total_devices").get<int>());
 
+  const auto table = run_cli(data.args({"recommend", "--model", "70b", "--qps", "50", "--tpot", "80ms",
+                                        "--hardware", "l4", "--confidence", "p90"}));
+  CHECK_THAT(table.out, Contains("TPOT <= 80 ms at each band's high end (--confidence p90)"));
+  CHECK_THAT(table.out, Contains("checked at"));
+
   const auto bad = run_cli(data.args({"recommend", "--model", "70b", "--qps", "50", "--confidence", "p95"}));
   CHECK(bad.code == 2);
   CHECK_THAT(bad.err, Contains("--confidence") && Contains("expected, p90"));
