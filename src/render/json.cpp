@@ -113,13 +113,13 @@ void cost_json(JsonWriter& w, const Evaluation& e) {
     return e.energy_known ? std::optional<double>(json_number(v, what)) : std::nullopt;
   };
   w.begin_object()
-      .field("per_hour_usd", json_number(e.cost_per_hour, "cost"))
-      .field("per_month_usd", json_number(e.cost_per_hour * 730.0, "cost"))
+      .field("per_hour_usd", usd_number(e.cost_per_hour, "cost"))
+      .field("per_month_usd", usd_number(e.cost_per_hour * 730.0, "cost"))
       .field("per_million_tokens_usd", json_number(e.cost_per_million_tokens, "cost"))
       .field("energy_kwh_per_hour", if_known(e.energy_kwh_per_hour, "energy"))
       .field("energy_per_hour_usd", if_known(e.energy_cost_per_hour, "cost"))
-      .field("total_per_hour_usd", json_number(e.total_cost_per_hour, "cost"))
-      .field("total_per_month_usd", json_number(e.total_cost_per_hour * 730.0, "cost"))
+      .field("total_per_hour_usd", usd_number(e.total_cost_per_hour, "cost"))
+      .field("total_per_month_usd", usd_number(e.total_cost_per_hour * 730.0, "cost"))
       .field("instances", e.rental.instances)
       .field("devices_rented", e.rental.devices)
       .field("idle_devices", e.rental.idle_devices)
