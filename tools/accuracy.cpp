@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "fit.hpp"
@@ -29,7 +30,7 @@ struct Errors {
       tpot.push_back(ape);
     else if (metric == "ttft_ms" || metric == "prefill_ms")  // prefill_ms: an in-process first token
       ttft.push_back(ape);
-    else if (metric == "output_tokens_per_s")
+    else if (metric == "output_tokens_per_s" || metric == "batch_output_tokens_per_s")
       throughput.push_back(ape);
     else
       other.push_back(ape);
@@ -62,7 +63,9 @@ std::string table(const std::string& title, const std::map<std::string, Errors>&
 // (`by_model`) or without its hardware (`by_hardware`) predicted, and the latter with the
 // engine's closed-loop factors as fitted on all rows (`by_hardware_factors`).
 struct Holdout {
-  std::map<std::string, double> by_model, by_hardware, by_hardware_factors;
+  std::map<std::string, double> by_model, by_hardware, by_hardware_factors, by_group;
+  std::map<std::string, std::string>
+      hardware_subset;  // the group/engine fit a held-out device's row came from
 };
 
 Holdout read_holdout(const fs::path& csv) {
@@ -81,10 +84,120 @@ Holdout read_holdout(const fs::path& csv) {
     // without a fit of their own.
     auto& kind = held_out == "hardware"           ? out.by_hardware
                  : held_out == "hardware-factors" ? out.by_hardware_factors
+                 : held_out == "group"            ? out.by_group
                                                   : out.by_model;
     kind[id] = std::stod(value);
+    if (held_out == "hardware") out.hardware_subset[id] = subset;
   }
   return out;
+}
+
+// The vendor a row counts under in the per-vendor tables: CPUs as "CPU" whoever makes them.
+std::string vendor_of(const Hardware& hw) {
+  if (hw.kind == DeviceKind::cpu) return "CPU";
+  static const std::map<std::string, std::string> names = {
+      {"nvidia", "NVIDIA"}, {"amd", "AMD"}, {"google", "Google"}, {"intel", "Intel"}};
+  const auto it = names.find(hw.vendor);
+  return it == names.end() ? hw.vendor : it->second;
+}
+const std::vector<std::string> kVendors = {"NVIDIA", "AMD", "Google", "Intel", "CPU"};
+
+// Which band of efficiency.json a metric is judged against ("" for none).
+std::string band_metric(const std::string& metric) {
+  if (metric == "ttft_ms") return "ttft";
+  if (metric == "tpot_ms") return "tpot";
+  if (metric == "output_tokens_per_s" || metric == "batch_output_tokens_per_s") return "throughput";
+  return "";
+}
+
+// Absolute errors and measured / predicted ratios per metric class.
+struct Ratios {
+  std::map<std::string, std::vector<double>> ape, ratio;
+  void add(const std::string& metric, double measured, double predicted) {
+    const std::string m = band_metric(metric);
+    if (m.empty()) return;
+    ape[m].push_back(std::fabs(predicted - measured) / measured);
+    ratio[m].push_back(measured / predicted);
+  }
+  size_t size() const {
+    size_t n = 0;
+    for (const auto& [m, v] : ape) n += v.size();
+    return n;
+  }
+};
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string mape_and_median(const Ratios& r, const std::string& m) {
+  const auto it = r.ape.find(m);
+  if (it == r.ape.end() || it->second.empty()) return "– | – | –";
+  double sum = 0;
+  for (double x : it->second) sum += x;
+  return fmt::format("{} | {:.1f}% | {:.2f}", it->second.size(),
+                     100 * sum / static_cast<double>(it->second.size()), median_of(r.ratio.at(m)));
+}
+
+std::string vendor_table(const std::map<std::string, Ratios>& by_vendor) {
+  std::string out =
+      "| vendor | rows | TPOT rows | TPOT MAPE | TPOT measured / predicted (median) | TTFT rows | TTFT MAPE "
+      "| "
+      "TTFT measured / predicted | throughput rows | throughput MAPE | throughput measured / predicted |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const std::string& v : kVendors) {
+    const auto it = by_vendor.find(v);
+    const Ratios empty;
+    const Ratios& r = it == by_vendor.end() ? empty : it->second;
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", v, r.size(), mape_and_median(r, "tpot"),
+                       mape_and_median(r, "ttft"), mape_and_median(r, "throughput"));
+  }
+  return out + "\n";
+}
+
+// Share of measured values inside their band, per metric class and overall.
+struct Coverage {
+  std::map<std::string, std::pair<int, int>> inside_of;  // metric -> (inside, rows)
+  void add(const std::string& metric, double ratio, const std::pair<double, double>& band) {
+    const std::string m = band_metric(metric);
+    if (m.empty()) return;
+    auto& [inside, rows] = inside_of[m];
+    inside += ratio >= band.first && ratio <= band.second;
+    ++rows;
+  }
+};
+
+std::string coverage_cell(const Coverage& c, const std::string& m) {
+  int inside = 0, rows = 0;
+  for (const auto& [metric, ir] : c.inside_of) {
+    if (m.empty() || metric == m) inside += ir.first, rows += ir.second;
+  }
+  if (rows == 0) return "– | 0";
+  return fmt::format("{:.0f}% | {}", 100.0 * inside / rows, rows);
+}
+
+// Bands of efficiency.json the report judges coverage by: each fit's family_bounds by
+// "group/engine", and bounds_by_kind by device kind.
+struct Bands {
+  std::map<std::string, nlohmann::json> family, by_kind;
+};
+
+Bands read_bands(const fs::path& efficiency_json) {
+  const nlohmann::json doc = nlohmann::json::parse(std::ifstream(efficiency_json));
+  Bands b;
+  for (const auto& f : doc.value("fitted", nlohmann::json::array())) {
+    if (f.contains("family_bounds"))
+      b.family[f.at("group").get<std::string>() + "/" + f.at("engine").get<std::string>()] =
+          f["family_bounds"];
+  }
+  for (const auto& [kind, bounds] : doc.at("bounds_by_kind").items()) b.by_kind[kind] = bounds;
+  return b;
+}
+
+std::pair<double, double> band_of(const nlohmann::json& bounds, const std::string& metric) {
+  const nlohmann::json& b = bounds.at(band_metric(metric));
+  return {b[0].get<double>(), b[1].get<double>()};
 }
 
 std::string held_value(const std::map<std::string, double>& held, const std::string& id) {
@@ -118,6 +231,11 @@ int run(const fs::path& data, const fs::path& rows_csv) {
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const auto holdout = read_holdout(data / "calibration" / "holdout_predictions.csv");
+  const Bands bands = read_bands(data / "efficiency.json");
+  // Per vendor: in-sample, each device held out of its family's fit, each group predicted with
+  // the per-kind defaults of the other groups; band coverage per evidence tier.
+  std::map<std::string, Ratios> vendor_in_sample, vendor_device_out, vendor_group_out;
+  Coverage measured_tier, family_tier, datasheet_tier;
   std::map<std::string, Errors> overall, by_hardware, by_engine, by_family, by_source, held_overall,
       held_family, held_hardware;
   std::map<std::string, int> missing, excluded;
@@ -143,6 +261,30 @@ int run(const fs::path& data, const fs::path& rows_csv) {
       continue;
     }
     rows.emplace_back(&o, p);
+    {
+      const Hardware& hw = catalogs.hardware.at(o.hardware);
+      const std::string vendor = vendor_of(hw);
+      vendor_in_sample[vendor].add(o.metric, o.value, p.value);
+      if (!band_metric(o.metric).empty() && calibration.find(hw, o.engine)) {
+        const Bounds& b = calibration.bounds_for(hw, o.engine);
+        const Band& band = band_metric(o.metric) == "ttft"   ? b.ttft
+                           : band_metric(o.metric) == "tpot" ? b.tpot
+                                                             : b.throughput;
+        measured_tier.add(o.metric, o.value / p.value, {band.low, band.high});
+      }
+      if (const auto it = holdout.by_hardware.find(o.id); it != holdout.by_hardware.end()) {
+        vendor_device_out[vendor].add(o.metric, o.value, it->second);
+        const auto f = bands.family.find(holdout.hardware_subset.at(o.id));
+        if (f != bands.family.end() && !band_metric(o.metric).empty())
+          family_tier.add(o.metric, o.value / it->second, band_of(f->second, o.metric));
+      }
+      if (const auto it = holdout.by_group.find(o.id); it != holdout.by_group.end()) {
+        vendor_group_out[vendor].add(o.metric, o.value, it->second);
+        const auto k = bands.by_kind.find(std::string(to_string(hw.kind)));
+        if (k != bands.by_kind.end() && !band_metric(o.metric).empty())
+          datasheet_tier.add(o.metric, o.value / it->second, band_of(k->second, o.metric));
+      }
+    }
     for (auto* g : {&overall["all"], &by_hardware[o.hardware], &by_engine[o.engine],
                     &by_family[model_family(o.model)], &by_source[o.source]}) {
       g->add(o.metric, ape);
@@ -178,6 +320,40 @@ int run(const fs::path& data, const fs::path& rows_csv) {
                "are closed-loop benchmarks at a fixed concurrency; throughput rows are mostly offline "
                "maximum-throughput "
                "runs (`--concurrency max`).\n\n";
+  std::cout << "## Per vendor: held out first\n\n"
+               "Each device's rows predicted by a fit that never saw that device: the same engine's rows "
+               "on the other devices of its vendor family (AMD: CDNA 2, 3 and 4 are fitted apart and hold "
+               "each other's devices out; NVIDIA: the other devices of the device's generation group), the "
+               "number to expect for a device llmhw borrows a sibling's factors for (evidence tier "
+               "`family`). A device with no sibling that has rows of the same engine cannot be held out and "
+               "is not counted here. \"measured / predicted\" is the median ratio: above 1 the estimate is "
+               "optimistic (the hardware measured slower, or less throughput, than predicted for TTFT/TPOT "
+               "read it as slower). TPOT and TTFT are closed-loop serving rows, throughput offline and "
+               "static-batch runs.\n\n"
+            << "### Leave one device out within the vendor\n\n"
+            << vendor_table(vendor_device_out) << "### In-sample (the fit saw these rows)\n\n"
+            << vendor_table(vendor_in_sample)
+            << "### Whole group held out: the per-kind defaults (evidence tier `datasheet`)\n\n"
+               "Each fitted group's rows predicted with the per-kind defaults `tools/calibrate` derives from "
+               "the other groups (the lowest efficiencies, the median overheads): what a device of a family "
+               "llmhw has no rows for gets.\n\n"
+            << vendor_table(vendor_group_out);
+  std::cout << "### Band coverage per evidence tier\n\n"
+               "Share of measured values inside the band reported with the prediction (target about "
+               "80%). `measured`: the fitted device's own prediction and `bounds` (leave-one-model-out "
+               "residuals of its fit); `family`: the device held out of its family's fit, against the "
+               "fit's `family_bounds`; `datasheet`: a whole group predicted with the per-kind defaults "
+               "of the others, against `bounds_by_kind`.\n\n"
+               "| tier | all | rows | TPOT | rows | TTFT | rows | throughput | rows |\n"
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& [name, c] : {std::pair<const char*, const Coverage*>{"measured", &measured_tier},
+                                {"family", &family_tier},
+                                {"datasheet", &datasheet_tier}}) {
+    std::cout << fmt::format("| {} | {} | {} | {} | {} |\n", name, coverage_cell(*c, ""),
+                             coverage_cell(*c, "tpot"), coverage_cell(*c, "ttft"),
+                             coverage_cell(*c, "throughput"));
+  }
+  std::cout << "\n";
   std::cout << fmt::format(
       "## Coverage\n\n{} of {} measured numbers predicted ({:.1f}%). {} of them ran at a "
       "concurrency above what llmhw's memory model says fits (its KV precision or memory fraction "
