@@ -26,6 +26,11 @@ std::string number(double v) {
   return fmt::format("{}", json_number(v, "number in CSV"));
 }
 
+// A dollar amount as JSON gives it (to the cent from $1 up).
+std::string dollars(double v) {
+  return fmt::format("{}", usd_number(v, "cost in CSV"));
+}
+
 // A catalog figure as its profile gives it (the shortest form that reads back the same).
 std::string exact(double v) {
   return fmt::format("{}", v);
@@ -155,11 +160,11 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                        e.limited_by,
                        std::string(to_string(l.step.bottleneck())),
                        number(e.memory.weights_gb),
-                       number(e.cost_per_hour),
+                       dollars(e.cost_per_hour),
                        e.energy_known ? number(e.energy_kwh_per_hour) : "",
                        e.energy_known ? number(e.energy_cost_per_hour) : "",
-                       number(e.total_cost_per_hour),
-                       number(e.total_cost_per_hour * kHoursPerMonth),
+                       dollars(e.total_cost_per_hour),
+                       dollars(e.total_cost_per_hour * kHoursPerMonth),
                        number(e.cost_per_million_tokens),
                        e.price->pricing,
                        exact(e.price->usd_per_device_hour),

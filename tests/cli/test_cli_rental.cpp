@@ -77,14 +77,14 @@ TEST_CASE("no fleet is cheaper on another listed instance type that holds the re
   }
 }
 
-TEST_CASE("--cloud narrows the providers the fleet is priced from", "[cli][rental]") {
+TEST_CASE("the cloud filter narrows the providers the fleet is priced from", "[cli][rental]") {
   const json j =
       shipped({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm", "--cloud", "gcp"});
   CHECK(j.at("recommendations").at(0).at("cost").at("price").at("provider") == "gcp");
   CHECK(j.at("query").at("providers") == json::array({"gcp"}));
 }
 
-TEST_CASE("--max-utilisation caps the load per replica and --n-plus adds spares", "[cli][rental]") {
+TEST_CASE("max-utilisation caps the load per replica and n-plus adds spares", "[cli][rental]") {
   const json j = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware", "h100-sxm",
                           "--max-utilisation", "0.7"});
   const json& r = j.at("recommendations").at(0);
