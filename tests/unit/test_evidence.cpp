@@ -248,7 +248,7 @@ TEST_CASE("efficiency.json: measured_hardware and family_bounds are optional and
   CHECK_THROWS_WITH(load(bad_band), Contains("tpot"));
 }
 
-TEST_CASE("--confidence p90: targets are checked at prediction x the band's high end",
+TEST_CASE("confidence p90: targets are checked at prediction x the band's high end",
           "[recommend][evidence]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   llmhw::Hardware gpu = llmhw_test::round_gpu("only-gpu");
