@@ -189,7 +189,7 @@ TEST_CASE("counts agree with their nouns, and the layout column is labelled", "[
     CHECK(r.out.find(wrong) == std::string::npos);
   }
   CHECK(r.out.find("1 replica for 0.1") != std::string::npos);
-  CHECK(r.out.find("= 1 device x $6.88/h") != std::string::npos);
+  CHECK(r.out.find("= 1 x gpu_1x_h100_sxm5 (1 GPU)") != std::string::npos);
   // "TP1" in a column headed "layout", never a bare "1" beside the "1x1" of dev x rep.
   CHECK(r.out.find("dev x rep  prec  layout") != std::string::npos);
   CHECK(r.out.find(" TP1 ") != std::string::npos);
@@ -226,7 +226,7 @@ TEST_CASE("--price sets one hardware's price per device and says so", "[cli][usa
         Approx(h100.at("total_devices").get<int>() * 2.5).epsilon(1e-3));
   bool said = false;
   for (const json& reason : h100.at("reasons"))
-    said = said || reason.get<std::string>().find("x $2.50/h on-demand (your price, from --price)") !=
+    said = said || reason.get<std::string>().find("at $2.50/h per device (your price, from --price)") !=
                        std::string::npos;
   CHECK(said);
   CHECK(doc.at("notes").at(0) == "h100-sxm: $2.50/h per device from --price, in place of its list prices");
