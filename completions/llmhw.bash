@@ -48,7 +48,7 @@ _llmhw() {
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
-        --cloud --max-utilisation --n-plus --pricing --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
+        --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
         --color"
     with_value=" $(echo $with_value) "
 
@@ -146,7 +146,13 @@ _llmhw() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --model-config | --hardware-file | --scenarios | --plot)
+        --price)
+            # ID=USD/h: the ids, each with its "=".
+            compopt -o nospace 2>/dev/null
+            COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -S = -- "$cur"))
+            return
+            ;;
+        --model-config | --hardware-file | --scenarios | --plot | --price-file)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -163,7 +169,7 @@ _llmhw() {
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
-                --hardware --exclude --cloud --max-utilisation --n-plus --pricing --top --all --explain --format
+                --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
                 --plot --scenarios"
             ;;
         estimate)

@@ -27,6 +27,10 @@ struct Price {
   double instance_hour_usd() const;
 };
 
+// The provider of a price the user gave (recommend --price, --price-file; instance_type names
+// the flag): it replaces the profile's list prices, and --cloud does not filter it out.
+inline constexpr std::string_view kUserPriceProvider = "user";
+
 struct Link {
   std::string kind;               // nvlink4, pcie5, ici, upi, ...
   double gbps_per_direction = 0;  // GB/s per device, one direction

@@ -149,6 +149,9 @@ struct Recommendation {
   Bounds bounds;
 };
 
+// The parallel layout as reasons and rejections name it: "TP=2", "TP=4, PP=8", "TP=8, EP=8".
+std::string layout(const Deployment& d);
+
 // --explain: how a recommendation was derived, step by step (memory, step times, queue,
 // replicas, cost), one line per step.
 std::vector<std::string> derivation(const Evaluation& e, const Query& q);
@@ -157,6 +160,7 @@ struct Rejection {
   const Hardware* hardware = nullptr;
   std::string rule;  // the hard rule that failed for the best attempt
   std::vector<std::string> reasons;
+  std::optional<Evaluation> closest;  // that attempt (none when no precision was offered)
 };
 
 struct RecommendResult {

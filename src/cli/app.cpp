@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 
 #ifndef LLMHW_VERSION
@@ -53,6 +54,46 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, const 
     auto hint = nearest_name(arg, names);
     return fmt::format("unknown command '{}'{}; commands: {}", arg,
                        hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", fmt::join(names, ", "));
+  }
+  return std::nullopt;
+}
+
+// CLI11 reports a mistyped option as "The following argument was not expected: --qsp"; name the
+// command and suggest the nearest of its options (and the global ones, which may follow it).
+std::optional<std::string> unknown_option(const CLI::App& app, int argc, const char* const* argv) {
+  std::vector<const CLI::App*> chain = {&app};
+  const auto find = [&chain](const std::string& name) -> const CLI::Option* {
+    for (const CLI::App* c : chain)
+      if (const CLI::Option* o = c->get_option_no_throw(name)) return o;
+    return nullptr;
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.size() > 1 && arg[0] == '-' && !std::isdigit(static_cast<unsigned char>(arg[1]))) {
+      const std::string name = arg.substr(0, arg.find('='));
+      const CLI::Option* o = find(name);
+      if (o) {
+        if (o->get_type_size_max() > 0 && name.size() == arg.size()) ++i;  // its value follows
+        continue;
+      }
+      std::vector<std::string> names;
+      for (const CLI::App* c : chain) {
+        for (const CLI::Option* opt : c->get_options())
+          for (const std::string& l : opt->get_lnames()) names.push_back("--" + l);
+      }
+      std::string command;
+      for (size_t k = 1; k < chain.size(); ++k) command += (k > 1 ? " " : "") + chain[k]->get_name();
+      const std::string hint = did_you_mean(suggestions(name, names));
+      return fmt::format("{}unknown option '{}'{}; `llmhw {}--help` lists the options",
+                         command.empty() ? "" : command + ": ", name, hint.empty() ? "" : "; " + hint,
+                         command.empty() ? "" : command + " ");
+    }
+    for (const CLI::App* sub : chain.back()->get_subcommands({})) {
+      if (sub->get_name() == arg) {
+        chain.push_back(sub);
+        break;
+      }
+    }
   }
   return std::nullopt;
 }
@@ -161,7 +202,9 @@ int run(int argc, const char* const* argv, Streams streams) {
   } catch (const CLI::ParseError& e) {
     // Subcommand help: CLI11 throws CallForHelp from the subcommand, handled above; the rest
     // are usage errors.
-    streams.err << "llmhw: error: " << e.what() << "\n";
+    std::optional<std::string> unknown;
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) unknown = unknown_option(app, argc, argv);
+    streams.err << "llmhw: error: " << unknown.value_or(e.what()) << "\n";
     return static_cast<int>(ExitCode::usage);
   }
   try {

@@ -63,9 +63,9 @@ const Hardware& find_hardware(const Catalog& catalog, const std::string& id, con
     if (hw.id == id) return hw;
     ids.push_back(hw.id);
   }
-  auto hint = nearest_name(id, ids);
+  const std::string hint = did_you_mean(suggestions(id, ids));
   throw usage_error(fmt::format("{}: unknown hardware '{}'{}; `llmhw hardware list` shows the catalog", flag,
-                                id, hint ? fmt::format("; did you mean '{}'?", *hint) : ""));
+                                id, hint.empty() ? "" : "; " + hint));
 }
 
 }  // namespace llmhw::cli

@@ -1,5 +1,6 @@
 // llmhw recommend: ranked deployments for a model at a request rate.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -22,6 +23,7 @@
 #include "llmhw/recommend.hpp"
 #include "llmhw/render.hpp"
 #include "llmhw/suggest.hpp"
+#include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
 
 namespace llmhw::cli {
@@ -34,6 +36,8 @@ struct RecommendOptions {
   std::string optimize = "cost", pue, electricity_price, confidence = "expected";
   std::string max_utilisation, n_plus;             // headroom
   std::string vendors, hardware, exclude, clouds;  // catalog filters
+  std::vector<std::string> prices;                 // --price ID=USD/h, repeatable
+  std::string price_file;                          // --price-file FILE
 };
 
 // How to print it.
@@ -73,7 +77,7 @@ std::vector<std::string> list_or_empty(const std::string& text, const char* flag
 Query build_query(const RecommendOptions& o) {
   Query q;
   q.model_text = o.model.empty() ? o.model_config : o.model;
-  q.qps = parse_positive(o.qps, "--qps", kMaxQps);
+  q.qps = parse_rate_per_second(o.qps, "--qps", kMaxQps);
   const TokenCount input = parse_token_count(o.input_tokens, "--input-tokens", kMaxTokens);
   const TokenCount output = parse_token_count(o.output_tokens, "--output-tokens", kMaxTokens);
   q.workload = {input.mean, output.mean};
@@ -128,13 +132,40 @@ Query build_query(const RecommendOptions& o) {
   return q;
 }
 
+// A --vendor or --cloud value the catalog does not know is a typo (a usage error with a
+// suggestion), not a filter that matches nothing (which would exit 3, "nothing meets the
+// constraints", and fail a capacity gate for the wrong reason).
+void check_known(const std::vector<std::string>& given, const std::vector<std::string>& known,
+                 const char* flag, const char* what) {
+  for (const std::string& value : given) {
+    if (listed(known, value)) continue;
+    const std::string hint = did_you_mean(suggestions(value, known));
+    throw usage_error(fmt::format("{}: unknown {} '{}'{}; the catalog has: {}", flag, what, value,
+                                  hint.empty() ? "" : "; " + hint, fmt::join(known, ", ")));
+  }
+}
+
+std::vector<std::string> sorted_unique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
 // The catalog narrowed by --vendor, --hardware, --exclude and --cloud (--kind is a query field:
-// the search skips other kinds). Unknown ids are usage errors with a suggestion.
+// the search skips other kinds). Unknown ids, vendors and clouds are usage errors with a
+// suggestion.
 std::vector<Hardware> filter_catalog(const Catalog& catalog, const RecommendOptions& o) {
   const auto vendors = list_or_empty(o.vendors, "--vendor");
   const auto only = list_or_empty(o.hardware, "--hardware");
   const auto exclude = list_or_empty(o.exclude, "--exclude");
   const auto clouds = list_or_empty(o.clouds, "--cloud");
+  std::vector<std::string> known_vendors, known_clouds;
+  for (const Hardware& hw : catalog.hardware) {
+    known_vendors.push_back(hw.vendor);
+    known_clouds.insert(known_clouds.end(), hw.clouds.begin(), hw.clouds.end());
+  }
+  check_known(vendors, sorted_unique(std::move(known_vendors)), "--vendor", "vendor");
+  check_known(clouds, sorted_unique(std::move(known_clouds)), "--cloud", "cloud");
   for (const auto& id : only) find_hardware(catalog, id, "--hardware");
   for (const auto& id : exclude) find_hardware(catalog, id, "--exclude");
   std::vector<Hardware> kept;
@@ -149,6 +180,122 @@ std::vector<Hardware> filter_catalog(const Catalog& catalog, const RecommendOpti
   return kept;
 }
 
+// Filters that are each valid but together leave no hardware are a usage error naming them
+// ("--hardware h100-sxm and --kind cpu leave no hardware"), not exit 3: nothing was judged.
+void check_some_left(const std::vector<Hardware>& candidates, const Query& q, const RecommendOptions& o) {
+  const bool any = std::any_of(candidates.begin(), candidates.end(), [&](const Hardware& hw) {
+    return q.kinds.empty() || std::find(q.kinds.begin(), q.kinds.end(), hw.kind) != q.kinds.end();
+  });
+  if (any) return;
+  std::vector<std::string> given;
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{"--vendor", o.vendors},
+                                    {"--hardware", o.hardware},
+                                    {"--exclude", o.exclude},
+                                    {"--cloud", o.clouds},
+                                    {"--kind", o.kinds}}) {
+    if (!value.empty()) given.push_back(fmt::format("{} {}", flag, value));
+  }
+  if (given.empty()) return;  // an empty catalog: the data's problem, reported by the search
+  std::string names = given.back();
+  if (given.size() > 1) {
+    names = fmt::format("{} and {}", fmt::join(given.begin(), given.end() - 1, ", "), given.back());
+  }
+  throw usage_error(fmt::format("{} {} no hardware; `llmhw hardware list` shows the catalog", names,
+                                given.size() > 1 ? "leave" : "leaves"));
+}
+
+// A price the user negotiated for one hardware id, per device-hour, and where it was given.
+struct UserPrice {
+  std::string id;
+  double usd_per_hour = 0;
+  std::string source;  // "--price" or "--price-file"
+};
+
+// --price-file: a JSON object of hardware id -> price, a number (USD per device-hour) or a
+// string as --price takes it ({"h100-sxm": 2.5, "mi300x": "2100/month"}). A file the user wrote
+// is data: errors name the file and key and exit 1, like the config file's.
+std::vector<UserPrice> read_price_file(const std::string& path, const Catalog& catalog) {
+  std::string text;
+  try {
+    text = io::read_text_file(path);
+  } catch (const Error& e) {
+    throw data_error(fmt::format("--price-file: {}", e.what()));
+  }
+  const nlohmann::json j = io::parse_json(text, path);
+  if (!j.is_object()) {
+    throw data_error(
+        fmt::format("{}: /: expected an object of hardware id -> USD per device-hour, such as "
+                    "{{\"h100-sxm\": 2.5}}",
+                    path));
+  }
+  std::vector<UserPrice> out;
+  for (const auto& [id, value] : j.items()) {
+    const std::string where = fmt::format("{}: /{}", path, id);
+    try {
+      find_hardware(catalog, id, where);
+      double usd = 0;
+      if (value.is_number()) {
+        usd = parse_usd_per_hour(value.dump(), where);
+      } else if (value.is_string()) {
+        usd = parse_usd_per_hour(value.get<std::string>(), where);
+      } else {
+        throw usage_error(
+            fmt::format("{}: expected a number (USD per device-hour) or a string such as \"2.5/h\"", where));
+      }
+      out.push_back({id, usd, "--price-file"});
+    } catch (const Error& e) {
+      throw data_error(e.what());
+    }
+  }
+  return out;
+}
+
+// --price ID=USD/h, each a usage error naming the flag when malformed.
+UserPrice parse_price_flag(const std::string& text, const Catalog& catalog) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw usage_error(
+        fmt::format("--price: '{}' is not ID=USD/h (e.g. h100-sxm=2.5 or h100-sxm=2.5/h)", text));
+  }
+  const std::string id = text.substr(0, eq);
+  find_hardware(catalog, id, "--price");
+  return {id, parse_usd_per_hour(text.substr(eq + 1), "--price"), "--price"};
+}
+
+// The user's prices replace each named profile's list prices, one per pricing mode: whichever
+// --pricing the query uses, it uses this price, even where a list price is lower (the search
+// takes the cheapest fleet among a profile's prices). Per device, any count (devices_per_instance
+// 0). A --price flag wins over --price-file for the same id; each is noted in the output.
+void apply_user_prices(Catalog& catalog, const RecommendOptions& o) {
+  std::map<std::string, UserPrice> by_id;
+  if (!o.price_file.empty()) {
+    for (UserPrice& p : read_price_file(o.price_file, catalog)) by_id[p.id] = std::move(p);
+  }
+  for (const std::string& text : o.prices) {
+    UserPrice p = parse_price_flag(text, catalog);
+    by_id[p.id] = std::move(p);
+  }
+  for (Hardware& hw : catalog.hardware) {
+    auto it = by_id.find(hw.id);
+    if (it == by_id.end()) continue;
+    const UserPrice& p = it->second;
+    std::vector<Price> prices;
+    for (const char* mode : {"on-demand", "spot", "reserved", "amortized-purchase"}) {
+      Price price;
+      price.pricing = mode;
+      price.usd_per_device_hour = p.usd_per_hour;
+      price.provider = std::string(kUserPriceProvider);
+      price.instance_type = p.source;
+      price.devices_per_instance = 0;
+      prices.push_back(std::move(price));
+    }
+    hw.prices = std::move(prices);  // in place of the list prices: the search picks the cheapest
+    catalog.notes.push_back(fmt::format("{}: {}/h per device from {}{}, in place of its list prices", hw.id,
+                                        text::usd(p.usd_per_hour), p.source,
+                                        p.source == "--price-file" ? " " + o.price_file : ""));
+  }
+}
+
 // Everything one query needs besides the query itself, loaded once per process.
 struct Session {
   std::filesystem::path data;
@@ -156,10 +303,12 @@ struct Session {
   Calibration calibration;
   std::map<std::pair<std::string, std::string>, Model> models;  // by (--model, --model-config)
 
-  explicit Session(const GlobalOptions& global)
+  Session(const GlobalOptions& global, const RecommendOptions& flags)
       : data(resolve_data_dir(global)),
         catalog(load_catalog(global)),
-        calibration(io::load_calibration(data / "efficiency.json")) {}
+        calibration(io::load_calibration(data / "efficiency.json")) {
+    apply_user_prices(catalog, flags);
+  }
 
   const Model& model(const RecommendOptions& o) {
     const auto key = std::make_pair(o.model, o.model_config);
@@ -184,6 +333,7 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
   const std::vector<Hardware> filtered =
       narrowed ? filter_catalog(session.catalog, o) : std::vector<Hardware>{};
   const std::vector<Hardware>& candidates = narrowed ? filtered : session.catalog.hardware;
+  check_some_left(candidates, query, o);
   const RecommendResult result =
       recommend(query, model, candidates, session.calibration, top, cache, session.catalog.hardware);
   render::RecommendContext ctx{
@@ -199,7 +349,7 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
   const RecommendOutput how{output_format(out.format, global, s, kAllFormats, "recommend"),
                             output_style(global, s), out.plot};
   if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
-  Session session(global);
+  Session session(global, o);
   const Answer a = answer(o, out, session, session.model(o), false, how);
   s.out << a.text;
   return static_cast<int>(a.code);
@@ -360,7 +510,7 @@ int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const
     if (!file) throw Error(ExitCode::runtime, fmt::format("--scenarios: cannot read '{}'", out.scenarios));
     in = &file;
   }
-  Session session(global);
+  Session session(global, flags);
   std::vector<SizingCache> caches(std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8));
   int worst = 0;
   auto rank = [](int code) { return code == 2 ? 3 : code == 3 ? 2 : code == 1 ? 1 : 0; };
@@ -393,7 +543,9 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("-m,--model", o->model,
                   "Catalog id, alias or Hugging Face id, or a size: 8b, 70b, 1.5b, 1t");
   cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json, instead of --model");
-  auto* qps = cmd->add_option("--qps", o->qps, "Requests per second to serve (> 0)");
+  auto* qps = cmd->add_option(
+      "--qps", o->qps,
+      "Requests to serve, per second (> 0): 50, 1e3, or with a period: 2/min, 120/h, 10k/day");
   cmd->add_option("--input-tokens", o->input_tokens,
                   "Prompt tokens per request: N, mean+-sd (1024+-256) or min..max")
       ->capture_default_str();
@@ -431,6 +583,14 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--n-plus", o->n_plus, "Spare replicas for failover (default 0)");
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
+  cmd->add_option(
+         "--price", o->prices,
+         "Your own price for a hardware id, per device: ID=USD/h (h100-sxm=2.5, h100-sxm=1800/month); "
+         "repeatable; used in place of the profile's list prices whatever --pricing says")
+      ->allow_extra_args(false);
+  cmd->add_option("--price-file", o->price_file,
+                  "A JSON object of your prices per device: {\"h100-sxm\": 2.5, \"mi300x\": \"3/h\"}; "
+                  "--price wins for the same id");
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
   cmd->add_flag("--all", out->all, "Show every hardware's best configuration, not only the top N");
   cmd->add_flag("--explain", out->explain,

@@ -34,11 +34,11 @@ ResolvedModel from_catalog(const std::string& text, const std::filesystem::path&
   if (std::isdigit(static_cast<unsigned char>(text.front()))) parse_model_size(text, "--model");
   std::vector<std::string> ids;
   for (const io::CatalogModel& m : catalog) ids.push_back(m.id);
-  auto hint = nearest_name(wanted, ids);
+  const std::string hint = did_you_mean(suggestions(wanted, ids));
   throw usage_error(
       fmt::format("--model: unknown model '{}'{}; `llmhw models list` shows the catalog, or give a "
                   "size such as 70b or --model-config PATH",
-                  text, hint ? fmt::format("; did you mean '{}'?", *hint) : ""));
+                  text, hint.empty() ? "" : "; " + hint));
 }
 
 }  // namespace

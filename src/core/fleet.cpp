@@ -45,8 +45,10 @@ Rental rent(const Price& price, const Hardware& hw, long replicas, int replica_d
 }
 
 bool PriceBasis::admits(const Price& p) const {
+  // The user's own price (--price) holds whatever --cloud narrows the list prices to.
   return p.pricing == pricing &&
-         (providers.empty() || std::find(providers.begin(), providers.end(), p.provider) != providers.end());
+         (providers.empty() || p.provider == kUserPriceProvider ||
+          std::find(providers.begin(), providers.end(), p.provider) != providers.end());
 }
 
 const Price* lowest_hosting_price(const Hardware& hw, const PriceBasis& basis, int replica_devices, int tp) {

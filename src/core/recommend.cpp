@@ -72,13 +72,6 @@ bool better(const Evaluation& a, const Evaluation& b, const Query& q) {
   return key(a) < key(b);
 }
 
-std::string layout(const Deployment& d) {
-  std::string out = fmt::format("TP={}", d.tp);
-  if (d.pp > 1) out += fmt::format(", PP={}", d.pp);
-  if (d.moe_ep > 1) out += fmt::format(", EP={}", d.moe_ep);
-  return out;
-}
-
 std::string precision_list(const Hardware& hw) {
   std::string out;
   for (const auto& [p, tflops] : hw.tflops) out += (out.empty() ? "" : ", ") + std::string(to_string(p));
@@ -89,10 +82,10 @@ Rejection reject(const Hardware& hw, const std::vector<Judged>& tries, const Que
   if (tries.empty()) {
     std::string asked;
     for (Precision p : q.precisions) asked += (asked.empty() ? "" : ", ") + std::string(to_string(p));
-    return {
-        &hw,
-        "precision-supported",
-        {fmt::format("no requested precision ({}) is supported (native: {})", asked, precision_list(hw))}};
+    return {&hw,
+            "precision-supported",
+            {fmt::format("no requested precision ({}) is supported (native: {})", asked, precision_list(hw))},
+            std::nullopt};
   }
   const Judged* closest = &tries.front();
   for (const Judged& j : tries) {
@@ -103,10 +96,13 @@ Rejection reject(const Hardware& hw, const std::vector<Judged>& tries, const Que
   }
   const Deployment& d = closest->evaluation.deployment;
   const Rule& rule = hard_rules()[closest->failed_rule];
-  return {&hw,
-          std::string(rule.name),
-          {fmt::format("{}; closest try: {}, TP={}", rule.why_not(closest->evaluation, q),
-                       to_string(d.weights), d.tp)}};
+  Rejection r{&hw,
+              std::string(rule.name),
+              {fmt::format("{}; closest try: {}, {}", rule.why_not(closest->evaluation, q),
+                           to_string(d.weights), layout(d))},
+              closest->evaluation};
+  r.closest->deployment.facts = nullptr;  // the search's facts do not outlive it
+  return r;
 }
 
 std::string percentile_label(double p) {
@@ -117,10 +113,40 @@ std::string percentile_label(double p) {
 std::string binding_constraint(const Evaluation& e) {
   const double c = e.capacity.concurrency;
   if (e.limited_by == "memory")
-    return fmt::format("memory-bound: KV cache for {:.0f} sequences per replica", c);
+    return fmt::format("memory-bound: KV cache for {} per replica", text::counted(c, "sequence"));
   if (e.limited_by == "batch-limit")
-    return fmt::format("batch-limit-bound at {:.0f} sequences per replica", c);
-  return fmt::format("{}-bound at {:.0f} concurrent requests per replica", e.limited_by, c);
+    return fmt::format("batch-limit-bound at {} per replica", text::counted(c, "sequence"));
+  return fmt::format("{}-bound at {} per replica", e.limited_by, text::counted(c, "concurrent request"));
+}
+
+// When --precision auto stored the weights in fewer than 16 bits (and not because the checkpoint
+// is published that way), say so and what it may cost in quality: evaluations find 8-bit weights
+// close to, not identical with, 16-bit ones (Dettmers et al. 2022, "LLM.int8()", arXiv:2208.07339;
+// Jin et al. 2024, "A Comprehensive Evaluation of Quantization Strategies for Large Language
+// Models", ACL Findings), and weight-only int8 on a device without 8-bit matrix units (A100's
+// fp8, TPUs, CPUs) is a choice a user should see, not infer from the "prec" column.
+std::optional<std::string> quantization_note(const Evaluation& e, const Query& q) {
+  const Deployment& d = e.deployment;
+  if (!q.precisions.empty() || is_wide_float(d.weights) || d.model->checkpoint_precision == d.weights) {
+    return std::nullopt;
+  }
+  const auto compute = compute_precision(*d.hardware, d.weights);
+  const std::string how =
+      compute == d.weights
+          ? fmt::format("native {} on {}", to_string(d.weights), d.hardware->id)
+          : fmt::format("weight-only: stored in {} bits, multiplied in {} on {}",
+                        static_cast<int>(element_bytes(d.weights) * 8),
+                        compute ? std::string(to_string(*compute)) : std::string("?"), d.hardware->id);
+  return fmt::format(
+      "precision auto chose {} weights ({}): quantized weights usually score close to bf16, not "
+      "identically; check your evaluations, or pass --precision bf16",
+      to_string(d.weights), how);
+}
+
+// Where a price came from: "aws, us-east-1, 2026-08", or "your price, from --price".
+std::string price_source(const Price& p) {
+  if (p.provider == kUserPriceProvider) return "your price, from " + p.instance_type;
+  return fmt::format("{}{}, {}", p.provider, p.region.empty() ? "" : ", " + p.region, p.date);
 }
 
 // "48 ms (40-57 ms)": a prediction with its band; under --confidence p90 also what was checked.
@@ -138,17 +164,17 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
   const Hardware& hw = *d.hardware;
   const double kv_gb = e.memory.kv_gb_per_running_sequence * std::ceil(e.at_load.concurrency) * d.devices();
   std::vector<std::string> reasons;
-  reasons.push_back(fmt::format(
-      "{}x {} per replica{}: {} at {} is {} of weights + {} KV cache for {:.0f} "
-      "concurrent requests",
-      d.devices(), hw.id, d.devices() > 1 ? " (" + layout(d) + ")" : "", text::params(facts.params.total),
-      to_string(d.weights), text::gb(e.memory.weights_gb * d.devices()), text::gb(kv_gb),
-      std::ceil(e.at_load.concurrency)));
+  reasons.push_back(fmt::format("{}x {} per replica{}: {} at {} is {} of weights + {} KV cache for {}",
+                                d.devices(), hw.id, d.devices() > 1 ? " (" + layout(d) + ")" : "",
+                                text::params(facts.params.total), to_string(d.weights),
+                                text::gb(e.memory.weights_gb * d.devices()), text::gb(kv_gb),
+                                text::counted(std::ceil(e.at_load.concurrency), "concurrent request")));
   reasons.push_back(
-      fmt::format("{} replicas for {} req/s: one replica serves up to {} req/s ({}); {:.0f}% "
+      fmt::format("{} for {} req/s: one replica serves up to {} req/s ({}); {:.0f}% "
                   "utilised (at most {:.0f}%{}), {:.0f}% headroom",
-                  e.replicas, text::rate(q.qps), text::rate(e.capacity.requests_per_s), binding_constraint(e),
-                  e.utilisation * 100, q.max_utilisation * 100,
+                  text::counted(static_cast<double>(e.replicas), "replica"), text::rate(q.qps),
+                  text::rate(e.capacity.requests_per_s), binding_constraint(e), e.utilisation * 100,
+                  q.max_utilisation * 100,
                   q.n_plus > 0 ? fmt::format(", {} spare for failover", q.n_plus) : std::string(),
                   (1 - e.utilisation) * 100));
   std::string latency =
@@ -163,17 +189,24 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
   }
   reasons.push_back(latency +
                     fmt::format(" at this load; decode is {}-bound", to_string(e.at_load.step.bottleneck())));
-  reasons.push_back(fmt::format(
-      "{}/h = {} at {}/h {} ({}{}, {}); {}; {} per 1M output tokens", text::usd(e.total_cost_per_hour),
-      describe(e.rental, hw), text::usd(e.price->instance_hour_usd()),
-      e.price->devices_per_instance == 0 ? "per device" : "each", e.price->provider,
-      e.price->region.empty() ? "" : ", " + e.price->region, e.price->date,
-      describe(q.price_basis(), hw, d.devices(), d.tp), text::usd(e.cost_per_million_tokens)));
+  if (auto note = quantization_note(e, q)) reasons.push_back(*note);
+  reasons.push_back(
+      fmt::format("{}/h = {} at {}/h {} ({}); {}; {} per 1M output tokens", text::usd(e.total_cost_per_hour),
+                  describe(e.rental, hw), text::usd(e.price->instance_hour_usd()),
+                  e.price->devices_per_instance == 0 ? "per device" : "each", price_source(*e.price),
+                  describe(q.price_basis(), hw, d.devices(), d.tp), text::usd(e.cost_per_million_tokens)));
   reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
   return reasons;
 }
 
 }  // namespace
+
+std::string layout(const Deployment& d) {
+  std::string out = fmt::format("TP={}", d.tp);
+  if (d.pp > 1) out += fmt::format(", PP={}", d.pp);
+  if (d.moe_ep > 1) out += fmt::format(", EP={}", d.moe_ep);
+  return out;
+}
 
 std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
   const Deployment& d = e.deployment;
@@ -182,10 +215,11 @@ std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
   std::vector<std::string> out;
   out.push_back(fmt::format(
       "memory per device: {} weights + {} reserve of {} usable; KV {} per sequence at "
-      "{} tokens, {} at the mean context; up to {} sequences per replica",
+      "{} tokens, {} at the mean context; up to {} per replica",
       text::gb(m.weights_gb), text::gb(m.reserve_gb), text::gb(m.capacity_gb), text::gb(m.kv_gb_per_sequence),
       text::grouped(q.workload.input_tokens + q.workload.output_tokens),
-      text::gb(m.kv_gb_per_running_sequence), text::grouped(static_cast<double>(m.max_sequences))));
+      text::gb(m.kv_gb_per_running_sequence),
+      text::counted(static_cast<double>(m.max_sequences), "sequence")));
   out.push_back(
       fmt::format("decode step at {:.1f} requests: {} (memory {}, compute {}, communication {}, "
                   "overhead {}; {}-bound)",

@@ -22,10 +22,12 @@ std::string why_not_fits_memory(const Evaluation& e, const Query& q) {
   const MemoryPlan& m = e.memory;
   const Deployment& d = e.deployment;
   const double free_gb = m.capacity_gb - m.weights_gb - m.reserve_gb;
-  const std::string where = d.tp > 1 ? fmt::format(" split over {} devices (TP={})", d.tp, d.tp) : "";
+  // Every device of the replica holds a share: TP ranks within a stage, PP stages across nodes.
+  const int devices = d.devices();
+  const std::string where = devices > 1 ? fmt::format(" split over {} devices ({})", devices, layout(d)) : "";
   if (free_gb <= 0) {
     return fmt::format("{} is {} of weights{}: {} per device + {} reserve > {} usable of {} GB",
-                       model_label(e), text::gb(m.weights_gb * d.tp), where, text::gb(m.weights_gb),
+                       model_label(e), text::gb(m.weights_gb * devices), where, text::gb(m.weights_gb),
                        text::gb(m.reserve_gb), text::gb(m.capacity_gb), d.hardware->memory_gb);
   }
   const double context = q.workload.input_tokens + q.workload.output_tokens;
@@ -40,11 +42,15 @@ std::string at_concurrency(const Evaluation& e) {
              : fmt::format("at {:.0f} concurrent requests per replica", std::ceil(e.at_load.concurrency));
 }
 
-// "TPOT 210 ms", "p90 TPOT 210 ms"; with two decimals when the rounded value would read as the
-// target it exceeds ("TPOT 50.31 ms > 50 ms", not "TPOT 50 ms > 50 ms").
+// "TPOT 210 ms", "p90 TPOT 210 ms"; with more significant digits, in the same unit, when the
+// rounded value would read as the target it exceeds ("TPOT 50.31 ms > 50 ms", "TTFT 1.001 s >
+// 1 s", not "TTFT 1 s > 1 s" or "1001.00 ms").
 std::string metric(const char* name, double percentile, double seconds, double target_ms) {
-  std::string value = text::ms(seconds * 1e3);
-  if (value == text::ms(target_ms)) value = fmt::format("{:.2f} ms", seconds * 1e3);
+  const double ms = seconds * 1e3;
+  std::string value = text::ms(ms);
+  for (int digits = 4; digits <= 8 && value == text::ms(target_ms); ++digits) {
+    value = ms >= 1000 ? fmt::format("{:.{}g} s", ms / 1000, digits) : fmt::format("{:.{}g} ms", ms, digits);
+  }
   return fmt::format("{}{} {}", text::percentile_prefix(percentile), name, value);
 }
 
@@ -135,8 +141,9 @@ bool within_budget(const Evaluation& e, const Query& q) {
 }
 
 std::string why_not_budget(const Evaluation& e, const Query& q) {
-  return fmt::format("costs {}/h ({} replicas x {} devices) > budget {}/h", text::usd(e.total_cost_per_hour),
-                     e.replicas, e.deployment.devices(), text::usd(*q.budget_per_hour));
+  return fmt::format("costs {}/h ({} x {}) > budget {}/h", text::usd(e.total_cost_per_hour),
+                     text::counted(static_cast<double>(e.replicas), "replica"),
+                     text::counted(e.deployment.devices(), "device"), text::usd(*q.budget_per_hour));
 }
 
 }  // namespace

@@ -59,6 +59,11 @@ std::string percentile_prefix(double percentile) {
   return percentile > 0 ? fmt::format("p{:g} ", percentile) : "";
 }
 
+std::string counted(double n, std::string_view noun) {
+  const std::string number = grouped(n);
+  return fmt::format("{} {}{}", number, noun, number == "1" ? "" : "s");
+}
+
 std::string ms(double milliseconds) {
   const double r = round_significant(milliseconds, 3);
   if (r >= 100'000) return grouped(milliseconds / 1000) + " s";
@@ -72,8 +77,13 @@ std::string gb(double gigabytes) {
 }
 
 // fmt rather than "$" + string: GCC 12 warns falsely (-Wrestrict) on that operator+ when optimising.
+// Below $1 three significant digits with their trailing zeros and never an exponent, so that a
+// column reads alike ("$0.260" beside "$0.205", "$0.0000722" per request).
 std::string usd(double dollars) {
-  return fmt::format("${}", short_number(dollars));
+  const double r = round_significant(dollars, 3);
+  if (r == 0 || std::fabs(r) >= 1) return fmt::format("${}", short_number(dollars));
+  const int decimals = 2 - static_cast<int>(std::floor(std::log10(std::fabs(r))));
+  return fmt::format("${:.{}f}", r, decimals);
 }
 
 std::string params(double parameters) {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "llmhw/error.hpp"
+#include "llmhw/text.hpp"
 
 namespace llmhw {
 namespace {
@@ -18,15 +19,23 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Splits "12.5ms" into 12.5 and "ms". Only plain decimals: no sign, exponent, nan or inf.
+// Splits "12.5ms" into 12.5 and "ms". A decimal with an optional minus sign, so that a negative
+// value gets "must be > 0" rather than "not a number"; with `exponent`, also scientific notation
+// ("1e3", "2.5E-2"; plain quantities such as --qps, not sizes or durations, where "1e3b" and
+// "1e3ms" read as typos). No nan, inf or hexadecimal.
 struct NumberAndUnit {
   double value;
   std::string_view unit;
 };
 
-std::optional<NumberAndUnit> split_number(std::string_view text) {
+bool digit_at(std::string_view s, size_t i) {
+  return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
+}
+
+std::optional<NumberAndUnit> split_number(std::string_view text, bool exponent = false) {
   text = trim(text);
   size_t end = 0;
+  if (end < text.size() && text[end] == '-') ++end;
   bool seen_digit = false, seen_dot = false;
   while (end < text.size()) {
     char c = text[end];
@@ -39,8 +48,17 @@ std::optional<NumberAndUnit> split_number(std::string_view text) {
     }
     ++end;
   }
+  if (exponent && seen_digit && end < text.size() && (text[end] == 'e' || text[end] == 'E')) {
+    size_t exp = end + 1;
+    if (exp < text.size() && (text[exp] == '-' || text[exp] == '+')) ++exp;
+    if (digit_at(text, exp)) {
+      while (digit_at(text, exp)) ++exp;
+      end = exp;
+    }
+  }
   if (!seen_digit || end > 30) return std::nullopt;
   double value = 0;
+  // from_chars takes no leading '+' (none is accepted above) and parses the exponent itself.
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, value);
   if (ec != std::errc() || ptr != text.data() + end || !std::isfinite(value)) return std::nullopt;
   return NumberAndUnit{value, trim(text.substr(end))};
@@ -58,6 +76,13 @@ std::optional<double> size_multiplier(std::string_view unit) {
   if (u == "b") return 1e9;
   if (u == "t") return 1e12;
   return std::nullopt;
+}
+
+// The one wording of a quantity's range, whichever form it was typed in.
+double check_positive(double value, std::string_view text, std::string_view what, double max) {
+  if (value <= 0) throw usage_error(fmt::format("{}: must be > 0, got '{}'", what, text));
+  if (value > max) throw usage_error(fmt::format("{}: '{}' is above the limit of {:g}", what, text, max));
+  return value;
 }
 
 }  // namespace
@@ -95,7 +120,14 @@ double parse_duration_ms(std::string_view text, std::string_view what) {
   } else if (unit == "us") {
     ms = parsed->value * 1e-3;
   } else if (unit.empty()) {
-    throw usage_error(fmt::format("{}: '{}' needs a unit (ms or s), e.g. {}ms", what, text, text));
+    // A small bare number is most likely seconds ("--ttft 0.8"): offer both readings.
+    if (parsed->value > 0 && parsed->value < 10) {
+      const double as_ms = parsed->value * 1e3;
+      throw usage_error(fmt::format("{}: '{}' needs a unit: {}s ({} ms) or {}ms", what, text, trim(text),
+                                    as_ms >= 1000 ? text::grouped(as_ms) : fmt::format("{:g}", as_ms),
+                                    trim(text)));
+    }
+    throw usage_error(fmt::format("{}: '{}' needs a unit (ms or s), e.g. {}ms", what, text, trim(text)));
   } else {
     throw usage_error(
         fmt::format("{}: unknown unit '{}' in '{}' (use us, ms or s)", what, parsed->unit, text));
@@ -170,16 +202,74 @@ double parse_budget_per_hour(std::string_view text, std::string_view what) {
   return per_hour;
 }
 
+double parse_usd_per_hour(std::string_view text, std::string_view what) {
+  std::string_view body = trim(text);
+  if (!body.empty() && body.front() == '$') body.remove_prefix(1);
+  const size_t slash = body.find('/');
+  auto amount = split_number(body.substr(0, slash), true);
+  auto fail = [&] {
+    return usage_error(fmt::format(
+        "{}: '{}' is not a price (expected USD per device-hour, e.g. 2.5, 2.5/h, 1800/month)", what, text));
+  };
+  if (!amount || !amount->unit.empty()) throw fail();
+  double hours = 1;
+  if (slash != std::string_view::npos) {
+    const std::string period = lower(trim(body.substr(slash + 1)));
+    if (period == "month" || period == "mo") {
+      hours = kHoursPerMonth;
+    } else if (period != "h" && period != "hr" && period != "hour") {
+      throw fail();
+    }
+  }
+  return check_positive(amount->value / hours, text, what, kMaxUsdPerDeviceHour);
+}
+
 double parse_positive(std::string_view text, std::string_view what, double max) {
-  auto parsed = split_number(text);
+  auto parsed = split_number(text, true);
   if (!parsed || !parsed->unit.empty()) {
     throw usage_error(fmt::format("{}: '{}' is not a number", what, text));
   }
-  if (parsed->value <= 0) throw usage_error(fmt::format("{}: must be more than 0, got '{}'", what, text));
-  if (parsed->value > max) {
-    throw usage_error(fmt::format("{}: '{}' is above the limit of {:g}", what, text, max));
+  return check_positive(parsed->value, text, what, max);
+}
+
+double parse_rate_per_second(std::string_view text, std::string_view what, double max) {
+  const std::string_view body = trim(text);
+  const size_t slash = body.find('/');
+  const std::string_view amount_text = body.substr(0, slash);
+  auto amount = split_number(amount_text, true);
+  auto fail = [&] {
+    return usage_error(
+        fmt::format("{}: '{}' is not a rate (expected requests per second, or per s, min, h or day: 50, 1e3, "
+                    "2/min, 120/h, 10k/day)",
+                    what, text));
+  };
+  if (!amount) throw fail();
+  // "10k": thousands; "2M": millions (the period after the slash is never abbreviated to "m").
+  double count = amount->value;
+  const std::string multiplier = lower(amount->unit);
+  if (multiplier == "k") {
+    count *= 1e3;
+  } else if (amount->unit == "M") {
+    count *= 1e6;
+  } else if (!multiplier.empty()) {
+    throw fail();
   }
-  return parsed->value;
+  double seconds = 1;
+  if (slash != std::string_view::npos) {
+    const std::string period = lower(trim(body.substr(slash + 1)));
+    if (period == "s" || period == "sec" || period == "second") {
+      seconds = 1;
+    } else if (period == "min" || period == "minute") {
+      seconds = 60;
+    } else if (period == "h" || period == "hr" || period == "hour") {
+      seconds = 3600;
+    } else if (period == "d" || period == "day") {
+      seconds = 86400;
+    } else {
+      throw fail();
+    }
+  }
+  return check_positive(count / seconds, text, what, max);
 }
 
 long parse_count(std::string_view text, std::string_view what, long max) {

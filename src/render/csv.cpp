@@ -71,7 +71,15 @@ std::vector<std::string> distribution(const LoadPoint& l, double (LoadPoint::*at
 }
 
 std::string recommend_csv(const RecommendResult& result, const RecommendContext& ctx) {
-  Rows rows = {{"rank",
+  // The query first, so that the CSVs of a sweep (one run per qps or model) concatenate into
+  // one table.
+  Rows rows = {{"model",
+                "qps",
+                "input_tokens",
+                "output_tokens",
+                "ttft_target_ms",
+                "tpot_target_ms",
+                "rank",
                 "hardware",
                 "hardware_name",
                 "kind",
@@ -113,6 +121,8 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                 "total_cost_per_hour_usd",
                 "total_cost_per_month_usd",
                 "cost_per_million_tokens_usd",
+                "cost_per_request_usd",
+                "cost_per_million_input_output_tokens_usd",
                 "pricing",
                 "usd_per_device_hour",
                 "provider",
@@ -123,6 +133,7 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                 "idle_devices",
                 "devices_per_instance",
                 "usd_per_instance_hour"}};
+  const Query& q = *ctx.query;
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   for (size_t i = 0; i < shown; ++i) {
     const Recommendation& rec = result.recommendations[i];
@@ -130,7 +141,13 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
     const Deployment& d = e.deployment;
     const LoadPoint& l = e.at_load;
     const double replicas = static_cast<double>(e.replicas);
-    std::vector<std::string> r = {std::to_string(i + 1),
+    std::vector<std::string> r = {q.model_text,
+                                  number(q.qps),
+                                  whole(q.workload.input_tokens),
+                                  whole(q.workload.output_tokens),
+                                  number(q.ttft_ms),
+                                  number(q.tpot_ms),
+                                  std::to_string(i + 1),
                                   d.hardware->id,
                                   d.hardware->name,
                                   std::string(to_string(d.hardware->kind)),
@@ -164,8 +181,10 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                        e.energy_known ? number(e.energy_kwh_per_hour) : "",
                        e.energy_known ? number(e.energy_cost_per_hour) : "",
                        dollars(e.total_cost_per_hour),
-                       dollars(e.total_cost_per_hour * kHoursPerMonth),
+                       dollars(cost_per_month(e)),
                        number(e.cost_per_million_tokens),
+                       number(cost_per_request(e, q)),
+                       number(cost_per_million_io_tokens(e, q)),
                        e.price->pricing,
                        exact(e.price->usd_per_device_hour),
                        e.price->provider,

@@ -43,7 +43,7 @@ std::vector<std::string> estimate_preamble(const EstimateView& v) {
                       v.engine.empty() ? "" : ", engine " + v.engine),
           fmt::format("workload: {} input + {} output tokens, {} (closed loop)",
                       text::grouped(v.workload.input_tokens), text::grouped(v.workload.output_tokens),
-                      v.concurrency ? fmt::format("{} concurrent requests", text::grouped(*v.concurrency))
+                      v.concurrency ? text::counted(*v.concurrency, "concurrent request")
                                     : fmt::format("as many concurrent requests as fit ({})",
                                                   text::grouped(v.effective_concurrency)))};
 }

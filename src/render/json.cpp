@@ -1,6 +1,7 @@
 // The machine-readable answer (schema: data/schema/recommend.schema.json).
 #include <fmt/format.h>
 
+#include <cmath>
 #include <optional>
 
 #include "llmhw/render.hpp"
@@ -107,7 +108,7 @@ void bounds_json(JsonWriter& w, const Evaluation& e, const Bounds& b) {
   w.end_object();
 }
 
-void cost_json(JsonWriter& w, const Evaluation& e) {
+void cost_json(JsonWriter& w, const Evaluation& e, const Query& q) {
   const Price& p = *e.price;
   const auto if_known = [&e](double v, const char* what) {
     return e.energy_known ? std::optional<double>(json_number(v, what)) : std::nullopt;
@@ -123,6 +124,8 @@ void cost_json(JsonWriter& w, const Evaluation& e) {
       .field("instances", e.rental.instances)
       .field("devices_rented", e.rental.devices)
       .field("idle_devices", e.rental.idle_devices)
+      .field("per_request_usd", json_number(cost_per_request(e, q), "cost"))
+      .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"))
       .key("price")
       .begin_object()
       .field("pricing", p.pricing)
@@ -135,6 +138,83 @@ void cost_json(JsonWriter& w, const Evaluation& e) {
       .field("region", p.region)
       .field("date", p.date)
       .end_object()
+      .end_object();
+}
+
+// The figures behind each line of the --explain derivation, as numbers (per device unless named
+// otherwise), so that scripts need not parse the prose.
+void derivation_json(JsonWriter& w, const Evaluation& e, const Query& q) {
+  const MemoryPlan& m = e.memory;
+  const LoadPoint& l = e.at_load;
+  const auto ms = [](double seconds, const char* what) { return json_number(seconds * 1e3, what); };
+  w.begin_object()
+      .field("weights_gb", json_number(m.weights_gb, "weights"))
+      .field("reserve_gb", json_number(m.reserve_gb, "reserve"))
+      .field("capacity_gb", json_number(m.capacity_gb, "capacity"))
+      .field("kv_gb_per_sequence", json_number(m.kv_gb_per_sequence, "kv"))
+      .field("kv_gb_per_running_sequence", json_number(m.kv_gb_per_running_sequence, "kv"))
+      .field("kv_gb", json_number(m.kv_gb_per_running_sequence * std::ceil(l.concurrency), "kv"))
+      .field("max_sequences_per_replica", m.max_sequences)
+      .field("concurrency_per_replica", json_number(l.concurrency, "concurrency"))
+      .field("decode_step_ms", ms(l.step.total_s(), "step"))
+      .field("decode_memory_ms", ms(l.step.memory_s, "step"))
+      .field("decode_compute_ms", ms(l.step.compute_s, "step"))
+      .field("decode_communication_ms", ms(l.step.communication_s, "step"))
+      .field("decode_overhead_ms", ms(l.step.overhead_s, "step"))
+      .field("decode_bottleneck", to_string(l.step.bottleneck()))
+      .field("prefill_tokens", static_cast<long>(q.workload.input_tokens))
+      .field("prefill_ms", ms(l.prefill_mean_s, "prefill"))
+      .field("prefill_sd_ms", ms(l.prefill_sd_s, "prefill"))
+      .field("prefill_bottleneck", to_string(l.prompt.bottleneck()))
+      .field("queue_servers", e.deployment.dp)
+      .field("requests_per_s_per_replica", json_number(l.requests_per_s, "rate"))
+      .field("prefill_utilisation", json_number(l.prefill_utilisation, "utilisation"))
+      .field("wait_probability", json_number(l.wait.probability, "probability"))
+      .field("mean_wait_ms", ms(l.wait.mean_s(), "wait"))
+      .field("replicas", e.replicas)
+      .field("capacity_requests_per_s_per_replica", json_number(e.capacity.requests_per_s, "rate"))
+      .field("utilisation", json_number(e.utilisation, "utilisation"))
+      .field("rental_per_hour_usd", json_number(e.cost_per_hour, "cost"))
+      .field("energy_kwh_per_hour", e.energy_known
+                                        ? std::optional<double>(json_number(e.energy_kwh_per_hour, "energy"))
+                                        : std::nullopt)
+      .field("total_per_hour_usd", json_number(e.total_cost_per_hour, "cost"))
+      .field("total_per_month_usd", json_number(cost_per_month(e), "cost"))
+      .field("per_million_tokens_usd", json_number(e.cost_per_million_tokens, "cost"))
+      .end_object();
+}
+
+// The target the rejection's rule compares against, when it is a latency.
+std::optional<double> rule_target_ms(const std::string& rule, const Query& q) {
+  if (rule == "meets-tpot") return q.tpot_ms;
+  if (rule == "meets-ttft") return q.ttft_ms;
+  if (rule == "meets-e2e") return q.e2e_ms;
+  return std::nullopt;
+}
+
+// The closest try of a rejection as numbers, so that a gate can ask how far off it was:
+// latencies at the targets' percentiles (null when the weights do not fit: nothing was served),
+// the cost of the fleet it would need (null without replicas or a price), and the target.
+void closest_json(JsonWriter& w, const Rejection& r, const Query& q) {
+  if (!r.closest) {
+    w.null();
+    return;
+  }
+  const Evaluation& e = *r.closest;
+  const bool served = e.memory.fits();
+  const auto latency = [&](double (LoadPoint::*at)(double) const, double percentile, const char* what) {
+    return served ? std::optional<double>(json_number((e.at_load.*at)(percentile)*1e3, what)) : std::nullopt;
+  };
+  const bool priced = e.price && e.replicas > 0;
+  w.begin_object()
+      .field("precision", to_string(e.deployment.weights))
+      .field("tp", e.deployment.tp)
+      .field("pp", e.deployment.pp)
+      .field("ttft_ms", latency(&LoadPoint::ttft_at, q.ttft_percentile, "ttft"))
+      .field("tpot_ms", latency(&LoadPoint::tpot_at, q.tpot_percentile, "tpot"))
+      .field("cost_per_hour_usd",
+             priced ? std::optional<double>(json_number(e.total_cost_per_hour, "cost")) : std::nullopt)
+      .field("target_ms", optional_number(rule_target_ms(r.rule, q), "target"))
       .end_object();
 }
 
@@ -183,9 +263,12 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
       .end_object()
       .field("bottleneck", to_string(e.at_load.step.bottleneck()))
       .key("cost");
-  cost_json(w, e);
+  cost_json(w, e, *ctx.query);
   w.field("reasons", r.reasons);
-  if (ctx.explain) w.field("derivation", derivation(e, *ctx.query));
+  if (ctx.explain) {
+    w.field("derivation", derivation(e, *ctx.query)).key("derivation_numbers");
+    derivation_json(w, e, *ctx.query);
+  }
   w.end_object();
 }
 
@@ -204,7 +287,9 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
   for (const Rejection& r : result.rejected) {
     w.begin_object().key("hardware");
     hardware_ref(w, *r.hardware);
-    w.field("rule", r.rule).field("reasons", r.reasons).end_object();
+    w.field("rule", r.rule).field("reasons", r.reasons).key("closest");
+    closest_json(w, r, *ctx.query);
+    w.end_object();
   }
   w.end_array().field("calibration", ctx.calibration_status).field("notes", ctx.notes).end_object();
   std::string out = w.take();

@@ -59,12 +59,14 @@ std::string recommend_markdown(const RecommendResult& result, const RecommendCon
                                const Style& style) {
   std::string out;
   if (!style.quiet) {
-    for (const std::string& l : recommend_preamble(ctx)) out += cell(l) + "  \n";  // two spaces: a line break
+    for (const std::string& l : recommend_preamble(ctx, result))
+      out += cell(l) + "  \n";  // two spaces: a line break
     out += "\n";
   }
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   out += shown == 0 ? "No deployment meets the constraints.\n"
-                    : markdown_table(recommend_rows(result, ctx, shown));
+                    : markdown_table(recommend_rows(result, ctx, shown)) + "\n" +
+                          markdown_table(recommend_cost_rows(result, ctx, shown));
   if (!style.quiet || shown == 0) out += rejections(result);
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include "llmhw/error.hpp"
 #include "llmhw/text.hpp"
+#include "llmhw/units.hpp"
 
 namespace llmhw::render {
 
@@ -19,6 +20,19 @@ double usd_number(double v, const char* what) {
   if (std::abs(v) < 1) return json_number(v, what);
   if (!std::isfinite(v)) throw Error(ExitCode::runtime, std::string("internal error: non-finite ") + what);
   return std::round(v * 100) / 100;
+}
+
+double cost_per_month(const Evaluation& e) {
+  return e.total_cost_per_hour * kHoursPerMonth;
+}
+
+double cost_per_request(const Evaluation& e, const Query& q) {
+  return e.total_cost_per_hour / (q.qps * 3600.0);
+}
+
+double cost_per_million_io_tokens(const Evaluation& e, const Query& q) {
+  const double tokens_per_hour = q.qps * (q.workload.input_tokens + q.workload.output_tokens) * 3600.0;
+  return e.total_cost_per_hour / tokens_per_hour * 1e6;
 }
 
 }  // namespace llmhw::render

@@ -13,10 +13,14 @@ namespace llmhw::render {
 
 using Rows = std::vector<std::vector<std::string>>;
 
-// What a recommend answer is for: model, load and targets, one line each.
-std::vector<std::string> recommend_preamble(const RecommendContext& ctx);
+// What a recommend answer is for: model, load and targets, one line each; with precision
+// auto, the precisions it chose for the rows shown.
+std::vector<std::string> recommend_preamble(const RecommendContext& ctx, const RecommendResult& result);
 // The ranked deployments, at most `shown` of them; latencies at the targets' percentiles.
 Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown);
+// Their costs: per hour, per month (730 h), per request, per 1M output tokens, per 1M tokens in
+// and out, and the energy they draw.
+Rows recommend_cost_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown);
 
 // What an estimate is for: deployment and workload, one line each.
 std::vector<std::string> estimate_preamble(const EstimateView& v);

@@ -6,6 +6,7 @@
 
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
+#include "render/numbers.hpp"
 #include "render/rows.hpp"
 #include "render/style.hpp"
 
@@ -23,11 +24,12 @@ std::string target(const char* name, double ms, double percentile) {
   return fmt::format("{}{} <= {}", text::percentile_prefix(percentile), name, text::ms(ms));
 }
 
-// The parallel layout: "2" (TP), "8x2" (TP x PP), "8 EP".
-std::string layout(const Deployment& d) {
-  std::string out = std::to_string(d.tp);
-  if (d.pp > 1) out += fmt::format("x{}", d.pp);
-  if (d.moe_ep > 1) out += " EP";
+// The parallel layout: "TP2", "TP8 PP2", "TP8 EP8"; labelled, so that it does not read like the
+// "dev x rep" column beside it.
+std::string layout_cell(const Deployment& d) {
+  std::string out = fmt::format("TP{}", d.tp);
+  if (d.pp > 1) out += fmt::format(" PP{}", d.pp);
+  if (d.moe_ep > 1) out += fmt::format(" EP{}", d.moe_ep);
   return out;
 }
 
@@ -46,12 +48,26 @@ std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& 
   const Evaluation& e = r.evaluation;
   return {std::to_string(rank), e.deployment.hardware->id,
           fmt::format("{}x{}", e.deployment.devices(), e.replicas),
-          std::string(to_string(e.deployment.weights)), layout(e.deployment),
+          std::string(to_string(e.deployment.weights)), layout_cell(e.deployment),
           with_band(e.at_load.ttft_at(q.ttft_percentile), r.bounds.ttft),
           with_band(e.at_load.tpot_at(q.tpot_percentile), r.bounds.tpot), text::usd(e.total_cost_per_hour),
-          text::usd(e.cost_per_million_tokens), e.energy_known ? text::rate(e.energy_kwh_per_hour) : "n/a",
+          text::usd(e.cost_per_million_tokens),
           // Short enough that the table fits 100 columns with the longest hardware ids.
           fmt::format("{} at {:.0f}/replica", e.limited_by, e.capacity.concurrency)};
+}
+
+// What a deployment costs per unit of use: the figures users otherwise work out by hand from
+// $/hour (a month is 730 h; a request is qps x 3600 per hour).
+std::vector<std::string> cost_row(size_t rank, const Recommendation& r, const Query& q) {
+  const Evaluation& e = r.evaluation;
+  return {std::to_string(rank),
+          e.deployment.hardware->id,
+          text::usd(e.total_cost_per_hour),
+          text::usd(cost_per_month(e)),
+          text::usd(cost_per_request(e, q)),
+          text::usd(e.cost_per_million_tokens),
+          text::usd(cost_per_million_io_tokens(e, q)),
+          e.energy_known ? text::rate(e.energy_kwh_per_hour) : "n/a"};
 }
 
 std::string rejections(const RecommendResult& result, const Style& style) {
@@ -83,6 +99,24 @@ std::string reasons(const RecommendResult& result, const RecommendContext& ctx, 
   return out;
 }
 
+// "auto" as asked, with what it chose for the rows shown: "auto: fp8 or int8 per row".
+std::string precision_label(const RecommendResult& result, const RecommendContext& ctx) {
+  if (!ctx.query->precisions.empty()) return ctx.precision_text;
+  std::vector<Precision> chosen;
+  const size_t shown = std::min(ctx.top, result.recommendations.size());
+  for (size_t i = 0; i < shown; ++i) {
+    const Precision p = result.recommendations[i].evaluation.deployment.weights;
+    if (std::find(chosen.begin(), chosen.end(), p) == chosen.end()) chosen.push_back(p);
+  }
+  if (chosen.empty()) return ctx.precision_text;
+  std::sort(chosen.begin(), chosen.end());
+  std::string names;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    names += (i == 0 ? "" : i + 1 == chosen.size() ? " or " : ", ") + std::string(to_string(chosen[i]));
+  }
+  return fmt::format("{} ({}{})", ctx.precision_text, names, chosen.size() > 1 ? " per row" : "");
+}
+
 }  // namespace
 
 // The price basis every row shares: "cheapest on-demand instances that hold each replica, any
@@ -93,7 +127,7 @@ std::string price_basis(const Query& q) {
   return fmt::format("priced at the cheapest {} instances that hold each replica, {}", q.pricing, from);
 }
 
-std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
+std::vector<std::string> recommend_preamble(const RecommendContext& ctx, const RecommendResult& result) {
   const Query& q = *ctx.query;
   std::string budget = q.budget_per_hour ? fmt::format(", budget {}/h", text::usd(*q.budget_per_hour)) : "";
   std::string targets =
@@ -105,25 +139,32 @@ std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
                   text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
                   tokens(q.workload.input_tokens, q.input_sd), tokens(q.workload.output_tokens, q.output_sd)),
       fmt::format("targets: {}{}; precision {}; {}; at most {:g}% utilised{}; optimizing {}", targets, budget,
-                  ctx.precision_text, price_basis(q), q.max_utilisation * 100,
+                  precision_label(result, ctx), price_basis(q), q.max_utilisation * 100,
                   q.n_plus > 0 ? fmt::format(" + {} spare", q.n_plus) : std::string(),
                   to_string(q.objective))};
 }
 
 Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
   const Query& q = *ctx.query;
-  Rows rows = {
-      {"#", "hardware", "dev x rep", "prec", "TP", text::percentile_prefix(q.ttft_percentile) + "TTFT ms",
-       text::percentile_prefix(q.tpot_percentile) + "TPOT ms", "$/hour", "$/1M tok", "kWh/h", "limited by"}};
+  Rows rows = {{"#", "hardware", "dev x rep", "prec", "layout",
+                text::percentile_prefix(q.ttft_percentile) + "TTFT ms",
+                text::percentile_prefix(q.tpot_percentile) + "TPOT ms", "$/hour", "$/1M out", "limited by"}};
   for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
     rows.push_back(row(i + 1, result.recommendations[i], q));
+  return rows;
+}
+
+Rows recommend_cost_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
+  Rows rows = {{"#", "hardware", "$/hour", "$/month", "$/request", "$/1M out", "$/1M in+out", "kWh/h"}};
+  for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
+    rows.push_back(cost_row(i + 1, result.recommendations[i], *ctx.query));
   return rows;
 }
 
 std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx, const Style& style) {
   std::string out;
   if (!style.quiet) {
-    for (const std::string& line : recommend_preamble(ctx)) out += wrap(line, kTableWidth, "", "  ");
+    for (const std::string& line : recommend_preamble(ctx, result)) out += wrap(line, kTableWidth, "", "  ");
     for (const std::string& w : ctx.model->warnings) out += labelled("warning:", w, 9, style, Paint::yellow);
     for (const std::string& n : ctx.notes) out += labelled("note:", n, 6, style, Paint::dim);
     out += "\n";
@@ -133,6 +174,10 @@ std::string recommend_table(const RecommendResult& result, const RecommendContex
     out += paint("No deployment meets the constraints.", Paint::yellow, style) + "\n";
   } else {
     out += styled_table(recommend_rows(result, ctx, shown), style, 1);
+    // The costs per unit of use in a table of their own: with them the ranking would not fit
+    // 100 columns.
+    out += fmt::format("\n{}\n", paint("Cost:", Paint::bold, style));
+    out += styled_table(recommend_cost_rows(result, ctx, shown), style, 1);
     if (!style.quiet) out += reasons(result, ctx, shown, style);
   }
   // Quiet keeps the rejections only when they are the answer: nothing was feasible.

@@ -147,7 +147,7 @@ TEST_CASE("config file mistakes name the file and the key, exit 1", "[cli][confi
       {R"({"pue": 0.9})", "/pue: '0.9' must be at least 1 (1 = no overhead)"},
       {R"({"pue": 3.5})", "/pue: '3.5' is above the limit of 3"},
       {R"({"pue": "1.2"})", "/pue: expected a number"},
-      {R"({"electricity_usd_per_kwh": 0})", "/electricity_usd_per_kwh: must be more than 0, got '0'"},
+      {R"({"electricity_usd_per_kwh": 0})", "/electricity_usd_per_kwh: must be > 0, got '0'"},
       {R"({"electricity_usd_per_kwh": 12})", "/electricity_usd_per_kwh: '12' is above the limit of 10"},
       {R"({"electricity_usd_per_kwh": 10})", "/electricity_usd_per_kwh: '10' must be less than 10 USD/kWh"},
       {R"({"ttft": "q90:800ms"})", "/ttft: 'q90:800ms' is not a target (expected e.g. 800ms or p90:800ms)"},

@@ -37,11 +37,18 @@ void check_all(const std::vector<BadInput>& cases) {
 
 TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
   const std::vector<BadInput> cases = {
-      {recommend({"--model", "70b", "--qps", "0"}), 2, "llmhw: error: --qps: must be more than 0, got '0'\n"},
-      {recommend({"--model", "70b", "--qps", "abc"}), 2, "llmhw: error: --qps: 'abc' is not a number\n"},
-      {recommend({"--model", "70b", "--qps", "nan"}), 2, "llmhw: error: --qps: 'nan' is not a number\n"},
-      {recommend({"--model", "70b", "--qps", "inf"}), 2, "llmhw: error: --qps: 'inf' is not a number\n"},
-      {recommend({"--model", "70b", "--qps", "2e9"}), 2, "llmhw: error: --qps: '2e9' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "0"}), 2, "llmhw: error: --qps: must be > 0, got '0'\n"},
+      {recommend({"--model", "70b", "--qps", "abc"}), 2,
+       "llmhw: error: --qps: 'abc' is not a rate (expected requests per second, or per s, min, h or day: 50, "
+       "1e3, 2/min, 120/h, 10k/day)\n"},
+      {recommend({"--model", "70b", "--qps", "nan"}), 2,
+       "llmhw: error: --qps: 'nan' is not a rate (expected requests per second, or per s, min, h or day: 50, "
+       "1e3, 2/min, 120/h, 10k/day)\n"},
+      {recommend({"--model", "70b", "--qps", "inf"}), 2,
+       "llmhw: error: --qps: 'inf' is not a rate (expected requests per second, or per s, min, h or day: 50, "
+       "1e3, 2/min, 120/h, 10k/day)\n"},
+      {recommend({"--model", "70b", "--qps", "2e9"}), 2,
+       "llmhw: error: --qps: '2e9' is above the limit of 1e+09\n"},
       {recommend({"--model", "70b", "--qps", "2000000000"}), 2,
        "llmhw: error: --qps: '2000000000' is above the limit of 1e+09\n"},
       {recommend({"--model", "70bb", "--qps", "5"}), 2,
@@ -49,8 +56,9 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "0.1b", "--qps", "5"}), 2,
        "llmhw: error: --model: '0.1b' is outside the supported sizes 0.5b..100t\n"},
       {recommend({"--model", "llama-3.1-7b", "--qps", "5"}), 2,
-       "llmhw: error: --model: unknown model 'llama-3.1-7b'; did you mean 'llama-3.1-70b'?; `llmhw models "
-       "list` "
+       "llmhw: error: --model: unknown model 'llama-3.1-7b'; did you mean 'llama-3.1-8b' or "
+       "'llama-3.1-70b'?; "
+       "`llmhw models list` "
        "shows the catalog, or give a size such as 70b or --model-config PATH\n"},
       {recommend({"--model", "70b", "--qps", "5", "--ttft", "500"}), 2,
        "llmhw: error: --ttft: '500' needs a unit (ms or s), e.g. 500ms\n"},
@@ -87,7 +95,8 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "70b", "--model-config", "x.json", "--qps", "5"}), 2,
        "llmhw: error: --model and --model-config: give one of them, not both\n"},
       {recommend({"--model", "70b", "--qps", "5", "--frobnicate"}), 2,
-       "llmhw: error: The following argument was not expected: --frobnicate\n"},
+       "llmhw: error: recommend: unknown option '--frobnicate'; `llmhw recommend --help` lists the "
+       "options\n"},
       {{"frobnicate"},
        2,
        "llmhw: error: unknown command 'frobnicate'; commands: recommend, estimate, hardware, models, "
@@ -173,8 +182,10 @@ TEST_CASE("bad data files name the file and JSON field and exit 1", "[cli]") {
 
 TEST_CASE("bad values of every kind: empty, negative, huge, non-numbers", "[cli]") {
   const std::vector<BadInput> cases = {
-      {recommend({"--model", "70b", "--qps", "-5"}), 2, "llmhw: error: --qps: '-5' is not a number\n"},
-      {recommend({"--model", "70b", "--qps", ""}), 2, "llmhw: error: --qps: '' is not a number\n"},
+      {recommend({"--model", "70b", "--qps", "-5"}), 2, "llmhw: error: --qps: must be > 0, got '-5'\n"},
+      {recommend({"--model", "70b", "--qps", ""}), 2,
+       "llmhw: error: --qps: '' is not a rate (expected requests per second, or per s, min, h or day: 50, "
+       "1e3, 2/min, 120/h, 10k/day)\n"},
       {recommend({"--model", "70b", "--qps", "5", "--ttft", "1e400ms"}), 2,
        "llmhw: error: --ttft: unknown unit 'e400ms' in '1e400ms' (use us, ms or s)\n"},
       {recommend({"--model", "70b", "--qps", "5", "--ttft", "25h"}), 2,
@@ -186,8 +197,7 @@ TEST_CASE("bad values of every kind: empty, negative, huge, non-numbers", "[cli]
       {recommend({"--model", "", "--qps", "5"}), 2,
        "llmhw: error: --model: give a model (id, alias, size) or --model-config PATH\n"},
       {recommend({"--model", "70b", "--qps", "5", "--budget", "-3/h"}), 2,
-       "llmhw: error: --budget: '-3/h' is not a budget (expected USD per hour or month, e.g. 30/h, "
-       "20000/month)\n"},
+       "llmhw: error: --budget: '-3/h' must be more than 0 and at most 1e9 USD/h\n"},
       {recommend({"--model", "70b", "--qps", "5", "--budget", "0/month"}), 2,
        "llmhw: error: --budget: '0/month' must be more than 0 and at most 1e9 USD/h\n"},
       {recommend({"--model", "70b", "--qps", "5", "--top", "99999999999999999999"}), 2,

@@ -37,7 +37,7 @@ TEST_CASE("fleet flags reject bad values with one line naming the flag", "[cli][
       {{"--output-tokens", "100+-x"}, "--output-tokens: 'x' is not a number"},
       {{"--optimize", "speed"}, "--optimize: 'speed' is not one of cost, latency, throughput, energy"},
       {{"--pue", "0.5"}, "--pue: '0.5' must be at least 1 (1 = no overhead)"},
-      {{"--electricity-price", "0"}, "--electricity-price: must be more than 0, got '0'"},
+      {{"--electricity-price", "0"}, "--electricity-price: must be > 0, got '0'"},
   };
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args = {"--model", "70b", "--qps", "5"};

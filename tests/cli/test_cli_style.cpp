@@ -178,7 +178,9 @@ TEST_CASE("quiet prints the data only and keeps the exit code", "[cli][style]") 
   json_args.insert(json_args.end(), {"--format", "json"});
   const auto feasible =
       nlohmann::json::parse(run_cli(with_data(json_args)).out).at("feasible_count").get<size_t>();
-  CHECK(rows == 1 + std::min<size_t>(feasible, 10));  // the header and each recommendation (--top 10)
+  // The ranking and the costs: each a header and a row per recommendation (--top 10), with a
+  // blank line and "Cost:" between them.
+  CHECK(rows == 2 * (1 + std::min<size_t>(feasible, 10)) + 2);
   // Nothing feasible: the answer is the rejections, and exit 3 stays.
   const auto none = run_cli(with_data({"-q", "recommend", "--model", "70b", "--qps", "50", "--tpot", "1ms"}));
   CHECK(none.code == 3);

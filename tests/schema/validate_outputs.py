@@ -83,6 +83,9 @@ queries = [
     ["--model", "70b", "--qps", "50", "--tpot", "1ms"],  # nothing feasible: exit 3, still valid JSON
     ["--model", "qwen3-30b-a3b", "--qps", "100", "--kind", "cpu,tpu", "--pricing", "spot"],
     ["--model", "70b", "--qps", "50", "--confidence", "p90"],
+    # derivation_numbers; a user's price; fits-memory rejections (closest without latencies)
+    ["--model", "8b", "--qps", "2/min", "--explain", "--price", "h100-sxm=2.5"],
+    ["--model", "6t", "--qps", "1", "--precision", "int8"],
 ]
 for q in queries:
     doc, code = run_json(["recommend", *q, "--format", "json", "--top", "100"], codes=(0, 3))

@@ -449,3 +449,19 @@ TEST_CASE("a rejection never reads as its own target: TPOT 50.31 ms > 50 ms", "[
   e.at_load.tpot_s = 0.210;  // clearly over: the usual rounding
   CHECK_THAT(tpot.why_not(e, q), Contains("TPOT 210 ms > 50 ms target"));
 }
+
+TEST_CASE("a latency that rounds to its target gets more digits in its own unit", "[recommend][rules]") {
+  const auto why_not = [](std::string_view rule, const llmhw::Evaluation& e, const llmhw::Query& q) {
+    for (const llmhw::Rule& r : llmhw::hard_rules())
+      if (r.name == rule) return r.why_not(e, q);
+    return std::string();
+  };
+  llmhw::Query q;  // targets: TTFT 1 s, TPOT 50 ms (means)
+  llmhw::Evaluation e;
+  e.at_load.ttft_s = 1.0012;   // "1 s" at three digits, the target's own text
+  e.at_load.tpot_s = 0.05031;  // "50 ms"
+  CHECK(why_not("meets-ttft", e, q).rfind("TTFT 1.001 s > 1 s target", 0) == 0);
+  CHECK(why_not("meets-tpot", e, q).rfind("TPOT 50.31 ms > 50 ms target", 0) == 0);
+  e.at_load.tpot_s = 0.0612;  // far enough from the target: three digits
+  CHECK(why_not("meets-tpot", e, q).rfind("TPOT 61 ms > 50 ms target", 0) == 0);
+}

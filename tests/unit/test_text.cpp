@@ -19,10 +19,24 @@ TEST_CASE("text::gb, usd, rate: three significant figures below 100, grouped int
   CHECK(text::gb(0.42) == "0.42 GB");
   CHECK(text::gb(16.06) == "16.1 GB");
   CHECK(text::usd(1234) == "$1,234");
-  CHECK(text::usd(0.012) == "$0.012");
+  // Below $1: three significant digits with trailing zeros, never an exponent, so a column of
+  // prices reads alike.
+  CHECK(text::usd(0.012) == "$0.0120");
+  CHECK(text::usd(0.26) == "$0.260");
+  CHECK(text::usd(0.205) == "$0.205");
+  CHECK(text::usd(0.0000722) == "$0.0000722");
+  CHECK(text::usd(0.9996) == "$1.00");
   CHECK(text::usd(2.5) == "$2.50");
   CHECK(text::rate(0.42) == "0.42");
   CHECK(text::rate(1200) == "1,200");
+}
+
+TEST_CASE("text::counted agrees the noun with the count", "[text]") {
+  CHECK(text::counted(1, "replica") == "1 replica");
+  CHECK(text::counted(5, "replica") == "5 replicas");
+  CHECK(text::counted(0, "device") == "0 devices");
+  CHECK(text::counted(1.2, "concurrent request") == "1 concurrent request");  // rounded first
+  CHECK(text::counted(1024, "sequence") == "1,024 sequences");
 }
 
 TEST_CASE("text::params uses M, B and T", "[text]") {
@@ -42,7 +56,11 @@ TEST_CASE("text::grouped inserts thousands separators", "[text]") {
   CHECK(text::grouped(-1234567) == "-1,234,567");
 }
 
-TEST_CASE("edit_distance is the case-insensitive Levenshtein distance", "[suggest]") {
+TEST_CASE("edit_distance is the case-insensitive Levenshtein distance, transpositions one edit",
+          "[suggest]") {
+  CHECK(llmhw::edit_distance("--qsp", "--qps") == 1);  // s and p swapped
+  CHECK(llmhw::edit_distance("--qsp", "--top") == 2);  // q->t, s->o
+  CHECK(llmhw::edit_distance("ab", "ba") == 1);
   CHECK(llmhw::edit_distance("kitten", "sitting") == 3);  // k->s, e->i, +g
   CHECK(llmhw::edit_distance("", "abc") == 3);
   CHECK(llmhw::edit_distance("abc", "") == 3);
@@ -60,6 +78,30 @@ TEST_CASE("nearest_name suggests close names and prefixes", "[suggest]") {
   CHECK_FALSE(llmhw::nearest_name("x", {}).has_value());
   // Ties go to the alphabetically first candidate: both are one edit from "h300-sxm".
   CHECK(llmhw::nearest_name("h300-sxm", names) == std::optional<std::string>("h100-sxm"));
+}
+
+TEST_CASE("suggestions list every prefix match and rank typos by distance, then size", "[suggest]") {
+  using V = std::vector<std::string>;
+  const V hardware = {"a100-80gb", "h100-nvl", "h100-pcie", "h100-sxm", "h200-sxm", "mi300x"};
+  // An ambiguous prefix: all three H100s, not one of them.
+  CHECK(llmhw::suggestions("h100", hardware) == V{"h100-nvl", "h100-pcie", "h100-sxm"});
+  CHECK(llmhw::suggestions("H100-", hardware) == V{"h100-nvl", "h100-pcie", "h100-sxm"});  // any case
+  // Both are one edit from "h300-sxm".
+  CHECK(llmhw::suggestions("h300-sxm", hardware) == V{"h100-sxm", "h200-sxm"});
+  CHECK(llmhw::suggestions("gaudi3", hardware).empty());
+  CHECK(llmhw::suggestions("", hardware).empty());
+  // "7b" is one edit from both 8b and 70b; the size token puts 8b (7/8) before 70b (7/70).
+  const V models = {"llama-2-7b", "llama-3.1-405b", "llama-3.1-70b", "llama-3.1-8b"};
+  CHECK(llmhw::suggestions("llama-3.1-7b", models) == V{"llama-3.1-8b", "llama-3.1-70b"});
+  CHECK(llmhw::nearest_name("llama-3.1-7b", models) == std::optional<std::string>("llama-3.1-8b"));
+  CHECK(llmhw::suggestions("llama-3.1-60b", models) == V{"llama-3.1-70b"});  // 8b is two edits away
+}
+
+TEST_CASE("did_you_mean joins names as a sentence", "[suggest]") {
+  CHECK(llmhw::did_you_mean({}).empty());
+  CHECK(llmhw::did_you_mean({"a"}) == "did you mean 'a'?");
+  CHECK(llmhw::did_you_mean({"a", "b"}) == "did you mean 'a' or 'b'?");
+  CHECK(llmhw::did_you_mean({"a", "b", "c"}) == "did you mean 'a', 'b' or 'c'?");
 }
 
 TEST_CASE("text formats are chosen after rounding, and long durations stay readable", "[text]") {

@@ -61,7 +61,13 @@ TEST_CASE("parse_duration_ms converts us, ms and s to milliseconds", "[units]") 
 }
 
 TEST_CASE("parse_duration_ms rejects missing or unknown units and non-positive values", "[units]") {
-  CHECK_THROWS_WITH(llmhw::parse_duration_ms("500", "--ttft"), Contains("needs a unit"));
+  CHECK_THROWS_WITH(llmhw::parse_duration_ms("500", "--ttft"),
+                    Contains("'500' needs a unit (ms or s), e.g. 500ms"));
+  // A small bare number is likely seconds: both readings, seconds first, with the milliseconds.
+  CHECK_THROWS_WITH(llmhw::parse_duration_ms("0.8", "--ttft"),
+                    Contains("'0.8' needs a unit: 0.8s (800 ms) or 0.8ms"));
+  CHECK_THROWS_WITH(llmhw::parse_duration_ms("2", "--e2e"),
+                    Contains("'2' needs a unit: 2s (2,000 ms) or 2ms"));
   CHECK_THROWS_WITH(llmhw::parse_duration_ms("500sm", "--ttft"), Contains("unknown unit"));
   CHECK_THROWS_WITH(llmhw::parse_duration_ms("0ms", "--ttft"), Contains("more than 0"));
   CHECK_THROWS_WITH(llmhw::parse_duration_ms("86401s", "--ttft"), Contains("24 hours"));
@@ -106,11 +112,47 @@ TEST_CASE("parse_positive accepts finite numbers in (0, max]", "[units]") {
   CHECK(llmhw::parse_positive("2.5", "--qps", 10) == Approx(2.5));
   CHECK(llmhw::parse_positive("10", "--qps", 10) == Approx(10.0));
   CHECK(llmhw::parse_positive("0.001", "--qps", 10) == Approx(0.001));
-  CHECK_THROWS_WITH(llmhw::parse_positive("0", "--qps", 10), Contains("more than 0"));
+  CHECK(llmhw::parse_positive("1e3", "--qps", 1e9) == Approx(1000.0));  // scientific notation
+  CHECK(llmhw::parse_positive("2.5E-2", "--qps", 1e9) == Approx(0.025));
+  CHECK_THROWS_WITH(llmhw::parse_positive("0", "--qps", 10), Contains("must be > 0, got '0'"));
+  // A negative number is a number, and gets the range message, not "not a number".
+  CHECK_THROWS_WITH(llmhw::parse_positive("-1", "--qps", 10), Contains("must be > 0, got '-1'"));
   CHECK_THROWS_WITH(llmhw::parse_positive("10.5", "--qps", 10), Contains("above the limit"));
-  for (const char* bad : {"", "-1", "abc", "5x", "1e3", "nan", "inf"}) {
+  CHECK_THROWS_WITH(llmhw::parse_positive("1e3", "--qps", 10), Contains("above the limit"));
+  for (const char* bad : {"", "abc", "5x", "1e", "1e+", "e3", "nan", "inf", "1e400", "0x10"}) {
     INFO("input: '" << bad << "'");
     CHECK_THROWS_AS(llmhw::parse_positive(bad, "--qps", 10), Error);
+  }
+}
+
+TEST_CASE("parse_rate_per_second reads a count per s, min, h or day", "[units]") {
+  using llmhw::parse_rate_per_second;
+  CHECK(parse_rate_per_second("50", "--qps", 1e9) == Approx(50.0));
+  CHECK(parse_rate_per_second("1e3", "--qps", 1e9) == Approx(1000.0));
+  CHECK(parse_rate_per_second("3/s", "--qps", 1e9) == Approx(3.0));
+  CHECK(parse_rate_per_second("2/min", "--qps", 1e9) == Approx(2.0 / 60));        // 0.0333 per second
+  CHECK(parse_rate_per_second("120/h", "--qps", 1e9) == Approx(120.0 / 3600));    // 0.0333
+  CHECK(parse_rate_per_second("10k/day", "--qps", 1e9) == Approx(10e3 / 86400));  // 0.1157
+  CHECK(parse_rate_per_second("1.5M/day", "--qps", 1e9) == Approx(1.5e6 / 86400));
+  CHECK(parse_rate_per_second(" 60 / Hour ", "--qps", 1e9) == Approx(60.0 / 3600));
+  CHECK_THROWS_WITH(parse_rate_per_second("-1", "--qps", 1e9), Contains("--qps: must be > 0, got '-1'"));
+  CHECK_THROWS_WITH(parse_rate_per_second("0/min", "--qps", 1e9), Contains("must be > 0"));
+  CHECK_THROWS_WITH(parse_rate_per_second("2e9", "--qps", 1e9), Contains("above the limit of 1e+09"));
+  for (const char* bad : {"", "abc", "2/week", "2/", "/min", "10x/day", "2m/min", "nan"}) {
+    INFO("input: '" << bad << "'");
+    CHECK_THROWS_WITH(parse_rate_per_second(bad, "--qps", 1e9), Contains("is not a rate"));
+  }
+}
+
+TEST_CASE("parse_usd_per_hour reads a device price per hour or month", "[units]") {
+  CHECK(llmhw::parse_usd_per_hour("2.5", "--price") == Approx(2.5));
+  CHECK(llmhw::parse_usd_per_hour("$2.5/h", "--price") == Approx(2.5));
+  CHECK(llmhw::parse_usd_per_hour("3/hour", "--price") == Approx(3.0));
+  CHECK(llmhw::parse_usd_per_hour("1825/month", "--price") == Approx(2.5));  // 1825 / 730
+  CHECK_THROWS_WITH(llmhw::parse_usd_per_hour("0", "--price"), Contains("must be > 0"));
+  for (const char* bad : {"", "abc", "2.5/day", "2.5x", "$/h"}) {
+    INFO("input: '" << bad << "'");
+    CHECK_THROWS_WITH(llmhw::parse_usd_per_hour(bad, "--price"), Contains("is not a price"));
   }
 }
 
