@@ -118,9 +118,17 @@ std::string binding_constraint(const Evaluation& e) {
   const double c = e.capacity.concurrency;
   if (e.limited_by == "memory")
     return fmt::format("memory-bound: KV cache for {:.0f} sequences per replica", c);
-  if (e.limited_by == "batch-limit")
-    return fmt::format("batch-limit-bound at {:.0f} sequences per replica", c);
+  if (e.limited_by == "batch-limit") {
+    return fmt::format(
+        "batch-limit-bound at {:.0f} sequences per replica{}", c,
+        e.deployment.hardware->kind == DeviceKind::cpu ? ", llama.cpp's default --parallel slots" : "");
+  }
   return fmt::format("{}-bound at {:.0f} concurrent requests per replica", e.limited_by, c);
+}
+
+// Sequences a replica runs at once: what memory holds, capped by the engine's slots.
+long concurrency_limit(const Deployment& d, const MemoryPlan& m) {
+  return d.max_batch > 0 ? std::min(m.max_sequences, static_cast<long>(d.max_batch) * d.dp) : m.max_sequences;
 }
 
 std::vector<std::string> explain(const Evaluation& e, const Query& q, const ModelFacts& facts) {
@@ -170,7 +178,7 @@ std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
       "{} tokens, {} at the mean context; up to {} sequences per replica",
       text::gb(m.weights_gb), text::gb(m.reserve_gb), text::gb(m.capacity_gb), text::gb(m.kv_gb_per_sequence),
       text::grouped(q.workload.input_tokens + q.workload.output_tokens),
-      text::gb(m.kv_gb_per_running_sequence), text::grouped(static_cast<double>(m.max_sequences))));
+      text::gb(m.kv_gb_per_running_sequence), text::grouped(static_cast<double>(concurrency_limit(d, m)))));
   out.push_back(
       fmt::format("decode step at {:.1f} requests: {} (memory {}, compute {}, communication {}, "
                   "overhead {}; {}-bound)",
@@ -271,12 +279,13 @@ struct DeviceSearch {
 };
 
 DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
-                             const ModelFacts& facts, const Efficiency& eff, SizingCache* cache) {
+                             const ModelFacts& facts, const Efficiency& eff, int slots, SizingCache* cache) {
   std::vector<Deployment> candidates;
   const std::vector<int> tps = candidate_tp_sizes(hw, model);
   for (Precision p : candidate_precisions(query, hw, model)) {
     add_candidate_layouts(candidates, model, hw, p, tps, facts, query, eff);
   }
+  for (Deployment& d : candidates) d.max_batch = slots;
   // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
   // price is the same in every layout. Once one passes every rule, a candidate whose replica
   // alone costs more than that fleet is not sized, and one whose fleet costs more (known from
@@ -330,6 +339,11 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
 
 }  // namespace
 
+int default_slots(const Hardware& hw, const Calibration& calibration) {
+  // CPUs (Apple silicon included) run llama.cpp; GPUs, TPUs and accelerators batch engines.
+  return hw.kind == DeviceKind::cpu ? calibration.limits("llama.cpp", hw).max_batch : 0;
+}
+
 const char* to_string(Objective o) {
   switch (o) {
     case Objective::cost:
@@ -377,7 +391,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
       continue;
     }
     const Efficiency& eff = calibration.for_hardware(hw);
-    DeviceSearch found = search_hardware(hw, query, model, facts, eff, cache);
+    DeviceSearch found = search_hardware(hw, query, model, facts, eff, default_slots(hw, calibration), cache);
     if (found.best) {
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
       result.recommendations.push_back({std::move(*found.best), {}});
