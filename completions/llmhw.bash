@@ -98,7 +98,7 @@ _llmhw() {
             return
             ;;
         --kv-precision)
-            COMPREPLY=($(compgen -W "bf16 fp8 int8" -- "$cur"))
+            COMPREPLY=($(compgen -W "auto bf16 fp8 int8" -- "$cur"))
             return
             ;;
         --pricing)
@@ -174,7 +174,8 @@ _llmhw() {
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
-                --engine --input-tokens --output-tokens --concurrency --format"
+                --engine --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
+                --gpu-memory-utilization --format"
             ;;
         hardware | models) opts="" words="list show" ;;
         config) opts="" words="show" ;;

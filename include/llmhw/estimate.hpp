@@ -2,6 +2,9 @@
 // The performance model of one deployment: memory, prefill, decode step and serving at a
 // concurrency. Pure functions of plain structs; docs/estimation.md derives every formula.
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "llmhw/hardware.hpp"
 #include "llmhw/model.hpp"
@@ -27,8 +30,11 @@ struct Efficiency {
   // steps (HTTP, tokenization, admission, streaming the token back). Fitted per group and engine.
   double request_latency_ms = 0.0;
   double usable_memory_fraction = 1;  // share of device memory the engine may allocate
-  double reserve_gb = 0.0;            // activations, graphs, communication buffers per device
-  double collective_latency_us = 0;   // fixed cost of one all-reduce
+  // The fraction applies to what the weights and the reserve leave, and all of it goes to the KV
+  // cache (TensorRT-LLM's free_gpu_memory_fraction), instead of to the whole device memory.
+  bool usable_fraction_of_free = false;
+  double reserve_gb = 0.0;           // activations, graphs, communication buffers per device
+  double collective_latency_us = 0;  // fixed cost of one all-reduce
   // Fraction of the datasheet link bandwidth (per direction) that collectives and pipeline hops
   // reach; fitted per hardware group (PCIe systems reach much less than NVLink ones).
   double interconnect_bandwidth = 1.0;
@@ -57,6 +63,9 @@ struct Deployment {
   int dp = 1;
   int moe_tp = 0;  // 0 = tp x dp (experts sharded like dense layers)
   int moe_ep = 1;
+  // Running sequences the engine allows per attention data-parallel group (its slots: vLLM
+  // max_num_seqs, llama.cpp --parallel); 0 = limited by memory only. Sizing caps concurrency there.
+  int max_batch = 0;
   // The model's derived facts, when the caller has them (a search derives them once per model);
   // null = derived on each call.
   const ModelFacts* facts = nullptr;
@@ -143,20 +152,51 @@ class OpenLoop {
   double prefill_second_moment_ = 0;
 };
 
-// What an engine batches in one step.
+// What an engine batches in one step, how much memory it gives the KV cache and how it admits
+// requests: the engine's defaults (data/efficiency.json "engines", each citing the engine's
+// source), or the user's --max-batch, --max-batched-tokens and --gpu-memory-utilization.
 struct EngineLimits {
   int max_batch = 1024;       // running sequences (vLLM max_num_seqs, TensorRT-LLM max_batch_size)
   int max_num_tokens = 8192;  // tokens per step (prefill chunk / max_num_batched_tokens)
-  // Engines that size the prefill batch by device memory (SGLang: chunked_prefill_size 16384
-  // from 160 GiB per device): on devices with at least `large_memory_gb`, this many tokens per
-  // step instead (0 = no such rule).
+  // Engines that size their batch by device memory (SGLang: chunked_prefill_size 16384 from
+  // 160 GiB per device; vLLM: max_num_seqs 1024 and max_num_batched_tokens 8192 from 70 GiB,
+  // A100s excepted): on devices with at least `large_memory_gb` whose id does not start with one
+  // of `large_memory_excludes`, these instead (0 = no such rule / unchanged).
   double large_memory_gb = 0;
   int large_memory_max_num_tokens = 0;
+  int large_memory_max_batch = 0;
+  std::vector<std::string> large_memory_excludes = {};
   // The engine admits a request only when the KV of its full length (isl + osl) is free
-  // (TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler); otherwise it admits on the current
-  // length and preempts when memory runs out (vLLM, SGLang).
+  // (TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler); otherwise it admits a request when the
+  // blocks of its prompt are free and preempts (recompute) when memory runs out (vLLM, SGLang).
   bool reserve_full_length = false;
+  // Share of device memory the engine allocates (vLLM gpu_memory_utilization, SGLang
+  // mem_fraction_static; 0 = the efficiency's usable_memory_fraction); with `of_free`, the share
+  // of the memory left after the weights that goes to the KV cache (TensorRT-LLM
+  // free_gpu_memory_fraction).
+  double memory_fraction = 0;
+  bool memory_fraction_of_free = false;
+  // The KV precision the engine picks for fp8/fp4 weights when the checkpoint declares none
+  // (TensorRT-LLM serves NVIDIA's ModelOpt fp8/fp4 checkpoints, which declare fp8 KV); nullopt =
+  // the model's 16-bit dtype (vLLM and SGLang kv_cache_dtype "auto").
+  std::optional<Precision> kv_with_quantized_weights = std::nullopt;
+  // Sequences whose KV fits at once, per replica (set by the caller from plan_memory: at the mean
+  // length, or the full length for reserve_full_length engines); 0 = not limited by memory.
+  long kv_sequences = 0;
 };
+
+// --kv-precision auto: the checkpoint's KV quantization where its config declares one, else what
+// the engine runs for these weights, else bf16; `why` says which, for the notes.
+struct KvChoice {
+  Precision kv = Precision::bf16;
+  std::string why;
+};
+KvChoice auto_kv_precision(const Model& m, Precision weights, const EngineLimits& engine,
+                           std::string_view engine_name);
+
+// Applies the deployment's memory to the engine's limits: the usable memory fraction the engine
+// allocates, into a copy of `eff` for plan_memory.
+Efficiency with_engine_memory(const Efficiency& eff, const EngineLimits& engine);
 
 // Closed loop, as benchmarks run it: `concurrency` requests always in flight, all of one shape,
 // so they arrive in groups: the engine prefills up to max_num_tokens / isl prompts in one step,

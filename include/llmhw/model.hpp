@@ -80,7 +80,10 @@ struct Model {
   std::string checkpoint_dtype;
   std::string quantization_method;
   std::optional<Precision> checkpoint_precision;  // of the quantized weights, if any
-  std::vector<std::string> warnings;              // features modelled approximately, with the assumption
+  // The KV cache quantization the checkpoint declares (ModelOpt kv_cache_quant_algo,
+  // llm-compressor kv_cache_scheme), if any.
+  std::optional<Precision> checkpoint_kv_precision;
+  std::vector<std::string> warnings;  // features modelled approximately, with the assumption
 };
 
 // The per-layer plan: `plan` when given, else derived from the uniform fields.

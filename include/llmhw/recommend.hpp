@@ -216,6 +216,25 @@ Evaluation size_and_price(const Deployment& deployment, const Query& query, cons
 // ... then `at_load`, the concurrency each replica runs at under the query's rate.
 void add_load_point(Evaluation& e, const Query& query, const Efficiency& eff);
 
+// One deployment under Poisson arrivals at q.qps, with the replica model recommend sizes with
+// (estimate --qps): the most the replica serves at `concurrency_limit` requests in flight (memory
+// and the engine's batch limit) and, when q.qps is below that, the load point that serves it.
+struct RateLoad {
+  bool sustainable = false;
+  LoadPoint at_limit;
+  LoadPoint at_rate;  // when sustainable
+};
+RateLoad load_at_rate(const Deployment& deployment, const Query& query, const Efficiency& eff,
+                      long concurrency_limit);
+
+// The running requests per attention data-parallel group a replica on `hw` may hold in
+// recommend, which names no engine, so each kind runs its usual one (Deployment::max_batch): on
+// CPUs (Apple silicon included) llama.cpp, whose llama-server runs its --parallel slots (4 by
+// default) and never more requests at once; 0 (no slot limit) on GPUs, TPUs and accelerators,
+// whose batch engines (vLLM, SGLang, TensorRT-LLM, JetStream) raise max_num_seqs as far as
+// memory allows.
+int default_slots(const Hardware& hw, const Calibration& calibration);
+
 // Tensor-parallel sizes to try on a device for a model: its fast group sizes that divide the
 // attention heads.
 std::vector<int> candidate_tp_sizes(const Hardware& hw, const Model& model);

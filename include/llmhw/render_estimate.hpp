@@ -6,6 +6,7 @@
 
 #include "llmhw/calibration.hpp"
 #include "llmhw/estimate.hpp"
+#include "llmhw/recommend.hpp"
 #include "llmhw/render_style.hpp"
 
 namespace llmhw::render {
@@ -14,10 +15,15 @@ namespace llmhw::render {
 struct EstimateView {
   Deployment deployment;
   Workload workload;
-  std::string engine;                 // "" = any
-  std::optional<double> concurrency;  // nullopt = "max"
-  double effective_concurrency = 0;   // what ran
+  std::string engine;                  // "" = any
+  std::optional<double> concurrency;   // nullopt = "max" (closed loop) or an open-loop --qps
+  double effective_concurrency = 0;    // what ran (open loop: the mean in flight)
+  std::optional<double> qps;           // open loop: Poisson arrivals at this rate
+  std::optional<LoadPoint> open_loop;  // open loop: the replica model at qps (recommend's)
+  double max_requests_per_s = 0;       // open loop: the most the deployment sustains
   MemoryPlan memory;
+  long admitted = 0;                  // sequences the KV cache admits at once (full length under no-evict)
+  double slots = 0;                   // running requests the engine allows (max batch x dp groups)
   bool fits = false;                  // weights and the requested concurrency fit
   std::optional<ServingPoint> point;  // absent when the weights do not fit
   Bounds bounds;

@@ -11,6 +11,7 @@
 #include "llmhw/recommend.hpp"
 #include "llmhw/render_estimate.hpp"
 #include "llmhw/render_formats.hpp"
+#include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
 
 namespace llmhw::cli {
@@ -19,9 +20,10 @@ namespace {
 const std::vector<std::string> kEngines = {"vllm", "sglang", "trtllm", "llama.cpp", "jetstream", "other"};
 
 struct EstimateOptions {
-  std::string model, model_config, hardware, precision, kv_precision = "bf16";
+  std::string model, model_config, hardware, precision, kv_precision = "auto";
   std::string tp, pp = "1", ep = "1", dp = "1", engine;
-  std::string input_tokens, output_tokens, concurrency, format = "table";
+  std::string input_tokens, output_tokens, concurrency, qps, format = "table";
+  std::string max_batch, max_batched_tokens, gpu_memory_utilization;  // "" = the engine's default
 };
 
 Precision precision_flag(const std::string& text, const char* flag,
@@ -64,13 +66,22 @@ int default_tp(const Deployment& base, const Workload& w, const Efficiency& eff)
   return sizes.empty() ? 1 : sizes.back();
 }
 
+// --kv-precision: the value given, or (auto) the checkpoint's, the engine's or bf16, with why.
+KvChoice kv_precision(const EstimateOptions& o, const Model& m, Precision weights,
+                      const EngineLimits& limits) {
+  if (o.kv_precision == "auto") return auto_kv_precision(m, weights, limits, o.engine);
+  const Precision p =
+      precision_flag(o.kv_precision, "--kv-precision", {Precision::bf16, Precision::fp8, Precision::int8});
+  return {p, fmt::format("{} KV cache (--kv-precision)", to_string(p))};
+}
+
 Deployment build_deployment(const EstimateOptions& o, const Model& m, const Hardware& hw, const Workload& w,
-                            const Efficiency& eff) {
+                            const Efficiency& eff, const KvChoice& kv) {
   Deployment d;
   d.model = &m;
   d.hardware = &hw;
   d.weights = weights_precision(o, m, hw);
-  d.kv = precision_flag(o.kv_precision, "--kv-precision", {Precision::bf16, Precision::fp8, Precision::int8});
+  d.kv = kv.kv;
   d.pp = static_cast<int>(parse_count(o.pp, "--pp", 1024));
   d.dp = static_cast<int>(parse_count(o.dp, "--dp", 4096));
   d.moe_ep = static_cast<int>(parse_count(o.ep, "--ep", 4096));
@@ -101,16 +112,103 @@ std::string render_estimate(render::Format format, const render::EstimateView& v
   return render::estimate_table(v, style);
 }
 
+// The engine's limits on this device (data/efficiency.json "engines"), with the user's flags.
+EngineLimits engine_limits(const EstimateOptions& o, const Calibration& calibration, const Hardware& hw) {
+  EngineLimits l = calibration.limits(o.engine, hw);
+  if (!o.max_batch.empty()) l.max_batch = static_cast<int>(parse_count(o.max_batch, "--max-batch", 1 << 20));
+  if (!o.max_batched_tokens.empty())
+    l.max_num_tokens = static_cast<int>(parse_count(o.max_batched_tokens, "--max-batched-tokens", 1 << 24));
+  if (!o.gpu_memory_utilization.empty())
+    l.memory_fraction = parse_positive(o.gpu_memory_utilization, "--gpu-memory-utilization", 1.0);
+  return l;
+}
+
+std::string engine_note(const EstimateOptions& o, const EngineLimits& l, const Efficiency& eff) {
+  return fmt::format(
+      "engine limits ({}): max batch {} per engine instance, {} tokens per step, {:g} of {} for {}{}",
+      o.engine.empty() ? "any engine" : o.engine, l.max_batch, l.max_num_tokens, eff.usable_memory_fraction,
+      eff.usable_fraction_of_free ? "the memory the weights leave" : "device memory",
+      eff.usable_fraction_of_free ? "the KV cache" : "weights and KV cache",
+      l.reserve_full_length ? "; a request is admitted when the KV of its whole length is free" : "");
+}
+
+// Closed loop: `concurrency` requests always in flight (or as many as fit).
+void closed_loop(render::EstimateView& v, std::optional<double> concurrency, const Efficiency& eff,
+                 const EngineLimits& limits, long admitted) {
+  const Deployment& d = v.deployment;
+  const double slots = static_cast<double>(limits.max_batch) * d.dp;
+  v.effective_concurrency =
+      concurrency.value_or(static_cast<double>(std::min<long>(admitted / d.dp, limits.max_batch)) * d.dp);
+  v.effective_concurrency = std::max(1.0, v.effective_concurrency);
+  v.point = serve_closed_loop(d, v.workload, v.effective_concurrency, eff, limits);
+  v.fits = v.effective_concurrency <= static_cast<double>(admitted);
+  v.bottleneck = to_string(v.point->step.bottleneck());
+  const double running = std::min(v.effective_concurrency, slots);
+  if (v.effective_concurrency > slots) {
+    v.notes.push_back(
+        fmt::format("the engine runs at most {} requests at once (--max-batch); the other {} wait "
+                    "for a free slot (in TTFT)",
+                    text::grouped(slots), text::grouped(v.effective_concurrency - slots)));
+  }
+  if (running > static_cast<double>(admitted)) {
+    v.bottleneck = "kv-capacity";
+    v.notes.push_back(
+        limits.reserve_full_length
+            ? fmt::format(
+                  "only {} sequences fit in the KV cache at their full length; the other {} wait until a "
+                  "running request finishes and frees its blocks (in TTFT)",
+                  admitted, text::grouped(running - static_cast<double>(admitted)))
+            : fmt::format(
+                  "only {} sequences fit in the KV cache at their mean length; the other {} are admitted "
+                  "as their prompt's blocks free up, and the engine preempts and recomputes the newest "
+                  "(in TPOT, not TTFT)",
+                  admitted, text::grouped(running - static_cast<double>(admitted))));
+  }
+}
+
+// Open loop: Poisson arrivals at `qps`, with recommend's replica model (src/core/sizing.cpp).
+void open_loop(render::EstimateView& v, double qps, const Efficiency& eff, const EngineLimits& limits,
+               long admitted) {
+  const Deployment& d = v.deployment;
+  Query q;
+  q.qps = qps;
+  q.workload = v.workload;
+  const long limit = std::max(1L, std::min(admitted, static_cast<long>(limits.max_batch) * d.dp));
+  const RateLoad r = load_at_rate(d, q, eff, limit);
+  const bool memory_bound = admitted <= static_cast<long>(limits.max_batch) * d.dp;
+  if (!r.sustainable) {
+    throw Error(
+        ExitCode::no_solution,
+        fmt::format("--qps: {} req/s is beyond this deployment: it sustains at most {} req/s ({} requests "
+                    "in flight, capped by {})",
+                    text::rate(qps), text::rate(r.at_limit.requests_per_s), limit,
+                    memory_bound ? "KV cache memory" : "the engine's max batch"));
+  }
+  v.qps = qps;
+  v.open_loop = r.at_rate;
+  v.max_requests_per_s = r.at_limit.requests_per_s;
+  v.effective_concurrency = r.at_rate.concurrency;
+  v.point = r.at_rate;
+  v.fits = true;
+  v.bottleneck = to_string(r.at_rate.step.bottleneck());
+}
+
 int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams& s) {
   const render::Format format = output_format(o.format, global, s, kAllFormats, "estimate");
   if (!o.engine.empty() && std::find(kEngines.begin(), kEngines.end(), o.engine) == kEngines.end()) {
     throw usage_error(fmt::format(
         "--engine: '{}' is not one of vllm, sglang, trtllm, llama.cpp, jetstream, other", o.engine));
   }
+  if (o.concurrency.empty() == o.qps.empty()) {
+    throw usage_error(
+        "give exactly one of --concurrency N (closed loop: requests in flight) and --qps R (open loop: "
+        "Poisson arrivals at R requests/s)");
+  }
   const Workload w{static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens)),
                    static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens))};
-  std::optional<double> concurrency;
-  if (o.concurrency != "max")
+  std::optional<double> concurrency, qps;
+  if (!o.qps.empty()) qps = parse_positive(o.qps, "--qps", kMaxQps);
+  if (!o.concurrency.empty() && o.concurrency != "max")
     concurrency = static_cast<double>(parse_count(o.concurrency, "--concurrency", 10'000'000));
   const auto data = resolve_data_dir(global);
   const ResolvedModel model = resolve_model(o.model, o.model_config, data / "models");
@@ -118,10 +216,12 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   const Hardware& hw = find_hardware(catalog, o.hardware, "--hardware");
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const Resolution resolved = calibration.resolve(hw, o.engine, catalog.hardware);
-  const Efficiency& eff = *resolved.efficiency;
+  EngineLimits limits = engine_limits(o, calibration, hw);
+  const Efficiency eff = with_engine_memory(*resolved.efficiency, limits);
 
+  const KvChoice kv = kv_precision(o, model.model, weights_precision(o, model.model, hw), limits);
   render::EstimateView v;
-  v.deployment = build_deployment(o, model.model, hw, w, eff);
+  v.deployment = build_deployment(o, model.model, hw, w, eff, kv);
   v.workload = w;
   v.engine = o.engine;
   v.concurrency = concurrency;
@@ -131,10 +231,15 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   v.evidence_basis = resolved.basis;
   v.notes = catalog.notes;
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
+  v.notes.push_back("kv precision: " + kv.why);
+  v.notes.push_back(engine_note(o, limits, eff));
   if (compute_precision(hw, v.deployment.weights) != v.deployment.weights) {
-    v.notes.push_back(fmt::format("{} is not native on {}: weights are dequantized and multiplied at {}",
-                                  to_string(v.deployment.weights), hw.id,
-                                  to_string(*compute_precision(hw, v.deployment.weights))));
+    v.notes.push_back(fmt::format(
+        "{} is not native on {}: weight-only, as the engines' kernels run it: weights move at {} bits{} and "
+        "are dequantized and multiplied at {}",
+        to_string(v.deployment.weights), hw.id, element_bytes(v.deployment.weights) * 8,
+        is_wide_float(v.deployment.weights) ? "" : " plus scales",
+        to_string(*compute_precision(hw, v.deployment.weights))));
   }
   if (!v.memory.fits()) {
     v.bottleneck = "memory";
@@ -146,22 +251,16 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
     s.out << render_estimate(format, v, output_style(global, s));
     return static_cast<int>(ExitCode::no_solution);
   }
-  EngineLimits limits = calibration.limits(o.engine, hw);
-  // max_sequences counts every attention data-parallel group; the engine's batch limit is per group.
   // An engine that reserves each request's full length admits fewer at once.
   const long admitted =
       limits.reserve_full_length ? v.memory.max_full_length_sequences : v.memory.max_sequences;
-  const long per_group = std::max(1L, admitted / v.deployment.dp);
-  limits.max_batch = static_cast<int>(std::min<long>(per_group, limits.max_batch));
-  v.effective_concurrency = concurrency.value_or(static_cast<double>(limits.max_batch) * v.deployment.dp);
-  v.point = serve_closed_loop(v.deployment, w, v.effective_concurrency, eff, limits);
-  v.fits = v.effective_concurrency <= static_cast<double>(v.memory.max_sequences);
-  v.bottleneck = to_string(v.point->step.bottleneck());
-  if (!v.fits) {
-    v.bottleneck = "kv-capacity";
-    v.notes.push_back(fmt::format(
-        "only {} sequences fit in the KV cache; the other {} requests queue (in TTFT)",
-        v.memory.max_sequences, static_cast<long>(v.effective_concurrency) - v.memory.max_sequences));
+  limits.kv_sequences = admitted;
+  v.admitted = admitted;
+  v.slots = static_cast<double>(limits.max_batch) * v.deployment.dp;
+  if (qps) {
+    open_loop(v, *qps, eff, limits, admitted);
+  } else {
+    closed_loop(v, concurrency, eff, limits, admitted);
   }
   s.out << render_estimate(format, v, output_style(global, s));
   return 0;
@@ -178,7 +277,11 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
   cmd->add_option("--hardware", o->hardware, "Hardware id, e.g. h100-sxm")->required();
   cmd->add_option("--precision", o->precision,
                   "Weights: bf16, fp16, fp8, int8, int4, fp4 (default: the checkpoint's, else bf16)");
-  cmd->add_option("--kv-precision", o->kv_precision, "KV cache: bf16, fp8, int8")->capture_default_str();
+  cmd->add_option(
+         "--kv-precision", o->kv_precision,
+         "KV cache: auto (the checkpoint's, else the engine's for these weights, else bf16), bf16, fp8, "
+         "int8")
+      ->capture_default_str();
   cmd->add_option("--tp", o->tp, "Tensor parallel size (default: the smallest that fits)");
   cmd->add_option("--pp", o->pp, "Pipeline stages")->capture_default_str();
   cmd->add_option("--ep", o->ep, "Expert parallel size (MoE)")->capture_default_str();
@@ -187,17 +290,32 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
   cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->required();
   cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->required();
   cmd->add_option("--concurrency", o->concurrency,
-                  "Requests in flight (closed loop), or max (as many as fit)")
-      ->required();
+                  "Requests in flight (closed loop), or max (as many as fit)");
+  cmd->add_option("--qps", o->qps,
+                  "Requests per second arriving at random (open loop, Poisson); instead of --concurrency");
+  cmd->add_option(
+      "--max-batch", o->max_batch,
+      "Running requests per engine instance (vLLM max_num_seqs, TensorRT-LLM max_batch_size, llama.cpp "
+      "--parallel; default: the engine's)");
+  cmd->add_option("--max-batched-tokens", o->max_batched_tokens,
+                  "Tokens per engine step (vLLM max_num_batched_tokens, TensorRT-LLM max_num_tokens, SGLang "
+                  "chunked_prefill_size; default: the engine's)");
+  cmd->add_option(
+      "--gpu-memory-utilization", o->gpu_memory_utilization,
+      "Share of device memory the engine takes (vLLM gpu_memory_utilization, SGLang mem_fraction_static; "
+      "TensorRT-LLM: free_gpu_memory_fraction, of what the weights leave; default: the engine's)");
   cmd->add_option("--format", o->format, "table, json, csv or markdown")->capture_default_str();
   cmd->footer(
-      "Exit 0 with a prediction, 3 when the weights do not fit.\n"
+      "Exit 0 with a prediction, 3 when the weights do not fit or --qps exceeds what the deployment "
+      "sustains.\n"
       "Examples:\n"
       "  llmhw estimate --model llama-3.1-70b --hardware h100-sxm --tp 4 --precision fp8 \\\n"
       "      --input-tokens 1024 --output-tokens 256 --concurrency 64 --engine trtllm\n"
       "  llmhw estimate --model deepseek-v3 --hardware b200 --tp 8 --input-tokens 1024 --output-tokens 1024 "
       "\\\n"
       "      --concurrency max --format json\n"
+      "  llmhw estimate --model gpt-oss-120b --hardware h100-sxm --engine vllm --input-tokens 1024 \\\n"
+      "      --output-tokens 256 --qps 8\n"
       "  llmhw estimate --model 8b --hardware l4 --input-tokens 512 --output-tokens 128 --concurrency 8 \\\n"
       "      --format csv");
   cmd->callback(

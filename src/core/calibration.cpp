@@ -181,8 +181,12 @@ EngineLimits Calibration::limits(std::string_view engine) const {
 
 EngineLimits Calibration::limits(std::string_view engine, const Hardware& hw) const {
   EngineLimits l = limits(engine);
-  if (l.large_memory_max_num_tokens > 0 && hw.memory_gb >= l.large_memory_gb)
-    l.max_num_tokens = l.large_memory_max_num_tokens;
+  const bool excluded = std::any_of(l.large_memory_excludes.begin(), l.large_memory_excludes.end(),
+                                    [&hw](const std::string& prefix) { return hw.id.rfind(prefix, 0) == 0; });
+  if (l.large_memory_gb > 0 && hw.memory_gb >= l.large_memory_gb && !excluded) {
+    if (l.large_memory_max_num_tokens > 0) l.max_num_tokens = l.large_memory_max_num_tokens;
+    if (l.large_memory_max_batch > 0) l.max_batch = l.large_memory_max_batch;
+  }
   return l;
 }
 

@@ -12,8 +12,12 @@ constexpr double kActivationBytes = 2.0;  // activations travel in 16-bit betwee
 bool weight_only_offered(const Hardware& hw, Precision p) {
   // Engines dequantize int8/int4 weights in their GEMM kernels on every kind of device
   // (AWQ/GPTQ/Marlin on GPUs, llama.cpp Q8_0/Q4 on CPUs, int8 weights on TPUs); fp8 weight-only
-  // exists on GPUs only (vLLM's FP8 Marlin for Ampere). fp4 is offered only natively.
+  // exists on GPUs only (vLLM's FP8 Marlin for Ampere). fp4 (MXFP4/NVFP4) weights run weight-only
+  // on GPUs without fp4 matrix units (vLLM's MXFP4 and NVFP4 Marlin kernels and the Triton
+  // matmul_ogs MoE kernel gpt-oss uses on Hopper and Ampere dequantize to bf16) and on CPUs
+  // (llama.cpp's MXFP4 type): the weights move at 4 bits plus scales, the math runs at 16 bits.
   if (p == Precision::int8 || p == Precision::int4) return true;
+  if (p == Precision::fp4) return hw.kind == DeviceKind::gpu || hw.kind == DeviceKind::cpu;
   return p == Precision::fp8 && hw.kind == DeviceKind::gpu;
 }
 
@@ -224,6 +228,10 @@ MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency&
       f.kv_bytes_per_sequence(w.input_tokens + w.output_tokens / 2.0, element_bytes(d.kv)) * per_device;
   plan.reserve_gb = eff.reserve_gb;
   plan.capacity_gb = d.hardware->memory_gb * eff.usable_memory_fraction;
+  if (eff.usable_fraction_of_free) {
+    const double free_gb = d.hardware->memory_gb - plan.weights_gb - plan.reserve_gb;
+    plan.capacity_gb = plan.weights_gb + plan.reserve_gb + eff.usable_memory_fraction * free_gb;
+  }
   const double kv_budget = plan.capacity_gb - plan.weights_gb - plan.reserve_gb;
   // At least one sequence must fit at its full length.
   if (kv_budget >= plan.kv_gb_per_sequence && plan.kv_gb_per_running_sequence > 0) {
@@ -378,37 +386,56 @@ ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, c
 ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double concurrency,
                                const Efficiency& eff, const EngineLimits& limits) {
   // Requests of one shape are replaced as they finish, so they arrive in waves: the engine runs
-  // at most max_batch of them (the rest queue), prefills k = max_num_tokens / isl prompts per step
-  // (at least one; a longer prompt is chunked, costed as one), so a wave of C running requests
-  // takes n = C / k prefill steps (spread over the dp groups). As far as arrivals are synchronised
-  // (s, fitted) a request prefills with the 1 + s(k - 1) prompts that arrived with it and waits
-  // for half the wave's other prefills; as far as they are staggered it waits for the running
-  // decode step instead. The requests prefilled first decode while the rest of the wave
-  // prefills, stretching their TPOT. A round is the wave's prefill plus osl - 1 decode steps;
-  // requests beyond max_batch wait whole rounds.
+  // at most max_batch of them (the rest wait for a free slot), prefills k = max_num_tokens / isl
+  // prompts per step (at least one; a longer prompt is chunked, costed as one), so a wave of R
+  // resident requests takes n = R / k prefill steps (spread over the dp groups). As far as
+  // arrivals are synchronised (s, fitted) a request prefills with the 1 + s(k - 1) prompts that
+  // arrived with it and waits for half the wave's other prefills; as far as they are staggered
+  // it waits for the running decode step instead. The requests prefilled first decode while the
+  // rest of the wave prefills, stretching their TPOT. A round is the wave's prefill plus osl - 1
+  // decode steps (docs/estimation.md "Serving").
+  //
+  // Admission (docs/estimation.md "Admission"): TensorRT-LLM's GUARANTEED_NO_EVICT admits a
+  // request only when the blocks of its whole length are free, so requests beyond that capacity
+  // wait in the queue until a running request finishes and frees its blocks. vLLM and SGLang
+  // admit a request as soon as the blocks of its prompt are free and, when the running sequences
+  // outgrow the cache, preempt the newest and recompute it later: beyond the KV capacity every
+  // admitted request gets its first token at once, only `resident` of them decode at a time,
+  // and the preempted ones pay a recompute of their context; that shows in TPOT, not TTFT.
   ServingPoint s;
   s.concurrency = concurrency;
   // The batch limit is per engine instance: each attention data-parallel group runs its own.
-  const double running = std::max(1.0, std::min(concurrency, static_cast<double>(limits.max_batch) * d.dp));
+  const double slots = static_cast<double>(limits.max_batch) * d.dp;
+  const double kv = limits.kv_sequences > 0 ? static_cast<double>(limits.kv_sequences) : slots;
+  double running = std::max(1.0, std::min(concurrency, slots));
+  if (limits.reserve_full_length) running = std::max(1.0, std::min(running, kv));
+  const double resident = std::max(1.0, std::min(running, kv));
   const double per_step = std::max(1.0, std::floor(limits.max_num_tokens / w.input_tokens));
-  const double group = std::min(running, per_step);
-  const double prefill_steps = std::max(1.0, std::ceil(running / group / d.dp - 1e-9));
+  const double group = std::min(resident, per_step);
+  const double prefill_steps = std::max(1.0, std::ceil(resident / group / d.dp - 1e-9));
   ModelFacts local;
   const ModelFacts& f = facts_of(d, local);
   const double peak = peak_flops(d);
-  s.step = decode_step(d, f, peak, running, w.input_tokens + w.output_tokens / 2.0, eff);
+  s.step = decode_step(d, f, peak, resident, w.input_tokens + w.output_tokens / 2.0, eff);
   // With attention data parallelism a wave reaches every dp group at once (as far as it has
   // requests for them), and the experts all groups share process all their prompts in one step.
-  const double groups = std::min<double>(d.dp, std::ceil(running / group - 1e-9));
+  const double groups = std::min<double>(d.dp, std::ceil(resident / group - 1e-9));
   s.prompt = prefill(d, f, peak, w.input_tokens, eff, group, groups);
   const double step = s.step.total_s();
   const double group_prefill = s.prompt.total_s();
   const double decode_steps = std::max(0.0, w.output_tokens - 1);
-  const double round = prefill_steps * group_prefill + decode_steps * step;
-  s.requests_per_s = running / round;
-  s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
+  double round = prefill_steps * group_prefill + decode_steps * step;
   s.prefill_share = prefill_steps * group_prefill / round;
-  const double queued_rounds = concurrency > running ? concurrency / running - 1.0 : 0.0;
+  // Preemption by recompute: of the `running` requests a share (running - resident) / running
+  // is preempted once in its life and prefills its context again (isl + osl / 2 on average);
+  // over a round, `resident` requests complete.
+  if (running > resident) {
+    const double context = w.input_tokens + w.output_tokens / 2.0;
+    const double recompute = prefill(d, f, peak, context, eff, 1).total_s() / d.dp;
+    round += resident * (running - resident) / running * recompute;
+  }
+  s.requests_per_s = resident / round;
+  s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
   const double sync = eff.wave_synchronization;
   const double ahead = sync * (prefill_steps - 1.0) / 2.0;  // prefills before one's own
   // A request prefills with the prompts that arrived with it: the whole group when the wave is
@@ -418,13 +445,16 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const double own_prefill =
       prefill(d, f, peak, w.input_tokens, eff, together, std::round(1.0 + sync * (groups - 1.0))).total_s();
   const double first_token = own_prefill + group_prefill * ahead + (1.0 - sync) * step / 2.0;
+  // Little's law: the `running` requests each live running / lambda in the engine; the
+  // requests beyond it wait (concurrency - running) / lambda in the queue, for a free slot (or,
+  // under GUARANTEED_NO_EVICT, for a finished request's blocks): a share of a round, not rounds.
+  const double life = running / s.requests_per_s;
+  const double queued = std::max(0.0, concurrency - running) / s.requests_per_s;
   // The request's latency outside the engine's steps adds to its first token only.
-  s.ttft_s = first_token + queued_rounds * round + eff.request_latency_ms * 1e-3;
-  // Little's law: with `running` requests in flight, each lives one round, so what of the round
-  // is not its own TTFT is its decoding, stalled by every prefill of the round that does not
-  // already count in its TTFT (nearly all of them when arrivals are staggered, half of the other
-  // groups' when the wave arrives together).
-  s.tpot_s = decode_steps > 0 ? (round - first_token) / decode_steps : step;
+  s.ttft_s = first_token + queued + eff.request_latency_ms * 1e-3;
+  // What of its life is not its first token is its decoding, stalled by every prefill that does
+  // not already count in its TTFT, and by the turns preempted requests take.
+  s.tpot_s = decode_steps > 0 ? (life - first_token) / decode_steps : step;
   return s;
 }
 

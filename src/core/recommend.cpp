@@ -114,8 +114,11 @@ std::string binding_constraint(const Evaluation& e) {
   const double c = e.capacity.concurrency;
   if (e.limited_by == "memory")
     return fmt::format("memory-bound: KV cache for {} per replica", text::counted(c, "sequence"));
-  if (e.limited_by == "batch-limit")
-    return fmt::format("batch-limit-bound at {} per replica", text::counted(c, "sequence"));
+  if (e.limited_by == "batch-limit") {
+    return fmt::format(
+        "batch-limit-bound at {} per replica{}", text::counted(c, "sequence"),
+        e.deployment.hardware->kind == DeviceKind::cpu ? ", llama.cpp's default --parallel slots" : "");
+  }
   return fmt::format("{}-bound at {} per replica", e.limited_by, text::counted(c, "concurrent request"));
 }
 
@@ -147,6 +150,11 @@ std::optional<std::string> quantization_note(const Evaluation& e, const Query& q
 std::string price_source(const Price& p) {
   if (p.provider == kUserPriceProvider) return "your price, from " + p.instance_type;
   return fmt::format("{}{}, {}", p.provider, p.region.empty() ? "" : ", " + p.region, p.date);
+}
+
+// Sequences a replica runs at once: what memory holds, capped by the engine's slots.
+long concurrency_limit(const Deployment& d, const MemoryPlan& m) {
+  return d.max_batch > 0 ? std::min(m.max_sequences, static_cast<long>(d.max_batch) * d.dp) : m.max_sequences;
 }
 
 // "48 ms (40-57 ms)": a prediction with its band; under --confidence p90 also what was checked.
@@ -219,7 +227,7 @@ std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
       text::gb(m.weights_gb), text::gb(m.reserve_gb), text::gb(m.capacity_gb), text::gb(m.kv_gb_per_sequence),
       text::grouped(q.workload.input_tokens + q.workload.output_tokens),
       text::gb(m.kv_gb_per_running_sequence),
-      text::counted(static_cast<double>(m.max_sequences), "sequence")));
+      text::counted(static_cast<double>(concurrency_limit(d, m)), "sequence")));
   out.push_back(
       fmt::format("decode step at {:.1f} requests: {} (memory {}, compute {}, communication {}, "
                   "overhead {}; {}-bound)",
@@ -320,12 +328,13 @@ struct DeviceSearch {
 };
 
 DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
-                             const ModelFacts& facts, const Efficiency& eff, SizingCache* cache) {
+                             const ModelFacts& facts, const Efficiency& eff, int slots, SizingCache* cache) {
   std::vector<Deployment> candidates;
   const std::vector<int> tps = candidate_tp_sizes(hw, model);
   for (Precision p : candidate_precisions(query, hw, model)) {
     add_candidate_layouts(candidates, model, hw, p, tps, facts, query, eff);
   }
+  for (Deployment& d : candidates) d.max_batch = slots;
   // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
   // price is the same in every layout. Once one passes every rule, a candidate whose replica
   // alone costs more than that fleet is not sized, and one whose fleet costs more (known from
@@ -379,6 +388,11 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
 }
 
 }  // namespace
+
+int default_slots(const Hardware& hw, const Calibration& calibration) {
+  // CPUs (Apple silicon included) run llama.cpp; GPUs, TPUs and accelerators batch engines.
+  return hw.kind == DeviceKind::cpu ? calibration.limits("llama.cpp", hw).max_batch : 0;
+}
 
 const char* to_string(Confidence c) {
   return c == Confidence::p90 ? "p90" : "expected";
@@ -443,7 +457,8 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     Resolution resolved = calibration.resolve(hw, "", known);
     // Under --confidence p90 the device's own band sets how far its predictions are trusted.
     const Query checked = for_device(query, resolved.bounds);
-    DeviceSearch found = search_hardware(hw, checked, model, facts, *resolved.efficiency, cache);
+    DeviceSearch found = search_hardware(hw, checked, model, facts, *resolved.efficiency,
+                                         default_slots(hw, calibration), cache);
     if (found.best) {
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
       result.recommendations.push_back(

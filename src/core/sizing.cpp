@@ -235,8 +235,9 @@ double checked_e2e_s(const LoadPoint& p, const Query& q) {
 namespace {
 
 // The largest concurrency that meets the targets, and what capped it, for a plan that fits.
-void size_replica(Sizing& s, const ReplicaModel& model, const Query& q) {
-  const long limit = std::min(s.memory.max_sequences, kMaxConcurrencyPerReplica);
+void size_replica(Sizing& s, const ReplicaModel& model, const Query& q, const Deployment& d) {
+  long limit = std::min(s.memory.max_sequences, kMaxConcurrencyPerReplica);
+  if (d.max_batch > 0) limit = std::min(limit, static_cast<long>(d.max_batch) * d.dp);  // engine slots
   Feasible f = largest_feasible_concurrency(model, q, limit);
   s.best_concurrency = f.best;
   s.capacity = std::move(f.at_best);
@@ -319,7 +320,7 @@ Evaluation size_and_price(const Deployment& d, const Query& q, const Efficiency&
   Sizing local;
   if (!sizing) {
     local.memory = plan_memory(d, q.workload, eff);
-    if (local.memory.fits()) size_replica(local, ReplicaModel(d, q, eff), q);
+    if (local.memory.fits()) size_replica(local, ReplicaModel(d, q, eff), q, d);
     sizing = cache ? &cache->insert(*key, std::move(local)) : &local;
   }
   e.memory = sizing->memory;
@@ -345,6 +346,15 @@ void add_load_point(Evaluation& e, const Query& q, const Efficiency& eff) {
   const ReplicaModel model(e.deployment, q, eff);
   const double per_replica = q.qps / static_cast<double>(e.replicas);
   e.at_load = load_point_for_rate(model, per_replica, e.capacity.concurrency, e.capacity);
+}
+
+RateLoad load_at_rate(const Deployment& d, const Query& q, const Efficiency& eff, long concurrency_limit) {
+  const ReplicaModel model(d, q, eff);
+  RateLoad r;
+  r.at_limit = model.at(static_cast<double>(std::max(1L, concurrency_limit)));
+  r.sustainable = q.qps < r.at_limit.requests_per_s;
+  if (r.sustainable) r.at_rate = load_point_for_rate(model, q.qps, r.at_limit.concurrency, r.at_limit);
+  return r;
 }
 
 Evaluation evaluate(const Deployment& d, const Query& q, const Efficiency& eff) {

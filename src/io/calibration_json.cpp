@@ -109,9 +109,21 @@ Calibration load_calibration(const std::filesystem::path& path) {
       l.max_num_tokens = e.integer("max_num_tokens", 1, 1 << 24);
       if (e.has("large_memory_gb")) {
         l.large_memory_gb = e.positive("large_memory_gb");
-        l.large_memory_max_num_tokens = e.integer("large_memory_max_num_tokens", 1, 1 << 24);
+        l.large_memory_max_num_tokens = e.integer_or("large_memory_max_num_tokens", 1, 1 << 24, 0);
+        l.large_memory_max_batch = e.integer_or("large_memory_max_batch", 1, 1 << 20, 0);
+        l.large_memory_excludes = e.strings_or_empty("large_memory_excludes");
       }
       l.reserve_full_length = e.boolean_or("reserve_full_length", false);
+      if (e.has("memory_fraction")) {
+        l.memory_fraction = e.positive("memory_fraction");
+        if (l.memory_fraction > 1) e.fail("memory_fraction", "must be at most 1");
+      }
+      l.memory_fraction_of_free = e.boolean_or("memory_fraction_of_free", false);
+      if (e.has("kv_with_quantized_weights")) {
+        const std::string kv = e.string("kv_with_quantized_weights");
+        l.kv_with_quantized_weights = parse_precision(kv);
+        if (!l.kv_with_quantized_weights) e.fail("kv_with_quantized_weights", "not a precision: " + kv);
+      }
       c.engines[name] = l;
     }
   }

@@ -216,6 +216,17 @@ void read_quantization(const JsonReader& r, Model& m) {
   }
 }
 
+// llm-compressor's kv_cache_scheme ({"num_bits": 8, "type": "float"}): an fp8 (or int8) KV cache
+// with per-tensor scales in the checkpoint.
+void read_kv_scheme(const JsonReader& r, Model& m) {
+  if (!r.has("quantization_config") || !r.raw("quantization_config").is_object()) return;
+  const JsonReader q = r.object("quantization_config");
+  if (!q.has("kv_cache_scheme") || !q.raw("kv_cache_scheme").is_object()) return;
+  const JsonReader kv = q.object("kv_cache_scheme");
+  if (kv.integer_or("num_bits", 1, 64, 16) != 8) return;
+  m.checkpoint_kv_precision = kv.string_or("type", "float") == "int" ? Precision::int8 : Precision::fp8;
+}
+
 void warn_unmodelled(const JsonReader& r, Model& m) {
   if (r.has("attention_chunk_size")) {
     m.warnings.push_back(
@@ -285,6 +296,7 @@ Model read_config(const JsonReader& top) {
   }
   read_vision(top, m);
   read_quantization(top.has("quantization_config") ? top : r, m);
+  read_kv_scheme(top.has("quantization_config") ? top : r, m);
   warn_unmodelled(r, m);
   if (top.has("audio_config")) m.warnings.push_back("audio encoder: not counted");
   return m;
@@ -306,6 +318,9 @@ void read_sibling_quantization(const std::filesystem::path& config, Model& m) {
   if (algo == "FP8") m.checkpoint_precision = Precision::fp8;
   if (algo == "NVFP4") m.checkpoint_precision = Precision::fp4;
   if (algo == "W4A16_AWQ" || algo == "W4A8_AWQ") m.checkpoint_precision = Precision::int4;
+  const std::string kv = r.object("quantization").string_or("kv_cache_quant_algo", "");
+  if (kv == "FP8") m.checkpoint_kv_precision = Precision::fp8;
+  if (kv == "INT8") m.checkpoint_kv_precision = Precision::int8;
 }
 
 }  // namespace

@@ -216,14 +216,16 @@ std::string estimate_csv(const EstimateView& v) {
                                      v.engine,
                                      whole(v.workload.input_tokens),
                                      whole(v.workload.output_tokens),
-                                     v.concurrency ? whole(*v.concurrency) : "max",
+                                     v.concurrency ? whole(*v.concurrency)
+                                     : v.qps       ? number(v.effective_concurrency)
+                                                   : "max",
                                      v.fits ? "true" : "false",
                                      number(m.weights_gb),
                                      number(kv_gb),
                                      number(m.reserve_gb),
                                      number(m.weights_gb + kv_gb + m.reserve_gb),
                                      number(m.capacity_gb),
-                                     std::to_string(m.max_sequences)};
+                                     whole(concurrency_limit(v))};
   std::vector<std::string> metrics(8);  // empty when the weights do not fit
   if (v.point) {
     const ServingPoint& s = *v.point;
@@ -239,6 +241,12 @@ std::string estimate_csv(const EstimateView& v) {
   record.insert(record.end(), metrics.begin(), metrics.end());
   record.push_back(v.bottleneck);
   record.push_back(std::string(to_string(v.evidence)));
+  // Appended so that existing columns keep their places: the open-loop rate and end-to-end latency.
+  record.push_back(v.qps ? number(*v.qps) : "");
+  record.push_back(v.open_loop ? number(v.open_loop->e2e_at(0) * 1e3)
+                   : v.point
+                       ? number((v.point->ttft_s + (v.workload.output_tokens - 1) * v.point->tpot_s) * 1e3)
+                       : "");
   return csv_table({{"model",
                      "hardware",
                      "devices",
@@ -268,7 +276,9 @@ std::string estimate_csv(const EstimateView& v) {
                      "output_tokens_per_s",
                      "requests_per_s",
                      "bottleneck",
-                     "evidence"},
+                     "evidence",
+                     "qps",
+                     "e2e_ms"},
                     record});
 }
 

@@ -26,6 +26,10 @@ Rows recommend_cost_rows(const RecommendResult& result, const RecommendContext& 
 std::vector<std::string> estimate_preamble(const EstimateView& v);
 // KV cache in use per device at the estimate's concurrency.
 double kv_gb_in_use(const EstimateView& v);
+// The load an estimate ran at, in words: "64 concurrent requests (closed loop)", "8 requests/s ...".
+std::string load_text(const EstimateView& v);
+// Sequences the deployment runs at once: what the KV cache admits, capped by the engine's slots.
+double concurrency_limit(const EstimateView& v);
 // Labelled figures: memory, TTFT, TPOT, throughput, bottleneck (no header row).
 Rows estimate_rows(const EstimateView& v);
 

@@ -160,3 +160,19 @@ TEST_CASE("golden outputs", "[cli][golden]") {
                         "--qps", "20", "--tpot", "30ms", "--format", "json", "--top", "3"})
                    .out);
 }
+
+TEST_CASE("recommend on CPUs runs llama.cpp's slots, never thousands of requests (issue 25)",
+          "[cli][recommend]") {
+  // Lax targets, so only llama-server's 4 slots (--parallel auto, tools/server/server.cpp) cap a
+  // replica: memory alone would hold thousands of 8B sequences on a 768 GB EPYC.
+  const auto r = llmhw::test::run_cli({"recommend", "--model", "llama-3.1-8b", "--qps", "1", "--kind", "cpu",
+                                       "--ttft", "600s", "--tpot", "10s", "--all", "--format", "json"});
+  REQUIRE(r.code == 0);
+  const auto recs = nlohmann::json::parse(r.out).at("recommendations");
+  REQUIRE(!recs.empty());
+  for (const auto& rec : recs) {
+    INFO(rec.at("hardware").dump());
+    CHECK(rec.at("capacity").at("max_concurrency_per_replica").get<double>() <= 4);
+    CHECK(rec.at("capacity").at("limited_by") == "batch-limit");
+  }
+}

@@ -68,7 +68,7 @@ expect "auto" recommend --precision au
 expect "fp16 fp4 fp8" recommend --precision fp
 expect "bf16,int8 bf16,int4" recommend --precision bf16,in
 expect "bf16 fp16 fp8 int8 int4 fp4" estimate --precision ""
-expect "bf16 fp8 int8" estimate --kv-precision ""
+expect "auto bf16 fp8 int8" estimate --kv-precision ""
 expect "on-demand spot reserved amortized-purchase" recommend --pricing ""
 expect "spot" recommend --model 70b --pricing s
 expect "cost latency throughput energy" recommend --optimize ""

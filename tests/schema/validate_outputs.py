@@ -128,6 +128,7 @@ estimates = [
     ["--model", "deepseek-v3", "--hardware", "b200", "--tp", "8", "--concurrency", "max"],
     ["--model", "qwen3-30b-a3b", "--hardware", "h100-sxm", "--tp", "2", "--ep", "2", "--concurrency", "32"],
     ["--model", "llama-3.1-70b", "--hardware", "l4", "--tp", "1", "--precision", "bf16", "--concurrency", "1"],  # exit 3
+    ["--model", "gpt-oss-120b", "--hardware", "h100-sxm", "--engine", "vllm", "--qps", "4"],  # open loop
 ]
 for q in estimates:
     doc, code = run_json(["estimate", *q, "--input-tokens", "1024", "--output-tokens", "256", "--format", "json"],

@@ -48,10 +48,12 @@ TEST_CASE("compute_precision: native, weight-only and unsupported formats", "[es
   CHECK(llmhw::compute_precision(bf16_gpu, Precision::int4) == Precision::bf16);
   // fp8 weight-only exists on GPUs (FP8 Marlin) ...
   CHECK(llmhw::compute_precision(bf16_gpu, Precision::fp8) == Precision::bf16);
-  // ... but fp4 only natively.
-  CHECK_FALSE(llmhw::compute_precision(bf16_gpu, Precision::fp4).has_value());
+  // ... and so does fp4 (MXFP4/NVFP4 Marlin, Triton matmul_ogs on Hopper): weights at 4 bits,
+  // math at bf16 (issue 18: gpt-oss on H100/H200 at its own precision).
+  CHECK(llmhw::compute_precision(bf16_gpu, Precision::fp4) == Precision::bf16);
 
-  // The same bf16-only chip as a TPU or accelerator: no fp8 weight-only path.
+  // The same bf16-only chip as a TPU or accelerator: no fp8 or fp4 weight-only path; a CPU has
+  // llama.cpp's MXFP4 but no fp8.
   for (llmhw::DeviceKind kind :
        {llmhw::DeviceKind::tpu, llmhw::DeviceKind::accelerator, llmhw::DeviceKind::cpu}) {
     llmhw::Hardware other = bf16_gpu;
@@ -60,7 +62,7 @@ TEST_CASE("compute_precision: native, weight-only and unsupported formats", "[es
     CHECK_FALSE(llmhw::compute_precision(other, Precision::fp8).has_value());
     CHECK(llmhw::compute_precision(other, Precision::int8) == Precision::bf16);
     CHECK(llmhw::compute_precision(other, Precision::int4) == Precision::bf16);
-    CHECK_FALSE(llmhw::compute_precision(other, Precision::fp4).has_value());
+    CHECK(llmhw::compute_precision(other, Precision::fp4).has_value() == (kind == llmhw::DeviceKind::cpu));
   }
 
   // A device with native fp8 and fp4 uses them.
@@ -577,4 +579,94 @@ TEST_CASE("serve_closed_loop: TTFT, TPOT and throughput grow with concurrency", 
       }
     }
   }
+}
+
+TEST_CASE("serve_closed_loop: a request beyond the KV capacity waits for blocks, not rounds",
+          "[estimate][serve][admission]") {
+  // The serve_closed_loop hand calculation above, with the KV cache holding 4 of the 8 requests
+  // (issue 18). Staggered arrivals (s = 0): a request prefills alone after half a decode step.
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Workload w{1000, 200};
+  llmhw::Efficiency eff = llmhw_test::ideal();
+  eff.wave_synchronization = 0;
+  llmhw::EngineLimits limits{1024, 2000};
+  limits.kv_sequences = 4;
+  const auto prefill_of = [](double tokens) {  // one prompt, compute-bound
+    return tokens * (kMatmulFlops8b + kAttnFlops8b * tokens / 2) / kPeak;
+  };
+  const double p1 = prefill_of(1000);  // 0.15271993344 s, as above
+  const double p2 = 2 * p1;
+  // 4 sequences decode at a time: the weights plus 4 x 1,100 tokens of KV per step.
+  const double step4 = (kWeightRead8b + 4 * kKvPerToken8b * 1100) / kBandwidth;  // 15.586 ms
+  const double wave = 2 * p2 + 199 * step4;  // 4 prompts, two per 2,000-token step, then 199 steps
+  SECTION("vLLM and SGLang: admitted on the prompt's blocks, the newest preempted and recomputed") {
+    // All 8 get their first token at once; 4 decode while 4 are preempted, each of which
+    // prefills its mean context of 1,000 + 100 tokens again: over a wave 4 requests complete and
+    // 4 x 4/8 recomputes of 168.28 ms run.
+    const double round = wave + 4 * 0.5 * prefill_of(1100);
+    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    CHECK(p.step.total_s() == Approx(step4).epsilon(1e-12));
+    CHECK(p.requests_per_s == Approx(4 / round).epsilon(1e-12));
+    const double ttft = p1 + step4 / 2;  // 160.51 ms: no queue, no rounds
+    CHECK(p.ttft_s == Approx(ttft).epsilon(1e-12));
+    // Little's law over the 8 in the engine: each lives 8 / lambda = 2 rounds, all but its
+    // first token in TPOT.
+    CHECK(p.tpot_s == Approx((2 * round - ttft) / 199).epsilon(1e-12));
+    CHECK(p.requests_per_s == Approx(8 / (p.ttft_s + 199 * p.tpot_s)).epsilon(1e-12));
+    // Before (issue 18), requests beyond the capacity waited whole rounds: TTFT > 3.7 s.
+    CHECK(p.ttft_s < 0.2);
+  }
+  SECTION("TensorRT-LLM GUARANTEED_NO_EVICT: beyond the full-length capacity, wait for a finished request") {
+    limits.reserve_full_length = true;
+    // 5 requests, 4 fit: the fifth waits for one of the 4 to finish and free its blocks, a
+    // quarter of a wave on average (Little: (5 - 4) / lambda with lambda = 4 / wave), not a wave.
+    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 5, eff, limits);
+    CHECK(p.requests_per_s == Approx(4 / wave).epsilon(1e-12));
+    CHECK(p.ttft_s == Approx(p1 + step4 / 2 + wave / 4).epsilon(1e-12));
+    CHECK(p.tpot_s == Approx((wave - p1 - step4 / 2) / 199).epsilon(1e-12));
+  }
+  SECTION("within the capacity nothing changes") {
+    limits.kv_sequences = 8;
+    const llmhw::ServingPoint with = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    limits.kv_sequences = 0;
+    const llmhw::ServingPoint without = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    CHECK(with.ttft_s == without.ttft_s);
+    CHECK(with.tpot_s == without.tpot_s);
+  }
+}
+
+TEST_CASE("auto KV precision: the checkpoint's, else the engine's for the weights, else bf16",
+          "[estimate][kv]") {
+  llmhw::Model m = llmhw_test::llama_8b();
+  llmhw::EngineLimits vllm, trtllm;
+  trtllm.kv_with_quantized_weights = Precision::fp8;
+  CHECK(llmhw::auto_kv_precision(m, Precision::fp8, vllm, "vllm").kv == Precision::bf16);
+  CHECK(llmhw::auto_kv_precision(m, Precision::fp8, trtllm, "trtllm").kv == Precision::fp8);
+  CHECK(llmhw::auto_kv_precision(m, Precision::fp4, trtllm, "trtllm").kv == Precision::fp8);
+  // bf16 and int4 weights: TensorRT-LLM keeps the model's dtype.
+  CHECK(llmhw::auto_kv_precision(m, Precision::bf16, trtllm, "trtllm").kv == Precision::bf16);
+  CHECK(llmhw::auto_kv_precision(m, Precision::int4, trtllm, "trtllm").kv == Precision::bf16);
+  m.checkpoint_kv_precision = Precision::fp8;
+  const llmhw::KvChoice c = llmhw::auto_kv_precision(m, Precision::fp8, vllm, "vllm");
+  CHECK(c.kv == Precision::fp8);
+  CHECK(c.why.find("checkpoint") != std::string::npos);
+}
+
+TEST_CASE("plan_memory: TensorRT-LLM's fraction is of the memory the weights leave", "[estimate][memory]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();  // 80 GB
+  llmhw::Efficiency eff = llmhw_test::realistic();     // 0.9, 2 GB reserve
+  const llmhw::Deployment d = deploy(m, hw);
+  const llmhw::MemoryPlan of_device = llmhw::plan_memory(d, {1000, 200}, eff);
+  eff.usable_fraction_of_free = true;
+  const llmhw::MemoryPlan of_free = llmhw::plan_memory(d, {1000, 200}, eff);
+  // Weights (6.98B body + 0.53B embedding + 0.53B head) x 2 bytes = 16.06 GB. vLLM: 72 GB usable,
+  // 72 - 16.06 - 2 = 53.94 GB of KV; TensorRT-LLM: 0.9 x (80 - 16.06 - 2) = 55.75 GB.
+  const double weights = (kBody8b + 2 * kTable8b) * 2 / 1e9;
+  CHECK(of_device.weights_gb == Approx(weights).epsilon(1e-12));
+  CHECK(of_device.capacity_gb - of_device.weights_gb - of_device.reserve_gb ==
+        Approx(72 - weights - 2).epsilon(1e-9));
+  CHECK(of_free.capacity_gb - of_free.weights_gb - of_free.reserve_gb ==
+        Approx(0.9 * (80 - weights - 2)).epsilon(1e-9));
 }

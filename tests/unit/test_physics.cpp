@@ -82,3 +82,30 @@ TEST_CASE("an engine's prefill batch can depend on device memory", "[calibration
   CHECK(c.limits("sglang", large).max_num_tokens == 16384);
   CHECK(c.limits("vllm", large).max_num_tokens == llmhw::EngineLimits{}.max_num_tokens);  // no rule
 }
+
+TEST_CASE("vLLM's defaults depend on device memory and name, as EngineArgs.get_batch_defaults",
+          "[calibration]") {
+  // The shipped engines: vLLM's OpenAI server takes 1024 sequences and 8192 tokens per step on
+  // devices of at least 70 GiB that are not A100s, else 256 and 2048 (vllm/engine/arg_utils.py).
+  const llmhw::Calibration c =
+      llmhw::io::load_calibration(std::filesystem::path(LLMHW_DATA) / "efficiency.json");
+  llmhw::Hardware h100, a100, l40s;
+  h100.id = "h100-sxm", h100.memory_gb = 80;
+  a100.id = "a100-80gb", a100.memory_gb = 80;
+  l40s.id = "l40s", l40s.memory_gb = 48;
+  CHECK(c.limits("vllm", h100).max_batch == 1024);
+  CHECK(c.limits("vllm", h100).max_num_tokens == 8192);
+  for (const llmhw::Hardware& hw : {a100, l40s}) {
+    INFO(hw.id);
+    CHECK(c.limits("vllm", hw).max_batch == 256);
+    CHECK(c.limits("vllm", hw).max_num_tokens == 2048);
+  }
+  // llama-server's --parallel auto: 4 slots (tools/server/server.cpp).
+  CHECK(c.limits("llama.cpp", l40s).max_batch == 4);
+  // TensorRT-LLM: GUARANTEED_NO_EVICT, 0.9 of the free memory, fp8 KV with fp8/fp4 checkpoints.
+  const llmhw::EngineLimits trt = c.limits("trtllm", h100);
+  CHECK(trt.reserve_full_length);
+  CHECK(trt.memory_fraction == 0.9);
+  CHECK(trt.memory_fraction_of_free);
+  CHECK(trt.kv_with_quantized_weights == Precision::fp8);
+}

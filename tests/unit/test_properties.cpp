@@ -197,6 +197,7 @@ TEST_CASE("the search finds each device's cheapest passing candidate (brute forc
             if (ep > 1 && (!model.moe || tp == 1)) continue;
             Deployment d{&model, &hw, p, Precision::bf16, tp};
             if (ep > 1) d.moe_tp = 1, d.moe_ep = ep;
+            d.max_batch = default_slots(hw, w.calibration);
             const Evaluation e = evaluate(d, q, eff);
             const auto& rules = hard_rules();
             if (!std::all_of(rules.begin(), rules.end(), [&](const Rule& rule) { return rule.passes(e, q); }))

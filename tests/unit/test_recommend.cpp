@@ -101,17 +101,18 @@ TEST_CASE("candidate_precisions: auto is 16- and 8-bit, explicit lists are filte
         std::vector<Precision>{Precision::bf16, Precision::int8});
   CHECK(llmhw::candidate_precisions(q, fp8_gpu, model) ==
         std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8});
-  // Asked explicitly, fp8 weight-only is allowed on a GPU; fp4 is never emulated.
+  // Asked explicitly, fp8 and fp4 weight-only are allowed on a GPU.
   q.precisions = {Precision::fp8};
   CHECK(llmhw::candidate_precisions(q, bf16_only, model) == std::vector<Precision>{Precision::fp8});
   q.precisions = {Precision::fp4, Precision::int4};
-  CHECK(llmhw::candidate_precisions(q, bf16_only, model) == std::vector<Precision>{Precision::int4});
+  CHECK(llmhw::candidate_precisions(q, bf16_only, model) ==
+        std::vector<Precision>{Precision::fp4, Precision::int4});
   llmhw::Hardware tpu = bf16_only;
   tpu.kind = llmhw::DeviceKind::tpu;
   q.precisions = {Precision::fp8};
   CHECK(llmhw::candidate_precisions(q, tpu, model).empty());
-  // A checkpoint published at 4 bits (gpt-oss: MXFP4) is a candidate in auto mode where the
-  // precision is native.
+  // A checkpoint published at 4 bits (gpt-oss: MXFP4) is a candidate in auto mode, natively or
+  // weight-only.
   llmhw::Model mxfp4 = model;
   mxfp4.checkpoint_precision = Precision::fp4;
   llmhw::Hardware blackwell = fp8_gpu;
@@ -120,7 +121,9 @@ TEST_CASE("candidate_precisions: auto is 16- and 8-bit, explicit lists are filte
   CHECK(llmhw::candidate_precisions(q, blackwell, mxfp4) ==
         std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8, Precision::fp4});
   CHECK(llmhw::candidate_precisions(q, fp8_gpu, mxfp4) ==
-        std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8});
+        std::vector<Precision>{Precision::bf16, Precision::fp8, Precision::int8, Precision::fp4});
+  CHECK(llmhw::candidate_precisions(q, tpu, mxfp4) ==
+        std::vector<Precision>{Precision::bf16, Precision::int8});
 }
 
 TEST_CASE("evaluate: replicas, load per replica and cost", "[recommend][sizing]") {
@@ -354,9 +357,13 @@ TEST_CASE("recommend: budget, precision and kind filters", "[recommend][rules]")
   SECTION("a precision no device offers is rejected as precision-supported") {
     llmhw::Query q = chat_query(1);
     q.precisions = {Precision::fp4};
-    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    // GPUs and CPUs run fp4 weight-only; the same devices as TPUs have neither fp4 units nor
+    // a weight-only fp4 path.
+    std::vector<llmhw::Hardware> tpus = catalog();
+    for (llmhw::Hardware& hw : tpus) hw.kind = llmhw::DeviceKind::tpu;
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, tpus, calibration());
     CHECK(r.recommendations.empty());
-    REQUIRE(r.rejected.size() == catalog().size());
+    REQUIRE(r.rejected.size() == tpus.size());
     for (const auto& rej : r.rejected) {
       CHECK(rej.rule == "precision-supported");
       CHECK_THAT(rej.reasons.front(), Contains("fp4"));
