@@ -133,7 +133,7 @@ TEST_CASE("an unknown option names the command and the nearest option", "[cli][u
       "the options");
 }
 
-TEST_CASE("--qps takes scientific notation and a period; a bare latency gets both readings",
+TEST_CASE("option --qps takes scientific notation and a period; a bare latency gets both readings",
           "[cli][usability]") {
   const auto qps = [](const std::string& rate) {
     return json_of(recommend_at(rate, {"--format", "json"})).at("query").at("qps").get<double>();
@@ -214,7 +214,7 @@ TEST_CASE("the table prices a month and a request, and tokens in and out", "[cli
   }
 }
 
-TEST_CASE("--price sets one hardware's price per device and says so", "[cli][usability]") {
+TEST_CASE("option --price sets one hardware's price per device and says so", "[cli][usability]") {
   const json doc = recommend_json({"--price", "h100-sxm=2.5", "--top", "100"});
   const json& h100 = recommendation_for(doc, "h100-sxm");
   const json& price = h100.at("cost").at("price");
@@ -243,7 +243,7 @@ TEST_CASE("--price sets one hardware's price per device and says so", "[cli][usa
               "--price: 'cheap' is not a price (expected USD per device-hour, e.g. 2.5, 2.5/h, 1800/month)");
 }
 
-TEST_CASE("--price-file gives several prices; --price wins for the same id", "[cli][usability]") {
+TEST_CASE("option --price-file gives several prices; --price wins for the same id", "[cli][usability]") {
   const llmhw::test::TempDir dir;
   const auto file = dir.write("prices.json", R"({"h100-sxm": 3, "l4": "0.5/h"})").string();
   const json doc = recommend_json({"--price-file", file, "--price", "h100-sxm=2", "--top", "100"});
@@ -287,7 +287,7 @@ TEST_CASE("every JSON rejection says how close its best try came", "[cli][usabil
   }
 }
 
-TEST_CASE("--explain JSON carries the derivation's numbers beside its prose", "[cli][usability]") {
+TEST_CASE("option --explain JSON carries the derivation's numbers beside its prose", "[cli][usability]") {
   const json doc = recommend_json({"--explain", "--top", "1"});
   const json& rec = doc.at("recommendations").at(0);
   const json& n = rec.at("derivation_numbers");
