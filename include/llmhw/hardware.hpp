@@ -20,6 +20,17 @@ struct Price {
   std::string pricing;  // on-demand | spot | reserved | amortized-purchase
   double usd_per_device_hour = 0;
   std::string provider, instance_type, region, date;
+  // CPU instances: the instance's vCPUs and memory (0 = not stated; the price is for the profile).
+  int vcpus = 0;
+  double memory_gb = 0;
+};
+
+// A CPU socket's cores and hardware threads, and what one core streams from memory.
+struct CpuTopology {
+  int cores = 0;
+  int threads = 0;                     // = cores without SMT
+  double per_core_bandwidth_gbps = 0;  // 0 = unknown: a slice gets its share of the socket
+  int threads_per_core() const { return cores > 0 && threads > cores ? threads / cores : 1; }
 };
 
 struct Link {
@@ -39,6 +50,11 @@ struct Hardware {
   std::vector<int> fast_group_sizes;  // allowed tensor-parallel group sizes
   double tdp_w = 0;
   std::vector<Price> prices;
+  // CPUs: every priced instance size (vcpus set), whole socket or slice; slice() picks from them.
+  std::vector<Price> instance_prices;
+  CpuTopology cpu;        // kind cpu only
+  int vcpus = 0;          // a slice's vCPUs (0 = the whole device)
+  std::string socket_id;  // a slice's socket profile id (empty = not a slice)
   std::vector<std::string> clouds;
   std::vector<std::string> engines;
   bool on_prem = false;
@@ -47,6 +63,17 @@ struct Hardware {
   std::optional<double> peak_tflops(Precision p) const;
   // The price of the given pricing mode, preferring hyperscalers then the lowest; nullptr if none.
   const Price* price(std::string_view pricing) const;
+  int socket_vcpus() const { return cpu.threads > 0 ? cpu.threads : cpu.cores; }
 };
+
+// The vCPU counts a CPU profile's instances are sold in, smallest first (empty for other kinds).
+std::vector<int> sellable_vcpus(const Hardware& socket);
+
+// A slice of a CPU socket: `vcpus` vCPUs (docs/hardware-profiles.md "CPU slices"). Cores =
+// vcpus / threads per core; memory bandwidth min(socket, cores x per-core bandwidth), or the
+// socket's share when the per-core figure is unknown; compute and TDP scale with the cores;
+// memory and prices are those of the cheapest instance of that size. Id "<socket>@<N>vcpu".
+// Throws usage_error when the device is not a CPU or vcpus is outside 1..socket vCPUs.
+Hardware slice(const Hardware& socket, int vcpus);
 
 }  // namespace llmhw
