@@ -167,7 +167,7 @@ _llmhw() {
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
-                --engine --input-tokens --output-tokens --concurrency --format"
+                --engine --vcpus --input-tokens --output-tokens --concurrency --format"
             ;;
         hardware | models) opts="" words="list show" ;;
         config) opts="" words="show" ;;
