@@ -103,7 +103,7 @@ TEST_CASE("an SMT CPU's vCPUs are threads: 8 vCPUs of a Xeon are 4 cores", "[sli
   CHECK(s.memory_bandwidth_gbps == Approx(307.2 * 4 / 56));
 }
 
-TEST_CASE("--vcpus on a GPU, or beyond the socket, is a usage error", "[slice]") {
+TEST_CASE("a slice of a GPU, or of more vCPUs than the socket has, is a usage error", "[slice]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   try {
     llmhw::slice(find(catalog, "h100-sxm"), 8);
