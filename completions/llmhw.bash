@@ -48,7 +48,7 @@ _llmhw() {
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
-        --cloud --pricing --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
+        --cloud --max-utilisation --n-plus --pricing --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
         --color"
     with_value=" $(echo $with_value) "
 
@@ -163,7 +163,8 @@ _llmhw() {
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
-                --hardware --exclude --cloud --pricing --top --all --explain --format --plot --scenarios"
+                --hardware --exclude --cloud --max-utilisation --n-plus --pricing --top --all --explain --format
+                --plot --scenarios"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp

@@ -199,10 +199,15 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
   return r;
 }
 
+bool counts_as(const std::string& metric, const std::string& band_metric) {
+  return metric == band_metric ||
+         (band_metric == "output_tokens_per_s" && metric == "batch_output_tokens_per_s");
+}
+
 double ratio_quantile(const std::vector<Scored>& scored, const std::string& metric, double p) {
   std::vector<double> ratios;
   for (const Scored& s : scored) {
-    if (s.observation->metric == metric) ratios.push_back(s.observation->value / s.predicted);
+    if (counts_as(s.observation->metric, metric)) ratios.push_back(s.observation->value / s.predicted);
   }
   if (ratios.empty()) return 1.0;
   std::sort(ratios.begin(), ratios.end());

@@ -62,7 +62,11 @@ double pooled_centre(const std::vector<std::pair<double, double>>& value_and_wei
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
                          const Calibration& calibration, const Efficiency& start, const Prior& prior = {});
 
-// The p-th quantile (0..1) of measured / predicted over the rows of one metric.
+// Whether a row's metric belongs to a band's: the throughput band (`output_tokens_per_s`) also
+// holds static-batch throughput (`batch_output_tokens_per_s`).
+bool counts_as(const std::string& metric, const std::string& band_metric);
+
+// The p-th quantile (0..1) of measured / predicted over the rows of one metric (counts_as).
 double ratio_quantile(const std::vector<Scored>& scored, const std::string& metric, double p);
 
 }  // namespace llmhw::tools

@@ -134,8 +134,36 @@ Prediction not_predicted(std::string why) {
   return p;
 }
 
-const std::vector<std::string> kMetrics = {"ttft_ms", "tpot_ms",    "output_tokens_per_s",
-                                           "e2e_ms",  "prefill_ms", "prefill_tokens_per_s"};
+const std::vector<std::string> kMetrics = {"ttft_ms",
+                                           "tpot_ms",
+                                           "output_tokens_per_s",
+                                           "e2e_ms",
+                                           "prefill_ms",
+                                           "prefill_tokens_per_s",
+                                           "batch_output_tokens_per_s"};
+
+// A static batch (Argonne LLM-Inference-Bench): `batch` prompts of isl tokens prefilled together,
+// then osl decode steps of the whole batch, with no server, queue or request latency around them.
+// The KV read per step grows linearly from isl to isl + osl, so osl steps at the mean context
+// isl + osl/2 cost what the steps do. A batch whose KV does not fit runs in as few waves as fit
+// (an engine admits what fits and the rest wait).
+Prediction static_batch(const Observation& o, const Deployment& d, const Efficiency& eff, Prediction p) {
+  const double batch = std::max(1.0, o.concurrency.value_or(1.0));
+  const MemoryPlan mem = plan_memory(d, Workload{o.isl, std::max(1.0, o.osl)}, eff);
+  if (!mem.fits()) {
+    p.ok = false;
+    p.why_not = "does not fit in memory";
+    return p;
+  }
+  const double waves = std::ceil(batch / static_cast<double>(std::max(1L, mem.max_sequences)));
+  const double per_wave = batch / waves;
+  const double seconds = waves * (prefill(d, o.isl, eff, per_wave).total_s() +
+                                  o.osl * decode_step(d, per_wave, o.isl + o.osl / 2, eff).total_s());
+  p.clamped = waves > 1;
+  p.max_sequences = mem.max_sequences;
+  p.value = batch * o.osl / seconds;
+  return p;
+}
 
 }  // namespace
 
@@ -171,6 +199,7 @@ Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& ef
     p.value = prefill(d, o.isl, eff, std::max(1.0, o.concurrency.value_or(1.0))).total_s() * 1e3;
     return p;
   }
+  if (o.metric == "batch_output_tokens_per_s") return static_batch(o, d, eff, p);
   const MemoryPlan mem = plan_memory(d, w, eff);
   if (!mem.fits()) return not_predicted("does not fit in memory");
   // "max" runs hold as many sequences as fit in memory (and the engine allows). A benchmark at a

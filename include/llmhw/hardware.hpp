@@ -15,11 +15,16 @@ enum class DeviceKind { cpu, gpu, tpu, accelerator };
 std::string_view to_string(DeviceKind kind);
 std::optional<DeviceKind> parse_device_kind(std::string_view text);
 
-// One dated price observation.
+// One dated price observation: one rentable instance type (or, with devices_per_instance 0, a
+// rate per device for any count: purchases, and prices set with --price).
 struct Price {
   std::string pricing;  // on-demand | spot | reserved | amortized-purchase
   double usd_per_device_hour = 0;
   std::string provider, instance_type, region, date;
+  int devices_per_instance = 0;      // 0 = rented per device
+  double usd_per_instance_hour = 0;  // 0 = devices_per_instance x usd_per_device_hour
+  // What one instance costs per hour (one device when rented per device).
+  double instance_hour_usd() const;
   // CPU instances: the instance's vCPUs and memory (0 = not stated; the price is for the profile).
   int vcpus = 0;
   double memory_gb = 0;
@@ -55,13 +60,18 @@ struct Hardware {
   CpuTopology cpu;        // kind cpu only
   int vcpus = 0;          // a slice's vCPUs (0 = the whole device)
   std::string socket_id;  // a slice's socket profile id (empty = not a slice)
+  // How the hardware is sold beyond single instances (GB200 NVL72: racks and slices): a fleet
+  // rents a multiple of `sold_in_multiples_of` devices, and at least `min_devices`.
+  int sold_in_multiples_of = 1;
+  int min_devices = 1;
   std::vector<std::string> clouds;
   std::vector<std::string> engines;
   bool on_prem = false;
   std::string origin;  // file it was loaded from, for messages
 
   std::optional<double> peak_tflops(Precision p) const;
-  // The price of the given pricing mode, preferring hyperscalers then the lowest; nullptr if none.
+  // The lowest per-device rate of the given pricing mode (a buyer shopping around); nullptr if
+  // none. What a fleet pays depends on its layout: see fleet.hpp.
   const Price* price(std::string_view pricing) const;
   int socket_vcpus() const { return cpu.threads > 0 ? cpu.threads : cpu.cores; }
 };

@@ -13,6 +13,7 @@
 
 #include "llmhw/calibration.hpp"
 #include "llmhw/estimate.hpp"
+#include "llmhw/fleet.hpp"
 #include "llmhw/hardware.hpp"
 #include "llmhw/model.hpp"
 #include "llmhw/queueing.hpp"
@@ -39,6 +40,13 @@ inline constexpr double kDefaultUsdPerKwh = 0.10;
 enum class Confidence { expected, p90 };
 const char* to_string(Confidence c);
 
+// Replicas run at most this share of the rate at which they would just meet the targets, so
+// that a burst or a slower-than-predicted request does not break the SLO at once. 0.85 is the
+// load at which an M/M/1 queue's mean wait is 5.7x the service time (rho / (1 - rho)): the knee
+// past which waits grow fastest, and a common autoscaling target (Kubernetes HPA examples and
+// cloud autoscalers default to 60-90% utilisation).
+inline constexpr double kDefaultMaxUtilisation = 0.85;
+
 // What the ranking optimises (ties broken by device count, then hardware id and precision).
 enum class Objective { cost, latency, throughput, energy };
 const char* to_string(Objective o);
@@ -59,6 +67,12 @@ struct Query {
   std::vector<Precision> precisions;  // empty = auto (16-bit and 8-bit formats)
   std::vector<DeviceKind> kinds;      // empty = all
   std::string pricing = "on-demand";
+  std::vector<std::string> providers;  // prices only from these (--cloud); empty = any
+  // Headroom (docs/estimation.md "Replicas"): the share of a replica's capacity at the targets
+  // that the load may use, and spare replicas for failover.
+  double max_utilisation = kDefaultMaxUtilisation;
+  int n_plus = 0;
+  PriceBasis price_basis() const { return {pricing, providers}; }
   Objective objective = Objective::cost;
   double pue = kDefaultPue;
   double usd_per_kwh = kDefaultUsdPerKwh;
@@ -83,6 +97,8 @@ struct LoadPoint : ServingPoint {
   double tpot_sd_s = 0;            // over requests: prefills interrupting a request's decode
   double output_tokens = 0;
   double output_sd = 0;
+  double request_latency_s = 0;  // HTTP, tokenization, admission: in every TTFT
+
   // Latency at a percentile over requests (0 = the mean).
   double ttft_at(double percentile) const;
   double tpot_at(double percentile) const;
@@ -102,8 +118,9 @@ struct Evaluation {
   LoadPoint capacity;  // the largest per-replica concurrency that meets the targets
   LoadPoint at_load;   // what each replica runs at under the query's load
   long replicas = 0;
-  const Price* price = nullptr;
-  double cost_per_hour = 0;            // rental (or amortized purchase) of all devices
+  const Price* price = nullptr;        // the price basis' entry the fleet is rented at
+  Rental rental;                       // the whole instances the fleet rents
+  double cost_per_hour = 0;            // rental (or amortized purchase) of all rented devices
   bool energy_known = false;           // the profile states a TDP
   double energy_kwh_per_hour = 0;      // devices x TDP x utilisation x PUE (0 when unknown)
   double energy_cost_per_hour = 0;     // at the query's electricity price

@@ -32,6 +32,7 @@ struct RecommendOptions {
   std::string model, model_config, qps, input_tokens = "1024", output_tokens = "256";
   std::string ttft, tpot, e2e, budget, precision = "auto", kinds, pricing = "on-demand";
   std::string optimize = "cost", pue, electricity_price, confidence = "expected";
+  std::string max_utilisation, n_plus;             // headroom
   std::string vendors, hardware, exclude, clouds;  // catalog filters
 };
 
@@ -59,6 +60,14 @@ std::vector<Precision> parse_precisions(const std::string& text) {
     out.push_back(*p);
   }
   return out;
+}
+
+bool listed(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::vector<std::string> list_or_empty(const std::string& text, const char* flag) {
+  return text.empty() ? std::vector<std::string>{} : split_list(text, flag);
 }
 
 Query build_query(const RecommendOptions& o) {
@@ -111,15 +120,12 @@ Query build_query(const RecommendOptions& o) {
   q.kinds = parse_kinds(o.kinds);
   check_pricing(o.pricing);
   q.pricing = o.pricing;
+  q.providers = list_or_empty(o.clouds, "--cloud");  // --cloud narrows the prices too
+  if (!o.max_utilisation.empty())
+    q.max_utilisation = parse_positive(o.max_utilisation, "--max-utilisation", 1.0);
+  if (!o.n_plus.empty() && o.n_plus != "0")
+    q.n_plus = static_cast<int>(parse_count(o.n_plus, "--n-plus", 1000));
   return q;
-}
-
-bool listed(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::vector<std::string> list_or_empty(const std::string& text, const char* flag) {
-  return text.empty() ? std::vector<std::string>{} : split_list(text, flag);
 }
 
 // The catalog narrowed by --vendor, --hardware, --exclude and --cloud (--kind is a query field:
@@ -224,6 +230,8 @@ const std::vector<std::pair<std::string, Field>>& scenario_fields() {
       {"hardware", &RecommendOptions::hardware},
       {"exclude", &RecommendOptions::exclude},
       {"cloud", &RecommendOptions::clouds},
+      {"max_utilisation", &RecommendOptions::max_utilisation},
+      {"n_plus", &RecommendOptions::n_plus},
   };
   return fields;
 }
@@ -415,7 +423,12 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--vendor", o->vendors, "Only these vendors: nvidia, amd, google, intel, aws, apple, ...");
   cmd->add_option("--hardware", o->hardware, "Only these hardware ids (comma-separated)");
   cmd->add_option("--exclude", o->exclude, "Leave out these hardware ids (comma-separated)");
-  cmd->add_option("--cloud", o->clouds, "Only hardware offered by one of these clouds: aws, gcp, azure, ...");
+  cmd->add_option(
+      "--cloud", o->clouds,
+      "Only hardware offered by one of these clouds (aws, gcp, azure, ...), priced from their lists");
+  cmd->add_option("--max-utilisation", o->max_utilisation,
+                  "Share of a replica's capacity at the targets the load may use, (0, 1] (default 0.85)");
+  cmd->add_option("--n-plus", o->n_plus, "Spare replicas for failover (default 0)");
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();

@@ -32,21 +32,17 @@ std::optional<double> Hardware::peak_tflops(Precision p) const {
 }
 
 const Price* Hardware::price(std::string_view pricing) const {
-  // Prefer the big clouds' list prices: they are public, stable and what most users compare.
-  auto rank = [](const Price& p) {
-    return p.provider == "aws" || p.provider == "gcp" || p.provider == "azure" ? 0 : 1;
-  };
   const Price* best = nullptr;
-  int best_rank = 2;
   for (const Price& p : prices) {
     if (p.pricing != pricing) continue;
-    const int r = rank(p);
-    if (!best || r < best_rank || (r == best_rank && p.usd_per_device_hour < best->usd_per_device_hour)) {
-      best = &p;
-      best_rank = r;
-    }
+    if (!best || p.usd_per_device_hour < best->usd_per_device_hour) best = &p;
   }
   return best;
+}
+
+double Price::instance_hour_usd() const {
+  if (devices_per_instance == 0) return usd_per_device_hour;
+  return usd_per_instance_hour > 0 ? usd_per_instance_hour : usd_per_device_hour * devices_per_instance;
 }
 
 }  // namespace llmhw

@@ -147,9 +147,11 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
       std::ceil(e.at_load.concurrency)));
   reasons.push_back(
       fmt::format("{} replicas for {} req/s: one replica serves up to {} req/s ({}); {:.0f}% "
-                  "utilised, {:.0f}% headroom",
+                  "utilised (at most {:.0f}%{}), {:.0f}% headroom",
                   e.replicas, text::rate(q.qps), text::rate(e.capacity.requests_per_s), binding_constraint(e),
-                  e.utilisation * 100, (1 - e.utilisation) * 100));
+                  e.utilisation * 100, q.max_utilisation * 100,
+                  q.n_plus > 0 ? fmt::format(", {} spare for failover", q.n_plus) : std::string(),
+                  (1 - e.utilisation) * 100));
   std::string latency =
       fmt::format("TTFT {} {} <= {}, TPOT {} {} <= {}", percentile_label(q.ttft_percentile),
                   with_band(e.at_load.ttft_at(q.ttft_percentile), r.bounds.ttft, q.ttft_check_factor),
@@ -162,11 +164,12 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
   }
   reasons.push_back(latency +
                     fmt::format(" at this load; decode is {}-bound", to_string(e.at_load.step.bottleneck())));
-  reasons.push_back(fmt::format("{}/h = {} devices x {}/h {} ({} {}, {}, {}); {} per 1M output tokens",
-                                text::usd(e.total_cost_per_hour), e.total_devices(),
-                                text::usd(e.price->usd_per_device_hour), e.price->pricing, e.price->provider,
-                                e.price->instance_type, e.price->region, e.price->date,
-                                text::usd(e.cost_per_million_tokens)));
+  reasons.push_back(fmt::format(
+      "{}/h = {} at {}/h {} ({}{}, {}); {}; {} per 1M output tokens", text::usd(e.total_cost_per_hour),
+      describe(e.rental, hw), text::usd(e.price->instance_hour_usd()),
+      e.price->devices_per_instance == 0 ? "per device" : "each", e.price->provider,
+      e.price->region.empty() ? "" : ", " + e.price->region, e.price->date,
+      describe(q.price_basis(), hw, d.devices(), d.tp), text::usd(e.cost_per_million_tokens)));
   reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
   return reasons;
 }
@@ -202,10 +205,10 @@ std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
   out.push_back(fmt::format("TPOT mean {} p90 {} p99 {}; E2E mean {} p90 {}", text::ms(l.tpot_at(0) * 1e3),
                             text::ms(l.tpot_at(90) * 1e3), text::ms(l.tpot_at(99) * 1e3),
                             text::ms(l.e2e_at(0) * 1e3), text::ms(l.e2e_at(90) * 1e3)));
-  out.push_back(fmt::format("replicas: ceil({} / {}) = {}; capacity {} req/s, {:.0f}% utilised",
-                            text::rate(q.qps), text::rate(e.capacity.requests_per_s), e.replicas,
-                            text::rate(static_cast<double>(e.replicas) * e.capacity.requests_per_s),
-                            e.utilisation * 100));
+  out.push_back(fmt::format(
+      "replicas: ceil({} / ({} x {:g})) + {} spare = {}; capacity {} req/s, {:.0f}% utilised",
+      text::rate(q.qps), text::rate(e.capacity.requests_per_s), q.max_utilisation, q.n_plus, e.replicas,
+      text::rate(static_cast<double>(e.replicas) * e.capacity.requests_per_s), e.utilisation * 100));
   const std::string energy =
       e.energy_known
           ? fmt::format("energy {:.2f} kWh/h x {}/kWh = {}/h (PUE {:g}{})", e.energy_kwh_per_hour,
@@ -295,7 +298,8 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
   // alone costs more than that fleet is not sized, and one whose fleet costs more (known from
   // its sizing) gets no load point: neither can win. Sizing and load points are most of a
   // search's time; the answer is the same as evaluating every candidate.
-  const Price* price = hw.price(query.pricing);
+  // The lowest per-device rate of any instance: a lower bound on what each device costs.
+  const Price* price = lowest_hosting_price(hw, query.price_basis(), 1, 1);
   const bool by_cost = query.objective == Objective::cost && price;
   std::vector<size_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

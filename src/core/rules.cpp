@@ -102,13 +102,32 @@ bool has_price(const Evaluation& e, const Query&) {
 }
 
 std::string why_not_price(const Evaluation& e, const Query& q) {
-  std::string available;
-  for (const Price& p : e.deployment.hardware->prices) {
+  const Hardware& hw = *e.deployment.hardware;
+  const PriceBasis basis = q.price_basis();
+  int largest = 0;  // the largest instance of the basis, when there is one
+  bool any = false;
+  std::string available, providers;
+  for (const Price& p : hw.prices) {
+    if (basis.admits(p)) {
+      any = true;
+      largest = std::max(largest, p.devices_per_instance);
+    }
     if (available.find(p.pricing) == std::string::npos)
       available += (available.empty() ? "" : ", ") + p.pricing;
+    if (p.pricing == q.pricing && providers.find(p.provider) == std::string::npos)
+      providers += (providers.empty() ? "" : ", ") + p.provider;
   }
-  return fmt::format("no {} price in the {} profile (it has: {}; see --pricing)", q.pricing,
-                     e.deployment.hardware->id, available.empty() ? "none" : available);
+  if (any) {
+    return fmt::format(
+        "no {} instance in the {} profile holds a {}-device replica (TP={}); the largest holds {}", q.pricing,
+        hw.id, e.deployment.devices(), e.deployment.tp, largest);
+  }
+  if (!q.providers.empty() && !providers.empty()) {
+    return fmt::format("no {} price from {} in the {} profile (it has: {})", q.pricing,
+                       fmt::join(q.providers, ", "), hw.id, providers);
+  }
+  return fmt::format("no {} price in the {} profile (it has: {}; see --pricing)", q.pricing, hw.id,
+                     available.empty() ? "none" : available);
 }
 
 bool within_budget(const Evaluation& e, const Query& q) {

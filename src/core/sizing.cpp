@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "llmhw/fleet.hpp"
 #include "llmhw/recommend.hpp"
 
 namespace llmhw {
@@ -32,7 +33,10 @@ double z(double percentile) {
 class ReplicaModel {
  public:
   ReplicaModel(const Deployment& d, const Query& q, const Efficiency& eff)
-      : loop_(d, q.workload, eff, q.input_sd), dp_(d.dp), q_(q) {}
+      : loop_(d, q.workload, eff, q.input_sd),
+        dp_(d.dp),
+        request_latency_s_(eff.request_latency_ms * 1e-3),
+        q_(q) {}
 
   LoadPoint at(double concurrency) const {
     LoadPoint p;
@@ -51,7 +55,11 @@ class ReplicaModel {
     const double scv = s > 0 ? p.prefill_sd_s * p.prefill_sd_s / (s * s) : 0.0;
     p.wait = queueing::mgc_wait(p.requests_per_s, s, scv, dp_);
     // The first token: the wait for a prefill slot, the prefill, and the end of the running step.
-    p.ttft_s = s + p.wait.mean_s() + step / 2.0;
+    // Plus what clients measure outside the engine's steps (HTTP, tokenization, admission,
+    // streaming the token back): the fitted request latency, as `estimate` adds it, so that the
+    // two commands give one TTFT for one deployment.
+    p.request_latency_s = request_latency_s_;
+    p.ttft_s = s + p.wait.mean_s() + step / 2.0 + request_latency_s_;
     p.output_tokens = osl;
     p.output_sd = q_.output_sd;
     return p;
@@ -60,6 +68,7 @@ class ReplicaModel {
  private:
   OpenLoop loop_;
   int dp_;
+  double request_latency_s_;
   const Query& q_;
 };
 
@@ -177,7 +186,13 @@ void add_cost(Evaluation& e, const Query& q) {
   e.energy_kwh_per_hour = devices * hw.tdp_w / 1000.0 * e.utilisation * q.pue;
   e.energy_cost_per_hour = e.energy_kwh_per_hour * q.usd_per_kwh;
   if (!e.price) return;
-  e.cost_per_hour = devices * e.price->usd_per_device_hour;
+  // Whole instances of the cheapest instance type that can host the replica.
+  if (auto rental =
+          cheapest_rental(hw, q.price_basis(), e.replicas, e.deployment.devices(), e.deployment.tp)) {
+    e.rental = *rental;
+    e.price = rental->price;
+  }
+  e.cost_per_hour = e.rental.usd_per_hour;
   // Cloud prices include power and cooling; a purchase does not.
   e.total_cost_per_hour =
       e.cost_per_hour + (e.price->pricing == "amortized-purchase" ? e.energy_cost_per_hour : 0.0);
@@ -190,7 +205,7 @@ void add_cost(Evaluation& e, const Query& q) {
 double LoadPoint::ttft_at(double percentile) const {
   if (percentile <= 0) return ttft_s;
   const double own_prefill = std::max(0.0, prefill_mean_s + z(percentile) * prefill_sd_s);
-  return own_prefill + wait.quantile(percentile / 100.0) + step.total_s() / 2.0;
+  return own_prefill + wait.quantile(percentile / 100.0) + step.total_s() / 2.0 + request_latency_s;
 }
 
 double LoadPoint::tpot_at(double percentile) const {
@@ -294,7 +309,7 @@ const Sizing& SizingCache::insert(const Key& key, Sizing sizing) {
 Evaluation size_and_price(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {
   Evaluation e;
   e.deployment = d;
-  e.price = d.hardware->price(q.pricing);
+  e.price = lowest_hosting_price(*d.hardware, q.price_basis(), d.devices(), d.tp);
   std::optional<SizingCache::Key> key;
   const Sizing* sizing = nullptr;
   if (cache) {
@@ -315,7 +330,10 @@ Evaluation size_and_price(const Deployment& d, const Query& q, const Efficiency&
     e.at_load = sizing->capacity;
     return e;
   }
-  const double replicas = std::min(kMaxReplicas, std::ceil(q.qps / e.capacity.requests_per_s));
+  // Headroom: each replica runs at most max_utilisation of the rate at which it would just meet
+  // the targets, and n_plus spare replicas stand by for failover (all of them share the load).
+  const double serving = std::ceil(q.qps / (e.capacity.requests_per_s * q.max_utilisation));
+  const double replicas = std::min(kMaxReplicas, serving + q.n_plus);
   e.replicas = static_cast<long>(replicas);
   e.utilisation = q.qps / replicas / e.capacity.requests_per_s;
   add_cost(e, q);

@@ -40,6 +40,14 @@ Price read_price(const JsonReader& r) {
   p.instance_type = r.string_or("instance_type", "");
   p.region = r.string_or("region", "");
   p.date = r.string("date");
+  // Below 1: a CPU instance that holds a slice of a socket, priced here per whole socket; fleets
+  // of sockets rent it per device.
+  if (const auto n = r.optional_positive("devices_per_instance"); n && *n >= 1) {
+    if (*n != std::floor(*n) || *n > 4096)
+      r.fail("devices_per_instance", "expected a whole number from 1 to 4096");
+    p.devices_per_instance = static_cast<int>(*n);
+  }
+  p.usd_per_instance_hour = r.optional_positive("usd_per_instance_hour").value_or(0);
   p.vcpus = r.has("vcpus") ? r.integer("vcpus", 1, 100000) : 0;
   p.memory_gb = r.optional_positive("memory_gb").value_or(0);
   return p;
@@ -76,6 +84,8 @@ Hardware read_hardware(const JsonReader& r) {
   hw.devices_per_node = r.integer("devices_per_node", 1, 4096);
   for (const auto& v : r.raw("fast_group_sizes")) hw.fast_group_sizes.push_back(v.get<int>());
   hw.tdp_w = r.optional_positive("tdp_w").value_or(0);
+  if (r.has("sold_in_multiples_of")) hw.sold_in_multiples_of = r.integer("sold_in_multiples_of", 1, 4096);
+  if (r.has("min_devices")) hw.min_devices = r.integer("min_devices", 1, 1 << 20);
   if (hw.kind == DeviceKind::cpu && r.has("cpu")) read_cpu(r, hw);
   for (size_t i = 0; i < r.array_size("prices"); ++i) {
     Price p = read_price(r.element("prices", i));

@@ -26,6 +26,11 @@ std::string number(double v) {
   return fmt::format("{}", json_number(v, "number in CSV"));
 }
 
+// A dollar amount as JSON gives it (to the cent from $1 up).
+std::string dollars(double v) {
+  return fmt::format("{}", usd_number(v, "cost in CSV"));
+}
+
 // A catalog figure as its profile gives it (the shortest form that reads back the same).
 std::string exact(double v) {
   return fmt::format("{}", v);
@@ -113,7 +118,11 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
                 "provider",
                 "instance_type",
                 "region",
-                "price_date"}};
+                "price_date",
+                "instances",
+                "idle_devices",
+                "devices_per_instance",
+                "usd_per_instance_hour"}};
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   for (size_t i = 0; i < shown; ++i) {
     const Recommendation& rec = result.recommendations[i];
@@ -144,14 +153,29 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
              {number(l.ttft_s * 1e3 * rec.bounds.ttft.low), number(l.ttft_s * 1e3 * rec.bounds.ttft.high),
               number(l.tpot_s * 1e3 * rec.bounds.tpot.low), number(l.tpot_s * 1e3 * rec.bounds.tpot.high),
               std::string(to_string(rec.evidence))});
-    r.insert(r.end(), {number(l.requests_per_s * replicas), number(l.output_tokens_per_s * replicas),
-                       number(e.utilisation), number(e.capacity.concurrency), e.limited_by,
-                       std::string(to_string(l.step.bottleneck())), number(e.memory.weights_gb),
-                       number(e.cost_per_hour), e.energy_known ? number(e.energy_kwh_per_hour) : "",
-                       e.energy_known ? number(e.energy_cost_per_hour) : "", number(e.total_cost_per_hour),
-                       number(e.total_cost_per_hour * kHoursPerMonth), number(e.cost_per_million_tokens),
-                       e.price->pricing, exact(e.price->usd_per_device_hour), e.price->provider,
-                       e.price->instance_type, e.price->region, e.price->date});
+    r.insert(r.end(), {number(l.requests_per_s * replicas),
+                       number(l.output_tokens_per_s * replicas),
+                       number(e.utilisation),
+                       number(e.capacity.concurrency),
+                       e.limited_by,
+                       std::string(to_string(l.step.bottleneck())),
+                       number(e.memory.weights_gb),
+                       dollars(e.cost_per_hour),
+                       e.energy_known ? number(e.energy_kwh_per_hour) : "",
+                       e.energy_known ? number(e.energy_cost_per_hour) : "",
+                       dollars(e.total_cost_per_hour),
+                       dollars(e.total_cost_per_hour * kHoursPerMonth),
+                       number(e.cost_per_million_tokens),
+                       e.price->pricing,
+                       exact(e.price->usd_per_device_hour),
+                       e.price->provider,
+                       e.price->instance_type,
+                       e.price->region,
+                       e.price->date,
+                       std::to_string(e.rental.instances),
+                       std::to_string(e.rental.idle_devices),
+                       e.price->devices_per_instance > 0 ? std::to_string(e.price->devices_per_instance) : "",
+                       exact(e.price->instance_hour_usd())});
     rows.push_back(std::move(r));
   }
   return csv_table(rows);

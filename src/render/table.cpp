@@ -93,6 +93,14 @@ std::string reasons(const RecommendResult& result, const RecommendContext& ctx, 
 
 }  // namespace
 
+// The price basis every row shares: "cheapest on-demand instances that hold each replica, any
+// provider" (--cloud names the providers).
+std::string price_basis(const Query& q) {
+  const std::string from =
+      q.providers.empty() ? "any provider" : fmt::format("from {}", fmt::join(q.providers, ", "));
+  return fmt::format("priced at the cheapest {} instances that hold each replica, {}", q.pricing, from);
+}
+
 std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
   const Query& q = *ctx.query;
   std::string budget = q.budget_per_hour ? fmt::format(", budget {}/h", text::usd(*q.budget_per_hour)) : "";
@@ -104,8 +112,10 @@ std::vector<std::string> recommend_preamble(const RecommendContext& ctx) {
       fmt::format("{} ({} parameters) at {} req/s, {} input + {} output tokens per request", ctx.model->id,
                   text::params(count_parameters(*ctx.model).total), text::rate(q.qps),
                   tokens(q.workload.input_tokens, q.input_sd), tokens(q.workload.output_tokens, q.output_sd)),
-      fmt::format("targets: {}{}; precision {}; {} prices; optimizing {}", targets, budget,
-                  ctx.precision_text, q.pricing, to_string(q.objective))};
+      fmt::format("targets: {}{}; precision {}; {}; at most {:g}% utilised{}; optimizing {}", targets, budget,
+                  ctx.precision_text, price_basis(q), q.max_utilisation * 100,
+                  q.n_plus > 0 ? fmt::format(" + {} spare", q.n_plus) : std::string(),
+                  to_string(q.objective))};
 }
 
 Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {

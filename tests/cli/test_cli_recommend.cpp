@@ -94,10 +94,12 @@ TEST_CASE("JSON output keeps its contract and its numbers agree with each other"
           Approx(1.0).epsilon(1e-3));
     const auto& ttft = rec.at("metrics").at("ttft_ms_distribution");
     CHECK(ttft.at("p99").get<double>() >= ttft.at("p50").get<double>());
-    // Cost per hour = devices x price per device-hour (4 significant digits in the output).
-    const double price = rec.at("cost").at("price").at("usd_per_device_hour");
-    CHECK(rec.at("cost").at("per_hour_usd").get<double>() ==
-          Approx(devices * replicas * price).epsilon(1e-3));
+    // Cost per hour = whole instances x the instance price (to the cent), and the instances hold
+    // every device of the fleet.
+    const double instance_price = rec.at("cost").at("price").at("usd_per_instance_hour");
+    const long instances = rec.at("cost").at("instances");
+    CHECK(rec.at("cost").at("per_hour_usd").get<double>() == Approx(instances * instance_price).margin(0.01));
+    CHECK(rec.at("cost").at("devices_rented").get<long>() >= devices * replicas);
     // $/1M output tokens = $/h / (50 req/s x 256 tokens x 3600 s) x 1e6.
     CHECK(rec.at("cost").at("per_million_tokens_usd").get<double>() ==
           Approx(rec.at("cost").at("per_hour_usd").get<double>() / (50.0 * 256 * 3600) * 1e6).epsilon(2e-3));

@@ -24,7 +24,8 @@ cat > "$data/calibration/fit_groups.json" <<'JSON'
     "prefill_compute": { "centre": 0.6, "weight": 0.05 },
     "request_latency_ms": { "centre": 100, "weight": 0.002, "engine_wide": true }
   },
-  "groups": [{ "name": "test", "hardware": ["h100-sxm", "l4"] }, { "name": "other", "hardware": ["mi300x"] }]
+  "groups": [{ "name": "test", "hardware": ["h100-sxm", "l4", "tpu-v6e"], "family": "fam" },
+             { "name": "other", "hardware": ["mi300x"], "family": "fam" }]
 }
 JSON
 {
@@ -73,13 +74,53 @@ grep -q '^test/trtllm,hardware-factors,' "$holdout" ||
 # The all-engine fit's held-out rows are left out where the engine has its own fit.
 ! grep -q '^test/\*,' "$holdout" || fail "the all-engine fit's held-out rows repeat the trtllm fit's"
 
-# The report's held-out table: the test group's 16 rows (its two devices, each held out), also
-# with the closed-loop factors as fitted; the other group has one device and none.
+# Both groups are one family: each device is held out of a fit on the family's other devices, so
+# MI300X (alone in its group) is predicted from the test group's trtllm rows.
+grep -q '^other/trtllm,hardware,' "$holdout" || fail "MI300X not held out of a fit on its family"
+eff=$data/efficiency.json
+# measured_hardware lists the devices with rows (tpu-v6e is in the group but has none).
+tr -d ' \n' < "$eff" | grep -q '"group":"test","hardware":\["h100-sxm","l4","tpu-v6e"\],"engine":"trtllm","rows":16,"measured_hardware":\["h100-sxm","l4"\]' ||
+  fail "test/trtllm's measured_hardware is not [h100-sxm, l4]"
+tr -d ' \n' < "$eff" | grep -q '"engine":"trtllm","rows":8,"measured_hardware":\["mi300x"\]' ||
+  fail "other/trtllm's measured_hardware is not [mi300x]"
+# Every fitted entry has family_bounds; with fewer than 30 held-out rows per metric the band is at
+# least a factor 2 either way (calibrate's band()).
+[ "$(grep -c '"family_bounds"' "$eff")" = "$(grep -c '"measured_hardware"' "$eff")" ] || fail "an entry lacks family_bounds"
+# by_kind is generated: the gpu defaults' bandwidth efficiency is the lower of the two groups'
+# all-engine fits (both groups are GPUs); the hand-written defaults are kept as by_kind_physics
+# (the fixture's 0.8), and the CPU kind, with no fitted group, keeps its physics defaults and band.
+kinds=$(awk '/"by_kind": \{/,/"bounds_by_kind"/' "$eff")
+gpu_bw=$(echo "$kinds" | awk '/"gpu": \{/ { g = 1 } g && /"memory_bandwidth"/ { gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; exit }')
+low_bw=$(awk '/"engine": "\*"/ { star = 1 } star && /"memory_bandwidth"/ { gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; star = 0 }' "$eff" |
+  sort -g | head -1)
+[ -n "$gpu_bw" ] && [ "$gpu_bw" = "$low_bw" ] || fail "by_kind.gpu.memory_bandwidth $gpu_bw is not the lowest group fit's $low_bw"
+awk '/"by_kind_physics": \{/,/^  \}/' "$eff" | grep -q '"memory_bandwidth": 0.8,' || fail "by_kind_physics lost the fixture's gpu 0.8"
+tr -d ' \n' < "$eff" | grep -q '"bounds_by_kind":{"gpu":{[^}]*},"tpu":{[^}]*},"accelerator":{[^}]*},"cpu":{"ttft":\[0.3,3.0\],"tpot":\[0.5,2.0\],"throughput":\[0.4,2.5\]}' ||
+  fail "the CPU band changed though no CPU group was fitted"
+# Each group is predicted with the other group's defaults (leave-one-group-out): 16 + 8 rows.
+[ "$(grep -c ',group,' "$holdout")" = 24 ] || fail "not 24 leave-one-group-out predictions"
+
+# The report's held-out table: all 24 rows (each device held out of its family's fit), also with
+# the closed-loop factors as fitted.
 "$accuracy" --data "$data" --rows "$scratch/rows.csv" > "$scratch/report.md" 2> "$scratch/log" ||
   { cat "$scratch/log"; fail "accuracy exited $?"; }
 for set in "hardware: held out" "hardware: held out, closed-loop factors as fitted" "hardware: the same rows, fitted"; do
-  grep -q "^| $set | 16 |" "$scratch/report.md" || fail "report has no '$set' line over 16 rows"
+  grep -q "^| $set | 24 |" "$scratch/report.md" || fail "report has no '$set' line over 24 rows"
 done
+# Per vendor (NVIDIA: H100 and L4, 16 rows, 8 TPOT; AMD: MI300X, 8 rows, 4 TPOT; no others), held
+# out and in-sample; coverage per tier counts every row once per tier.
+[ "$(grep -c '^| NVIDIA | 16 | 8 | ' "$scratch/report.md")" = 3 ] || fail "NVIDIA is not 16 rows (8 TPOT) in the three vendor tables"
+[ "$(grep -c '^| AMD | 8 | 4 | ' "$scratch/report.md")" = 3 ] || fail "AMD is not 8 rows (4 TPOT) in the three vendor tables"
+[ "$(grep -c '^| Google | 0 | – |' "$scratch/report.md")" = 3 ] || fail "Google has rows"
+for tier in measured family datasheet; do
+  grep -q "^| $tier | [0-9]*% | 24 |" "$scratch/report.md" || fail "the $tier tier's coverage is not over 24 rows"
+done
+# The AMD held-out TPOT median measured / predicted, recomputed from the held-out predictions.
+ratio=$(awk -F, 'NR == FNR { if ($2 == "hardware") p[$3] = $4; next }
+                 FNR > 1 && $5 == "mi300x" && $18 == "tpot_ms" { print $19 / p[$1] }' \
+          "$holdout" "$data/calibration/observations.csv" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (v[2] + v[3]) / 2 }')
+grep -q "^| AMD | 8 | 4 | [^|]* | $ratio |" "$scratch/report.md" ||
+  fail "AMD held-out TPOT median measured / predicted is not $ratio"
 # Coverage and the per-device tables count the made-up rows above: all 24 fit, 12 on H100, 4 on
 # L4 and 8 on MI300X.
 grep -q '^24 of 24 measured numbers predicted (100.0%)' "$scratch/report.md" || fail "coverage is not 24 of 24"

@@ -143,8 +143,8 @@ TEST_CASE("evaluate: replicas, load per replica and cost", "[recommend][sizing]"
             llmhw::serve(e.deployment, q.workload, e.capacity.concurrency + 1, eff);
         CHECK((next.tpot_s * 1e3 > q.tpot_ms || next.ttft_s * 1e3 > q.ttft_ms));
       }
-      // replicas = ceil(qps / capacity per replica).
-      CHECK(e.replicas == static_cast<long>(std::ceil(qps / e.capacity.requests_per_s)));
+      // replicas = ceil(qps / (capacity per replica x the 0.85 utilisation cap)).
+      CHECK(e.replicas == static_cast<long>(std::ceil(qps / (0.85 * e.capacity.requests_per_s))));
       CHECK(e.replicas >= 1);
       // Each replica serves exactly its share of the load, within the targets.
       CHECK(e.at_load.requests_per_s == Approx(qps / static_cast<double>(e.replicas)).epsilon(1e-6));
@@ -176,7 +176,7 @@ TEST_CASE("evaluate: memory caps the concurrency", "[recommend][sizing]") {
   CHECK(e.memory.max_sequences == 5);
   CHECK(e.capacity.concurrency == 5.0);
   CHECK(e.limited_by == "memory");
-  CHECK(e.replicas == static_cast<long>(std::ceil(10.0 / e.capacity.requests_per_s)));
+  CHECK(e.replicas == static_cast<long>(std::ceil(10.0 / (0.85 * e.capacity.requests_per_s))));
 }
 
 TEST_CASE("evaluate: a model that does not fit is left unsized", "[recommend][sizing]") {

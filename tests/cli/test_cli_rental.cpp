@@ -1,0 +1,118 @@
+// recommend on the shipped catalog: fleets are whole instances that hold their replicas, priced on
+// one basis, sized with headroom, and with one TTFT shared with estimate (issues 17 and 24).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "cli_harness.hpp"
+
+using llmhw::test::run_cli;
+using nlohmann::json;
+
+namespace {
+
+json shipped(std::vector<std::string> args) {
+  args.insert(args.begin(), {"--data-dir", LLMHW_DATA});
+  args.insert(args.end(), {"--format", "json"});
+  const auto r = run_cli(args);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  return json::parse(r.out);
+}
+
+// The profile's prices as `hardware show` prints them.
+json prices_of(const std::string& id) {
+  return shipped({"hardware", "show", id}).at("hardware").at("prices");
+}
+
+}  // namespace
+
+TEST_CASE("each recommendation rents whole instances that hold its replica", "[cli][rental]") {
+  for (const char* hw : {"a10g", "l4", "h100-sxm"}) {
+    const std::string model = std::string(hw) == "h100-sxm" ? "70b" : "llama-3.1-70b";
+    const json j = shipped({"recommend", "--model", model, "--qps", "50", "--hardware", hw});
+    INFO(hw);
+    const json& r = j.at("recommendations").at(0);
+    const json& cost = r.at("cost");
+    const json& price = cost.at("price");
+    const long per_instance = price.at("devices_per_instance").get<long>();
+    const long per_replica = r.at("devices_per_replica").get<long>();
+    // The instance holds the replica, or the replica spans whole instances.
+    CHECK((per_instance >= per_replica || per_replica % per_instance == 0));
+    // Enough instances for every replica, and the cost is instances x the instance price.
+    const long instances = cost.at("instances").get<long>();
+    CHECK(instances * per_instance >= r.at("total_devices").get<long>());
+    CHECK(cost.at("idle_devices").get<long>() ==
+          instances * per_instance - r.at("total_devices").get<long>());
+    CHECK(std::abs(cost.at("per_hour_usd").get<double>() -
+                   instances * price.at("usd_per_instance_hour").get<double>()) < 0.01);
+    // The instance type is one the profile lists, at its listed price.
+    bool listed = false;
+    for (const json& p : prices_of(hw)) {
+      listed = listed || (p.at("instance_type") == price.at("instance_type") &&
+                          p.at("provider") == price.at("provider") &&
+                          std::abs(p.at("usd_per_instance_hour").get<double>() -
+                                   price.at("usd_per_instance_hour").get<double>()) < 1e-9);
+    }
+    CHECK(listed);
+  }
+}
+
+TEST_CASE("no fleet is cheaper on another listed instance type that holds the replica", "[cli][rental]") {
+  const json j = shipped({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm"});
+  const json& r = j.at("recommendations").at(0);
+  const long per_replica = r.at("devices_per_replica").get<long>();
+  const long replicas = r.at("replicas").get<long>();
+  const long tp = r.at("tp").get<long>();
+  const double chosen = r.at("cost").at("per_hour_usd").get<double>();
+  for (const json& p : prices_of("h100-sxm")) {
+    if (p.at("pricing") != "on-demand") continue;
+    const long n = p.at("devices_per_instance").get<long>();
+    if (n < per_replica && (per_replica % n != 0 || n % tp != 0)) continue;  // cannot host
+    const long instances = n >= per_replica ? (replicas + n / per_replica - 1) / (n / per_replica)
+                                            : replicas * (per_replica / n);
+    INFO(p.at("provider").get<std::string>() << " " << p.at("instance_type").get<std::string>());
+    CHECK(chosen <= instances * p.at("usd_per_instance_hour").get<double>() + 0.01);
+  }
+}
+
+TEST_CASE("the cloud filter narrows the providers the fleet is priced from", "[cli][rental]") {
+  const json j =
+      shipped({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm", "--cloud", "gcp"});
+  CHECK(j.at("recommendations").at(0).at("cost").at("price").at("provider") == "gcp");
+  CHECK(j.at("query").at("providers") == json::array({"gcp"}));
+}
+
+TEST_CASE("max-utilisation caps the load per replica and n-plus adds spares", "[cli][rental]") {
+  const json j = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware", "h100-sxm",
+                          "--max-utilisation", "0.7"});
+  const json& r = j.at("recommendations").at(0);
+  const double capacity = r.at("capacity").at("requests_per_s_per_replica").get<double>();
+  CHECK(r.at("queue").at("utilisation").get<double>() <= 0.7);
+  // replicas = ceil(1000 / (0.7 x capacity)), recomputed from the reported capacity.
+  CHECK(r.at("replicas").get<long>() == static_cast<long>(std::ceil(1000 / (0.7 * capacity))));
+  const json spare = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware",
+                              "h100-sxm", "--max-utilisation", "0.7", "--n-plus", "2"});
+  const json& s = spare.at("recommendations").at(0);
+  CHECK(s.at("replicas").get<long>() == r.at("replicas").get<long>() + 2);
+  CHECK(s.at("queue").at("spare_replicas") == 2);
+  const auto bad = run_cli(
+      {"--data-dir", LLMHW_DATA, "recommend", "--model", "8b", "--qps", "1", "--max-utilisation", "1.5"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--max-utilisation") != std::string::npos);
+}
+
+TEST_CASE("recommend and estimate give one TTFT for one deployment at low load", "[cli][rental]") {
+  const json e =
+      shipped({"estimate", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--precision", "fp8", "--tp",
+               "1", "--concurrency", "1", "--input-tokens", "1024", "--output-tokens", "256"});
+  const json r = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "0.05", "--hardware", "h100-sxm",
+                          "--precision", "fp8"});
+  const double estimated = e.at("metrics").at("ttft_ms").get<double>();
+  const json& rec = r.at("recommendations").at(0);
+  REQUIRE(rec.at("tp") == 1);
+  const double recommended = rec.at("metrics").at("ttft_ms").get<double>();
+  INFO("estimate " << estimated << " ms, recommend " << recommended << " ms");
+  CHECK(std::abs(recommended / estimated - 1) <= 0.10);
+}
