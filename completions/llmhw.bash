@@ -174,7 +174,7 @@ _llmhw() {
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
-                --engine --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
+                --engine --vcpus --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
                 --gpu-memory-utilization --format"
             ;;
         hardware | models) opts="" words="list show" ;;

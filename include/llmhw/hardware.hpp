@@ -25,6 +25,17 @@ struct Price {
   double usd_per_instance_hour = 0;  // 0 = devices_per_instance x usd_per_device_hour
   // What one instance costs per hour (one device when rented per device).
   double instance_hour_usd() const;
+  // CPU instances: the instance's vCPUs and memory (0 = not stated; the price is for the profile).
+  int vcpus = 0;
+  double memory_gb = 0;
+};
+
+// A CPU socket's cores and hardware threads, and what one core streams from memory.
+struct CpuTopology {
+  int cores = 0;
+  int threads = 0;                     // = cores without SMT
+  double per_core_bandwidth_gbps = 0;  // 0 = unknown: a slice gets its share of the socket
+  int threads_per_core() const { return cores > 0 && threads > cores ? threads / cores : 1; }
 };
 
 // The provider of a price the user gave (recommend --price, --price-file; instance_type names
@@ -48,6 +59,11 @@ struct Hardware {
   std::vector<int> fast_group_sizes;  // allowed tensor-parallel group sizes
   double tdp_w = 0;
   std::vector<Price> prices;
+  // CPUs: every priced instance size (vcpus set), whole socket or slice; slice() picks from them.
+  std::vector<Price> instance_prices;
+  CpuTopology cpu;        // kind cpu only
+  int vcpus = 0;          // a slice's vCPUs (0 = the whole device)
+  std::string socket_id;  // a slice's socket profile id (empty = not a slice)
   // How the hardware is sold beyond single instances (GB200 NVL72: racks and slices): a fleet
   // rents a multiple of `sold_in_multiples_of` devices, and at least `min_devices`.
   int sold_in_multiples_of = 1;
@@ -61,6 +77,17 @@ struct Hardware {
   // The lowest per-device rate of the given pricing mode (a buyer shopping around); nullptr if
   // none. What a fleet pays depends on its layout: see fleet.hpp.
   const Price* price(std::string_view pricing) const;
+  int socket_vcpus() const { return cpu.threads > 0 ? cpu.threads : cpu.cores; }
 };
+
+// The vCPU counts a CPU profile's instances are sold in, smallest first (empty for other kinds).
+std::vector<int> sellable_vcpus(const Hardware& socket);
+
+// A slice of a CPU socket: `vcpus` vCPUs (docs/hardware-profiles.md "CPU slices"). Cores =
+// vcpus / threads per core; memory bandwidth min(socket, cores x per-core bandwidth), or the
+// socket's share when the per-core figure is unknown; compute and TDP scale with the cores;
+// memory and prices are those of the cheapest instance of that size. Id "<socket>@<N>vcpu".
+// Throws usage_error when the device is not a CPU or vcpus is outside 1..socket vCPUs.
+Hardware slice(const Hardware& socket, int vcpus);
 
 }  // namespace llmhw

@@ -3,6 +3,7 @@
 // over hardware x precision x tensor parallelism, the sizing of replicas, and the rules that
 // reject or rank each candidate with a reason.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -166,6 +167,8 @@ struct Rejection {
 struct RecommendResult {
   std::vector<Recommendation> recommendations;  // best first
   std::vector<Rejection> rejected;              // by hardware id
+  // CPU slices (slice()) that recommendations point into; shared so that copies stay valid.
+  std::vector<std::shared_ptr<const Hardware>> slices;
 };
 
 // What sizing one candidate finds before the request rate matters: its memory plan and the

@@ -1,6 +1,7 @@
 // llmhw estimate: one deployment predicted (memory, TTFT, TPOT, throughput) with error bands.
 #include <fmt/format.h>
 
+#include <optional>
 #include <ostream>
 
 #include "cli/app.hpp"
@@ -21,7 +22,7 @@ const std::vector<std::string> kEngines = {"vllm", "sglang", "trtllm", "llama.cp
 
 struct EstimateOptions {
   std::string model, model_config, hardware, precision, kv_precision = "auto";
-  std::string tp, pp = "1", ep = "1", dp = "1", engine;
+  std::string tp, pp = "1", ep = "1", dp = "1", engine, vcpus;
   std::string input_tokens, output_tokens, concurrency, qps, format = "table";
   std::string max_batch, max_batched_tokens, gpu_memory_utilization;  // "" = the engine's default
 };
@@ -213,9 +214,13 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   const auto data = resolve_data_dir(global);
   const ResolvedModel model = resolve_model(o.model, o.model_config, data / "models");
   const Catalog catalog = load_catalog(global);
-  const Hardware& hw = find_hardware(catalog, o.hardware, "--hardware");
+  const Hardware& socket = find_hardware(catalog, o.hardware, "--hardware");
+  // --vcpus: an instance of N vCPUs on the socket; calibration stays the socket's.
+  std::optional<Hardware> sliced;
+  if (!o.vcpus.empty()) sliced = slice(socket, static_cast<int>(parse_count(o.vcpus, "--vcpus", 100000)));
+  const Hardware& hw = sliced ? *sliced : socket;
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const Resolution resolved = calibration.resolve(hw, o.engine, catalog.hardware);
+  const Resolution resolved = calibration.resolve(socket, o.engine, catalog.hardware);
   EngineLimits limits = engine_limits(o, calibration, hw);
   const Efficiency eff = with_engine_memory(*resolved.efficiency, limits);
 
@@ -282,6 +287,8 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
          "KV cache: auto (the checkpoint's, else the engine's for these weights, else bf16), bf16, fp8, "
          "int8")
       ->capture_default_str();
+  cmd->add_option("--vcpus", o->vcpus,
+                  "CPUs only: a slice (instance) of this many vCPUs (default: the whole socket)");
   cmd->add_option("--tp", o->tp, "Tensor parallel size (default: the smallest that fits)");
   cmd->add_option("--pp", o->pp, "Pipeline stages")->capture_default_str();
   cmd->add_option("--ep", o->ep, "Expert parallel size (MoE)")->capture_default_str();
@@ -317,7 +324,10 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
       "  llmhw estimate --model gpt-oss-120b --hardware h100-sxm --engine vllm --input-tokens 1024 \\\n"
       "      --output-tokens 256 --qps 8\n"
       "  llmhw estimate --model 8b --hardware l4 --input-tokens 512 --output-tokens 128 --concurrency 8 \\\n"
-      "      --format csv");
+      "      --format csv\n"
+      "  llmhw estimate --model llama-3.1-8b --hardware graviton3 --vcpus 8 --precision int4 --engine "
+      "llama.cpp \\\n"
+      "      --input-tokens 16 --output-tokens 128 --concurrency 1");
   cmd->callback(
       [&action, o, &global] { action = [o, &global](Streams& s) { return run_estimate(*o, global, s); }; });
 }

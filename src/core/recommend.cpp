@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <tuple>
 
 #include "llmhw/text.hpp"
@@ -387,6 +388,35 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
   return out;
 }
 
+// CPUs are rented by the instance: each sellable size of a socket is searched as its own device
+// (slice()), and the family keeps the one that ranks best. When neither the socket nor any slice
+// passes, the socket's own tries explain the rejection (one line per CPU family). The slices
+// live in `result`, which the evaluations point into.
+void search_slices(DeviceSearch& found, RecommendResult& result, const Hardware& socket, const Query& query,
+                   const Model& model, const ModelFacts& facts, const Efficiency& eff, int slots,
+                   SizingCache* cache) {
+  for (int vcpus : sellable_vcpus(socket)) {
+    auto piece = std::make_shared<const Hardware>(slice(socket, vcpus));
+    if (!piece->price(query.pricing)) continue;
+    DeviceSearch s = search_hardware(*piece, query, model, facts, eff, slots, cache);
+    if (!s.best || (found.best && !better(*s.best, *found.best, query))) continue;
+    found.best = std::move(s.best);
+    result.slices.push_back(std::move(piece));
+  }
+}
+
+// Why a CPU slice: the instance, its share of the socket, and the latency it holds at the rate.
+std::string slice_reason(const Evaluation& e, const Query& q) {
+  const Hardware& hw = *e.deployment.hardware;
+  return fmt::format(
+      "CPU slice: {} ({} of {}'s vCPUs, {:.0f} GB/s of its memory bandwidth) at {} per instance is "
+      "the cheapest size of this CPU that serves {} req/s of {} per replica at TPOT {:.0f} ms",
+      e.price->instance_type.empty() ? hw.id : e.price->instance_type, hw.vcpus, hw.socket_id,
+      hw.memory_bandwidth_gbps, text::usd(e.price->usd_per_device_hour),
+      text::round_significant(q.qps / static_cast<double>(std::max(1L, e.replicas)), 2), q.model_text,
+      e.at_load.tpot_s * 1e3);
+}
+
 }  // namespace
 
 int default_slots(const Hardware& hw, const Calibration& calibration) {
@@ -459,6 +489,8 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     const Query checked = for_device(query, resolved.bounds);
     DeviceSearch found = search_hardware(hw, checked, model, facts, *resolved.efficiency,
                                          default_slots(hw, calibration), cache);
+    search_slices(found, result, hw, checked, model, facts, *resolved.efficiency,
+                  default_slots(hw, calibration), cache);
     if (found.best) {
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
       result.recommendations.push_back(
@@ -477,6 +509,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     auto& r = result.recommendations[i];
     if (i >= explained) break;
     r.reasons = explain(r, query, facts);
+    if (r.evaluation.deployment.hardware->vcpus > 0) r.reasons.push_back(slice_reason(r.evaluation, query));
     r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));
   }
   return result;

@@ -48,7 +48,24 @@ Price read_price(const JsonReader& r) {
     p.devices_per_instance = static_cast<int>(*n);
   }
   p.usd_per_instance_hour = r.optional_positive("usd_per_instance_hour").value_or(0);
+  p.vcpus = r.has("vcpus") ? r.integer("vcpus", 1, 100000) : 0;
+  p.memory_gb = r.optional_positive("memory_gb").value_or(0);
   return p;
+}
+
+// A CPU price applies to the profile as is (the whole socket) unless it names an instance of
+// fewer vCPUs or of other memory; every sized instance also goes to instance_prices for slice().
+bool prices_whole_socket(const Hardware& hw, const Price& p) {
+  if (hw.kind != DeviceKind::cpu || p.vcpus == 0) return true;
+  const bool same_memory = p.memory_gb <= 0 || std::abs(p.memory_gb - hw.memory_gb) <= 0.005 * hw.memory_gb;
+  return p.vcpus >= hw.socket_vcpus() && same_memory;
+}
+
+void read_cpu(const JsonReader& r, Hardware& hw) {
+  const JsonReader c = r.object("cpu");
+  hw.cpu.cores = c.integer("cores", 1, 100000);
+  hw.cpu.threads = c.has("threads") ? c.integer("threads", 1, 100000) : hw.cpu.cores;
+  hw.cpu.per_core_bandwidth_gbps = c.optional_positive("per_core_bandwidth_gbps").value_or(0);
 }
 
 Hardware read_hardware(const JsonReader& r) {
@@ -67,9 +84,14 @@ Hardware read_hardware(const JsonReader& r) {
   hw.devices_per_node = r.integer("devices_per_node", 1, 4096);
   for (const auto& v : r.raw("fast_group_sizes")) hw.fast_group_sizes.push_back(v.get<int>());
   hw.tdp_w = r.optional_positive("tdp_w").value_or(0);
-  for (size_t i = 0; i < r.array_size("prices"); ++i) hw.prices.push_back(read_price(r.element("prices", i)));
   if (r.has("sold_in_multiples_of")) hw.sold_in_multiples_of = r.integer("sold_in_multiples_of", 1, 4096);
   if (r.has("min_devices")) hw.min_devices = r.integer("min_devices", 1, 1 << 20);
+  if (hw.kind == DeviceKind::cpu && r.has("cpu")) read_cpu(r, hw);
+  for (size_t i = 0; i < r.array_size("prices"); ++i) {
+    Price p = read_price(r.element("prices", i));
+    if (hw.kind == DeviceKind::cpu && p.vcpus > 0) hw.instance_prices.push_back(p);
+    if (prices_whole_socket(hw, p)) hw.prices.push_back(std::move(p));
+  }
   if (r.has("availability")) {
     const JsonReader a = r.object("availability");
     hw.clouds = a.strings_or_empty("clouds");

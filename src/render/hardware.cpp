@@ -36,9 +36,12 @@ std::string join(const ordered_json& array) {
 }
 
 std::string show_price(const ordered_json& p) {
-  return fmt::format("{} ${}/h  {} {} {} ({})", p.at("pricing").get<std::string>(),
+  // CPU instances say their size: "c7g.2xlarge (8 vCPU)" (a slice of the socket, `--vcpus 8`).
+  const std::string size = p.contains("vcpus") ? fmt::format(" ({} vCPU)", p.at("vcpus").get<int>()) : "";
+  return fmt::format("{} ${}/h  {} {}{} {} ({})", p.at("pricing").get<std::string>(),
                      p.at("usd_per_device_hour").dump(), p.at("provider").get<std::string>(),
-                     p.value("instance_type", ""), p.value("region", ""), p.at("date").get<std::string>());
+                     p.value("instance_type", ""), size, p.value("region", ""),
+                     p.at("date").get<std::string>());
 }
 
 }  // namespace

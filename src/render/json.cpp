@@ -222,8 +222,12 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
   const Evaluation& e = r.evaluation;
   w.begin_object().field("rank", rank).key("hardware");
   hardware_ref(w, *e.deployment.hardware);
-  w.field("devices_per_replica", e.deployment.devices())
-      .field("replicas", e.replicas)
+  w.field("devices_per_replica", e.deployment.devices());
+  // CPUs are rented by the vCPU: the instance size each replica takes (absent for other kinds).
+  const Hardware& hw = *e.deployment.hardware;
+  if (hw.kind == DeviceKind::cpu)
+    w.field("vcpus_per_replica", (hw.vcpus > 0 ? hw.vcpus : hw.socket_vcpus()) * e.deployment.devices());
+  w.field("replicas", e.replicas)
       .field("total_devices", e.total_devices())
       .field("precision", to_string(e.deployment.weights))
       .field("tp", e.deployment.tp)

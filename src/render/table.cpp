@@ -70,6 +70,13 @@ std::vector<std::string> cost_row(size_t rank, const Recommendation& r, const Qu
           e.energy_known ? text::rate(e.energy_kwh_per_hour) : "n/a"};
 }
 
+// A CPU slice is rented as an instance: ": 2x c7g.2xlarge (8 vCPU)" (replicas x instance).
+std::string instance_label(const Evaluation& e) {
+  const Hardware& hw = *e.deployment.hardware;
+  if (hw.vcpus == 0 || !e.price || e.price->instance_type.empty()) return "";
+  return fmt::format(": {}x {} ({} vCPU)", e.replicas, e.price->instance_type, hw.vcpus);
+}
+
 std::string rejections(const RecommendResult& result, const Style& style) {
   size_t id_width = 0;
   for (const Rejection& r : result.rejected) id_width = std::max(id_width, r.hardware->id.size());
@@ -84,7 +91,8 @@ std::string reasons(const RecommendResult& result, const RecommendContext& ctx, 
                     const Style& style) {
   std::string out = fmt::format("\n{}\n", paint("Why:", Paint::bold, style));
   for (size_t i = 0; i < shown; ++i) {
-    out += fmt::format("{}. {}\n", i + 1, result.recommendations[i].evaluation.deployment.hardware->id);
+    const Evaluation& e = result.recommendations[i].evaluation;
+    out += fmt::format("{}. {}{}\n", i + 1, e.deployment.hardware->id, instance_label(e));
     for (const std::string& reason : result.recommendations[i].reasons)
       out += wrap(reason, kTableWidth, "   - ", "     ");
     if (ctx.explain) {

@@ -173,6 +173,9 @@ TEST_CASE("recommend on CPUs runs llama.cpp's slots, never thousands of requests
   for (const auto& rec : recs) {
     INFO(rec.at("hardware").dump());
     CHECK(rec.at("capacity").at("max_concurrency_per_replica").get<double>() <= 4);
-    CHECK(rec.at("capacity").at("limited_by") == "batch-limit");
+    // A slice (id@Nvcpu, issue 23) has the instance's memory, which may bind before the slots.
+    const bool slice = rec.at("hardware").at("id").get<std::string>().find('@') != std::string::npos;
+    const auto limit = rec.at("capacity").at("limited_by").get<std::string>();
+    CHECK((limit == "batch-limit" || (slice && limit == "memory")));
   }
 }
