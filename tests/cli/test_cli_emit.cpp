@@ -146,3 +146,20 @@ TEST_CASE("emit golden outputs", "[cli][golden][emit]") {
                                                     "5", "--hardware", "tpu-v6e", "--emit", "k8s"})
                                                .out);
 }
+
+TEST_CASE("estimate --plot and --sweep go together; only a concurrency sweep", "[cli][plot]") {
+  const std::vector<std::string> base = {
+      "--data-dir", fixture_data().string(), "estimate", "--model", "70b", "--hardware", "h100-sxm"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run_cli(a);
+  };
+  const auto no_sweep = with({"--plot", "/tmp/llmhw-never-written.svg"});
+  CHECK(no_sweep.code == 2);
+  CHECK(no_sweep.err.find("--sweep concurrency") != std::string::npos);
+  const auto bad = with({"--plot", "/tmp/llmhw-never-written.svg", "--sweep", "qps"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--sweep: 'qps'") != std::string::npos);
+  CHECK(!std::filesystem::exists("/tmp/llmhw-never-written.svg"));
+}
