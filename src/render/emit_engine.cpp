@@ -1,8 +1,8 @@
 // `--emit vllm|sglang|trtllm|llama.cpp`: the engine's launch command with its flags set to what
 // the estimate assumed. Flag names were checked against each engine's source (docs/deploy.md
 // "Engine versions"): vLLM vllm/engine/arg_utils.py @99d7eb5 (the commit data/efficiency.json
-// cites), SGLang python/sglang/srt/server_args.py @469c63e, TensorRT-LLM
-// tensorrt_llm/commands/serve.py @00209af, llama.cpp common/arg.cpp @145b628.
+// cites), SGLang python/sglang/srt/server_args.py @001067f, TensorRT-LLM
+// tensorrt_llm/commands/serve.py @00209af, llama.cpp common/arg.cpp (master as indexed).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -326,12 +326,18 @@ std::string shell_command(const EngineCommand& c) {
   size_t i = 0;
   // The program and its positional words on the first line, then one flag (and value) a line.
   while (i < c.argv.size() && (i == 0 || i < c.head || (c.head == 0 && c.argv[i].rfind('-', 0) != 0))) {
-    out += (i ? " " : "") + shell_word(c.argv[i]);
+    if (i) out += ' ';
+    out += shell_word(c.argv[i]);
     ++i;
   }
+  // Appended piecewise: GCC 12's -Wrestrict misfires on `literal + std::string` here.
   while (i < c.argv.size()) {
-    out += " \\\n  " + shell_word(c.argv[i++]);
-    while (i < c.argv.size() && c.argv[i].rfind('-', 0) != 0) out += " " + shell_word(c.argv[i++]);
+    out += " \\\n  ";
+    out += shell_word(c.argv[i++]);
+    while (i < c.argv.size() && c.argv[i].rfind('-', 0) != 0) {
+      out += ' ';
+      out += shell_word(c.argv[i++]);
+    }
   }
   return out + "\n";
 }

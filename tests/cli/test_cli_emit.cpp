@@ -111,6 +111,32 @@ TEST_CASE("estimate --emit uses the emitted engine's defaults", "[cli][emit]") {
   CHECK(r.out.find("# Kubernetes") == std::string::npos);
 }
 
+TEST_CASE("estimate --emit: the KV dtype is the one the estimate chose", "[cli][emit]") {
+  const std::vector<std::string> base = {
+      "--data-dir", LLMHW_DATA, "estimate",    "--model", "llama-3.1-70b", "--hardware", "h100-sxm",
+      "--tp",       "4",        "--precision", "fp8",     "--concurrency", "16"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run_cli(a);
+  };
+  // --kv-precision fp8: vLLM's fp8, SGLang's fp8_e4m3.
+  CHECK(flag_value(with({"--kv-precision", "fp8", "--emit", "vllm"}).out, "--kv-cache-dtype") == "fp8");
+  CHECK(flag_value(with({"--kv-precision", "fp8", "--emit", "sglang"}).out, "--kv-cache-dtype") ==
+        "fp8_e4m3");
+  // auto with fp8 weights: vLLM keeps the model's dtype, TensorRT-LLM runs fp8 (its ModelOpt
+  // checkpoints declare it), and the estimate's note says the same.
+  CHECK(flag_value(with({"--emit", "vllm"}).out, "--kv-cache-dtype") == "auto");
+  const auto trt = with({"--emit", "trtllm"});
+  CHECK(trt.out.find("kv_cache_config:\n  dtype: fp8\n") != std::string::npos);
+  const auto note = with({"--engine", "trtllm", "--format", "json"});
+  CHECK(note.out.find("fp8 KV cache, as trtllm runs fp8 checkpoints") != std::string::npos);
+  // int8 KV: no engine among vLLM, SGLang and TensorRT-LLM offers it.
+  const auto int8 = with({"--kv-precision", "int8", "--emit", "vllm"});
+  CHECK(int8.code == 2);
+  CHECK(int8.err.find("int8 KV cache") != std::string::npos);
+}
+
 TEST_CASE("estimate without lengths or load uses recommend's lengths and --concurrency max",
           "[cli][estimate]") {
   const auto r = run_cli({"--data-dir", fixture_data().string(), "estimate", "--model", "70b", "--hardware",
