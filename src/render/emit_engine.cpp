@@ -93,10 +93,11 @@ bool sixteen_bit(Precision p) {
 void weights_flags(EmitTarget t, const EmitPlan& p, EngineCommand& c) {
   const Precision w = p.deployment.weights;
   if (quantized_checkpoint_matches(p)) {
+    const Model& m = *p.deployment.model;
+    const std::string& method = m.quantization_method.empty() ? m.checkpoint_dtype : m.quantization_method;
     if (!sixteen_bit(w))
-      c.notes.push_back(
-          fmt::format("weights {}: the checkpoint's own quantization ({}), read from its config",
-                      to_string(w), p.deployment.model->checkpoint_dtype));
+      c.notes.push_back(fmt::format("weights {}: the checkpoint's own quantization{}, read from its config",
+                                    to_string(w), method.empty() ? "" : " (" + method + ")"));
     return;
   }
   if (sixteen_bit(w)) return;
@@ -167,6 +168,10 @@ EngineCommand vllm_command(const EmitPlan& p) {
         (d.devices() + d.hardware->devices_per_node - 1) / d.hardware->devices_per_node));
   }
   if (d.hardware->kind == DeviceKind::tpu) c.notes.push_back("runs on vLLM's TPU build (vllm-tpu)");
+  if (d.hardware->kind == DeviceKind::accelerator)
+    c.notes.push_back(
+        fmt::format("runs on {}'s build of vLLM for {} (its plugin and image), not the CUDA one",
+                    d.hardware->vendor, d.hardware->id));
   add(c, "--host", "0.0.0.0");
   add(c, "--port", 8000);
   c.port = 8000;
