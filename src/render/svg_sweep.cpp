@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "llmhw/render_sweep.hpp"
 
@@ -72,10 +73,20 @@ std::string panel(const SweepView& v, const XAxis& x, const Metric& m, double to
         "font-size=\"11\" text-anchor=\"end\">{:g}</text>\n",
         kLeft, py(t), kRight, py(t), kLeft - 6, py(t) + 4, t);
   }
-  for (const auto& p : v.points) {
+  // Tick labels at least 30 px apart, the last (the limit) always: 512 and 549 would collide.
+  std::vector<bool> labelled(v.points.size(), false);
+  double next_px = 1e9;
+  for (size_t i = v.points.size(); i-- > 0;) {
+    if (x.px(v.points[i].concurrency) <= next_px - 30) {
+      labelled[i] = true;
+      next_px = x.px(v.points[i].concurrency);
+    }
+  }
+  for (size_t i = 0; i < v.points.size(); ++i) {
+    const SweepPoint& p = v.points[i];
     o += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#f0f0f0\"/>\n",
                      x.px(p.concurrency), top, bottom);
-    if (last)
+    if (last && labelled[i])
       o += fmt::format(
           "<text class=\"x-tick\" x=\"{:.1f}\" y=\"{}\" font-size=\"11\" "
           "text-anchor=\"middle\">{:g}</text>\n",
