@@ -131,6 +131,12 @@ struct ServingPoint {
   double output_tokens_per_s = 0;
   double ttft_s = 0;
   double tpot_s = 0;
+  // The closed-loop benchmark clients' own time before the first token (HTTP, tokenization:
+  // Efficiency::request_latency_ms, fitted on their rows). Not in ttft_s, which is the server's,
+  // as in recommend and estimate --qps: vLLM's open-loop runs on H100 measured 25-30 ms TTFT all
+  // in for 7B models, less than this term alone (docs/estimation.md). The fit and the accuracy
+  // report add it back when they compare with those clients' rows.
+  double client_latency_s = 0;
   double prefill_share = 0;  // fraction of time the replica spends in prefill
   StepTime step;             // the decode step at this concurrency
   StepTime prompt;           // the prefill of one request

@@ -312,6 +312,12 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
     open_loop(v, *qps, eff, limits, admitted);
   } else {
     closed_loop(v, concurrency, eff, limits, admitted);
+    if (v.point->client_latency_s > 0)
+      v.notes.push_back(fmt::format(
+          "TTFT is the server's, as recommend and --qps give it: the closed-loop benchmark clients "
+          "behind the calibration measured a further {:.0f} ms before the first token (HTTP, "
+          "tokenization; JSON metrics.client_latency_ms)",
+          v.point->client_latency_s * 1e3));
   }
   if (!o.plot.empty())
     io::write_text_file(o.plot, render::estimate_sweep_svg(concurrency_sweep(v, eff, limits)), "--plot");

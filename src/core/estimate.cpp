@@ -538,8 +538,8 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   // under GUARANTEED_NO_EVICT, for a finished request's blocks): a share of a round, not rounds.
   const double life = running / s.requests_per_s;
   const double queued = std::max(0.0, concurrency - running) / s.requests_per_s;
-  // The request's latency outside the engine's steps adds to its first token only.
-  s.ttft_s = first_token + queued + eff.request_latency_ms * 1e-3;
+  s.ttft_s = first_token + queued;
+  s.client_latency_s = eff.request_latency_ms * 1e-3;  // the benchmark client's, reported apart
   // What of its life is not its first token is its decoding, stalled by every prefill that does
   // not already count in its TTFT, and by the turns preempted requests take.
   s.tpot_s = decode_steps > 0 ? (life - first_token) / decode_steps : step;

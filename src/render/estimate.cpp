@@ -170,6 +170,7 @@ std::string estimate_json(const EstimateView& v) {
                {"e2e_ms", num((s.ttft_s + (v.workload.output_tokens - 1) * s.tpot_s) * 1e3)},
                {"output_tokens_per_s", num(s.output_tokens_per_s)},
                {"requests_per_s", num(s.requests_per_s)}};
+    if (!v.open_loop && s.client_latency_s > 0) metrics["client_latency_ms"] = num(s.client_latency_s * 1e3);
     if (v.open_loop) {
       const LoadPoint& l = *v.open_loop;
       const auto dist = [&l](double (LoadPoint::*at)(double) const) {
