@@ -124,15 +124,47 @@ std::pair<Point, double> restarted_nelder_mead(Point centre, const Loss& loss) {
 
 }  // namespace
 
-std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
-                                const Calibration& calibration, const Efficiency& eff) {
-  std::vector<Scored> out;
+std::vector<EngineLimits> limits_of(const std::vector<const Observation*>& rows, const Catalogs& c,
+                                    const Calibration& calibration) {
+  std::vector<EngineLimits> out;
+  out.reserve(rows.size());
   for (const Observation* o : rows) {
     const auto hw = c.hardware.find(o->hardware);
-    const EngineLimits limits =
-        hw != c.hardware.end() ? calibration.limits(o->engine, hw->second) : calibration.limits(o->engine);
-    const Prediction p = predict(*o, c, eff, limits);
-    if (p.ok && o->value > 0) out.push_back({o, p.value, p.clamped});
+    out.push_back(hw != c.hardware.end() ? calibration.limits(o->engine, hw->second)
+                                         : calibration.limits(o->engine));
+  }
+  return out;
+}
+
+std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
+                                const Calibration& calibration, const Efficiency& eff) {
+  return predict_all(rows, limits_of(rows, c, calibration), c, eff);
+}
+
+std::vector<Scored> predict_all(const std::vector<const Observation*>& rows,
+                                const std::vector<EngineLimits>& limits, const Catalogs& c,
+                                const Efficiency& eff) {
+  return predict_all(prepare_rows(rows, limits, c), eff);
+}
+
+std::vector<PreparedRow> prepare_rows(const std::vector<const Observation*>& rows,
+                                      const std::vector<EngineLimits>& limits, const Catalogs& c) {
+  std::vector<PreparedRow> out;
+  out.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Observation* o = rows[i];
+    if (!(o->value > 0) || !check_mappable(*o, c).ok) continue;  // never predicted
+    out.push_back({o, deployment_of_mappable(*o, c), limits[i]});
+  }
+  return out;
+}
+
+std::vector<Scored> predict_all(const std::vector<PreparedRow>& rows, const Efficiency& eff) {
+  std::vector<Scored> out;
+  out.reserve(rows.size());
+  for (const PreparedRow& r : rows) {
+    const Prediction p = predict_mappable(*r.observation, r.deployment, eff, r.limits);
+    if (p.ok) out.push_back({r.observation, p.value, p.clamped});
   }
   return out;
 }
@@ -165,9 +197,11 @@ double pooled_centre(const std::vector<std::pair<double, double>>& value_and_wei
 
 FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Catalogs& c,
                          const Calibration& calibration, const Efficiency& start, const Prior& prior) {
+  // Each row's deployment and engine limits are invariant over the fit: prepared once.
+  const std::vector<PreparedRow> prepared = prepare_rows(rows, limits_of(rows, c, calibration), c);
   auto loss = [&](const Point& x) {
     const Efficiency e = to_efficiency(x, start);
-    const auto scored = predict_all(rows, c, calibration, e);
+    const auto scored = predict_all(prepared, e);
     // The mean absolute percentage error, the measure the accuracy is judged by; a squared (log)
     // error would let a few benchmark outliers (docs/accuracy.md) pull every factor of their group
     // towards them. Rows a parameter set cannot predict (they stop fitting in memory) are
