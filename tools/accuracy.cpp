@@ -59,11 +59,38 @@ std::string table(const std::string& title, const std::map<std::string, Errors>&
   return out + "\n";
 }
 
+// Predictions far off: measured and predicted more than 2x and 5x apart, either way (issue #18
+// counts them; a MAPE hides whether an error is many rows a little off or a few wildly).
+struct FarOff {
+  int rows = 0, over2 = 0, over5 = 0, ttft_rows = 0, ttft_over5 = 0;
+  void add(const std::string& metric, double measured, double predicted) {
+    const double factor = std::max(predicted / measured, measured / predicted);
+    ++rows;
+    over2 += factor > 2;
+    over5 += factor > 5;
+    if (metric == "ttft_ms") ++ttft_rows, ttft_over5 += factor > 5;
+  }
+};
+
+std::string far_off_table(const std::vector<std::pair<std::string, FarOff>>& sets) {
+  std::string out =
+      "| set | rows | off by > 2x | off by > 5x | TTFT rows | TTFT off by > 5x |\n"
+      "|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& [name, f] : sets) {
+    auto share = [](int n, int of) {
+      return of ? fmt::format("{} ({:.1f}%)", n, 100.0 * n / of) : std::string("–");
+    };
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, f.rows, share(f.over2, f.rows),
+                       share(f.over5, f.rows), f.ttft_rows, share(f.ttft_over5, f.ttft_rows));
+  }
+  return out + "\n";
+}
+
 // Held-out predictions by observation id: what calibrate's fit without the row's model
 // (`by_model`) or without its hardware (`by_hardware`) predicted, and the latter with the
 // engine's closed-loop factors as fitted on all rows (`by_hardware_factors`).
 struct Holdout {
-  std::map<std::string, double> by_model, by_hardware, by_hardware_factors, by_group;
+  std::map<std::string, double> by_model, by_hardware, by_hardware_factors, by_group, by_source;
   std::map<std::string, std::string>
       hardware_subset;  // the group/engine fit a held-out device's row came from
 };
@@ -85,6 +112,7 @@ Holdout read_holdout(const fs::path& csv) {
     auto& kind = held_out == "hardware"           ? out.by_hardware
                  : held_out == "hardware-factors" ? out.by_hardware_factors
                  : held_out == "group"            ? out.by_group
+                 : held_out == "source"           ? out.by_source
                                                   : out.by_model;
     kind[id] = std::stod(value);
     if (held_out == "hardware") out.hardware_subset[id] = subset;
@@ -240,7 +268,8 @@ int run(const fs::path& data, const fs::path& rows_csv) {
   std::map<std::string, Ratios> vendor_in_sample, vendor_device_out, vendor_group_out;
   Coverage measured_tier, family_tier, datasheet_tier;
   std::map<std::string, Errors> overall, by_hardware, by_engine, by_family, by_source, held_overall,
-      held_family, held_hardware;
+      held_family, held_hardware, held_source;
+  std::map<std::string, FarOff> far_off;  // by set: in-sample, and each kind of hold-out
   std::map<std::string, int> missing, excluded;
   std::map<std::string, Errors> with_excluded;
   size_t predicted = 0, clamped = 0;
@@ -304,6 +333,20 @@ int run(const fs::path& data, const fs::path& rows_csv) {
       held_overall[kind + ": the same rows, fitted"].add(o.metric, ape);
       breakdown[key].add(o.metric, held_ape);
     };
+    far_off["in-sample"].add(o.metric, o.value, p.value);
+    for (const auto& [name, held] :
+         {std::pair<const char*, const std::map<std::string, double>*>{"source held out", &holdout.by_source},
+          {"device held out", &holdout.by_hardware},
+          {"model held out", &holdout.by_model}}) {
+      if (const auto it = held->find(o.id); it != held->end())
+        far_off[name].add(o.metric, o.value, it->second);
+    }
+    if (const auto it = holdout.by_source.find(o.id); it != holdout.by_source.end()) {
+      const double held_ape = std::fabs(it->second - o.value) / o.value;
+      held_source["all sources"].add(o.metric, held_ape);
+      held_source[o.source].add(o.metric, held_ape);
+      held_source["the same rows, fitted"].add(o.metric, ape);
+    }
     add_held_out(holdout.by_model, "models", held_family, model_family(o.model));
     add_held_out(holdout.by_hardware, "hardware", held_hardware, o.hardware);
     if (const auto it = holdout.by_hardware_factors.find(o.id); it != holdout.by_hardware_factors.end())
@@ -325,6 +368,21 @@ int run(const fs::path& data, const fs::path& rows_csv) {
                "maximum-throughput "
                "runs (`--concurrency max`) and static batches (Argonne: one batched prefill, then the "
                "batch decodes).\n\n";
+  std::cout << "## Leave one source out\n\n"
+               "Each benchmark source's rows (`source` in observations.csv: the serving sweeps, InferenceX, "
+               "Argonne's LLM-Inference-Bench, published vendor runs) predicted by the fit of its hardware "
+               "group and engine on the other sources' rows (`tools/calibrate`): how well llmhw predicts a "
+               "harness it was not fitted on. A group and engine measured by one source only cannot hold "
+               "it out and is not counted. The per-layer overhead each engine shares across a vendor's "
+               "groups (data/calibration/fit_groups.json `shared_by_vendor`) is pooled from fits that saw "
+               "every source.\n\n"
+            << table("source (held out)", held_source)
+            << "### Predictions far off\n\n"
+               "Rows whose prediction and measurement are more than 2x or 5x apart, either way.\n\n"
+            << far_off_table({{"source held out", far_off["source held out"]},
+                              {"device held out", far_off["device held out"]},
+                              {"model held out", far_off["model held out"]},
+                              {"in-sample", far_off["in-sample"]}});
   std::cout << "## Per vendor: held out first\n\n"
                "Each device's rows predicted by a fit that never saw that device: the same engine's rows "
                "on the other devices of its vendor family (AMD: CDNA 2, 3 and 4 are fitted apart and hold "

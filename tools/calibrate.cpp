@@ -34,7 +34,7 @@ using namespace llmhw::tools;
 namespace {
 
 struct Subset {
-  std::string group, engine;
+  std::string group, engine, vendor;
   std::vector<std::string> hardware;
   std::vector<const Observation*> rows;
   // The rows a device of this subset is held out of: the same engine's rows on the other devices
@@ -73,10 +73,12 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
     by_engine.erase("*");
     for (auto& [engine, rows] : by_engine) {
       if (static_cast<int>(rows.size()) >= min_engine)
-        out.push_back({g.at("name"), engine, hardware, rows, family_rows[family][engine]});
+        out.push_back({g.at("name"), engine, catalogs.hardware.at(rows.front()->hardware).vendor, hardware,
+                       rows, family_rows[family][engine]});
     }
     if (static_cast<int>(all.size()) >= min_any)
-      out.push_back({g.at("name"), "*", hardware, all, family_rows[family]["*"]});
+      out.push_back({g.at("name"), "*", catalogs.hardware.at(all.front()->hardware).vendor, hardware, all,
+                     family_rows[family]["*"]});
   }
   return out;
 }
@@ -181,7 +183,7 @@ void write_holdout(std::ostream& out, const Subset& s, const std::set<std::strin
       << "\n";
 }
 
-Prior read_prior(const ordered_json& doc) {
+const std::map<std::string, double Efficiency::*>& fitted_factors() {
   static const std::map<std::string, double Efficiency::*> factors = {
       {"memory_bandwidth", &Efficiency::memory_bandwidth},
       {"decode_compute", &Efficiency::decode_compute},
@@ -192,6 +194,26 @@ Prior read_prior(const ordered_json& doc) {
       {"request_latency_ms", &Efficiency::request_latency_ms},
       {"wave_synchronization", &Efficiency::wave_synchronization},
       {"interconnect_bandwidth", &Efficiency::interconnect_bandwidth}};
+  return factors;
+}
+
+// fit_groups.json `shared_by_vendor.factors`: the factors each engine shares across a vendor's
+// groups (shared_prior).
+std::vector<double Efficiency::*> shared_factors(const ordered_json& groups_doc) {
+  std::vector<double Efficiency::*> out;
+  if (!groups_doc.contains("shared_by_vendor")) return out;
+  for (const auto& name : groups_doc.at("shared_by_vendor").at("factors")) {
+    const auto it = fitted_factors().find(name.get<std::string>());
+    if (it == fitted_factors().end())
+      throw data_error("fit_groups.json: shared_by_vendor.factors: " + name.get<std::string>() +
+                       ": not a fitted factor");
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Prior read_prior(const ordered_json& doc) {
+  const auto& factors = fitted_factors();
   Prior p;
   for (const auto& [name, centre] : doc.items()) {
     if (name == "note") continue;
@@ -203,32 +225,60 @@ Prior read_prior(const ordered_json& doc) {
   return p;
 }
 
-// One engine's fit on one hardware group with the global prior, and how many of its rows were
-// closed-loop TTFTs (the rows that inform the engine-wide factors; a throughput row at a fixed
-// concurrency barely does).
+// One subset's fit with the global prior (the first pass), how many rows it had and how many of
+// them were closed-loop TTFTs (the rows that inform the engine-wide factors; a throughput row at a
+// fixed concurrency barely does).
 struct EngineEvidence {
-  std::string group, engine;
+  std::string group, engine, vendor;
   Efficiency efficiency;
   int ttft_rows = 0;
+  int rows = 0;
 };
 
-// The first pass: each engine's fit on each group that has closed-loop TTFT rows, for the
-// `engines` to be fitted.
-std::vector<EngineEvidence> engine_evidence(const std::vector<Subset>& subsets,
+// The first pass: each subset's fit with the global prior, for the `engines` to be fitted ("*"
+// among them: every engine's). Its engine-wide factors centre the other groups' fits of the
+// engine (prior_for); its per-layer overheads are pooled across the vendor's groups
+// (shared_prior).
+std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& subsets,
                                             const std::set<std::string>& engines, const Catalogs& catalogs,
                                             const Calibration& defaults, const Calibration& unfitted,
                                             const Prior& prior) {
   std::vector<EngineEvidence> out;
   for (const Subset& s : subsets) {
+    if (!(engines.count(s.engine) || (engines.count("*") && s.engine != "*"))) continue;
     const int ttfts = ttft_rows(s.rows);
-    if (s.engine == "*" || !(engines.count(s.engine) || engines.count("*")) || ttfts == 0) continue;
     const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
-    const Efficiency e = fit_efficiency(s.rows, catalogs, defaults, start, prior).efficiency;
-    std::cerr << fmt::format("first pass {}/{}: {} TTFT rows, req {:.1f} ms sync {:.2f}\n", s.group, s.engine,
-                             ttfts, e.request_latency_ms, e.wave_synchronization);
-    out.push_back({s.group, s.engine, e, ttfts});
+    const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
+    const Efficiency& e = r.efficiency;
+    std::cerr << fmt::format(
+        "first pass {}/{}: {} rows, {} TTFT rows, req {:.1f} ms sync {:.2f}, {:.1f} us/layer\n", s.group,
+        s.engine, r.rows, ttfts, e.request_latency_ms, e.wave_synchronization, e.layer_overhead_us);
+    out.push_back({s.group, s.engine, s.vendor, e, ttfts, r.rows});
   }
   return out;
+}
+
+// Factors one engine shares across a vendor's hardware groups (fit_groups.json
+// `shared_by_vendor`): the per-layer overhead. With CUDA graphs (the decode default of vLLM,
+// SGLang and TensorRT-LLM) a decode step is one graph launch, and what stays per layer is the
+// engine's kernel sequence (launch gaps between small kernels, synchronisation, the all-reduces'
+// latency), which a newer device of the vendor does not make longer. Fitted per group, it soaked
+// up each group's benchmark quirks: Blackwell fitted 77 us per layer against Hopper's 51, and
+// predicted Llama-3.1-70B fp8 at TP 8 and one request slower on B200 (8 TB/s) than on H100
+// (3.35 TB/s). Each subset holds it at the row-weighted geometric mean of the first-pass fits of
+// the same engine (the all-engine fits for "*") on the vendor's groups; `without_group` leaves a
+// group out (a device held out of its group takes the value from the vendor's other groups).
+Prior shared_prior(Prior p, const Subset& s, const std::vector<EngineEvidence>& first_pass,
+                   const std::vector<double Efficiency::*>& shared, const std::string& without_group) {
+  for (double Efficiency::*factor : shared) {
+    std::vector<std::pair<double, double>> evidence;
+    for (const EngineEvidence& f : first_pass) {
+      if (f.vendor == s.vendor && f.engine == s.engine && f.group != without_group)
+        evidence.emplace_back(f.efficiency.*factor, f.rows);
+    }
+    if (!evidence.empty()) p.fixed.emplace_back(factor, pooled_centre(evidence, 0));
+  }
+  return p;
 }
 
 // The prior of one subset's fits: an engine-wide factor is centred on the same engine's
@@ -242,6 +292,7 @@ Prior prior_for(const Subset& s, const Prior& global, const std::vector<EngineEv
     if (!c.engine_wide) continue;
     std::vector<std::pair<double, double>> evidence;
     for (const EngineEvidence& f : first_pass) {
+      if (f.engine == "*" || f.ttft_rows == 0) continue;  // the engines' own fits with closed-loop rows
       if (f.group != s.group && (s.engine == "*" || f.engine == s.engine))
         evidence.emplace_back(f.efficiency.*c.factor, f.ttft_rows);
     }
@@ -325,8 +376,8 @@ struct SubsetFit {
 // fit starts from the kind's defaults, not from the previous fit in efficiency.json: the result
 // is reproducible, and a held-out model's fit does not start from a point fitted on its rows.
 SubsetFit fit_subset(const Subset& s, const Catalogs& catalogs, const Calibration& defaults,
-                     const Efficiency& start, const Prior& prior, const std::set<std::string>& engine_fits,
-                     std::ostream& holdout) {
+                     const Efficiency& start, const Prior& prior, const Prior& hardware_prior,
+                     const std::set<std::string>& engine_fits, std::ostream& holdout) {
   const auto t0 = std::chrono::steady_clock::now();
   const Prior fit_prior = prior_on(prior, s.rows);
   for (const Prior::Centre& c : fit_prior.centres) {
@@ -342,10 +393,16 @@ SubsetFit fit_subset(const Subset& s, const Catalogs& catalogs, const Calibratio
   for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
   const HoldoutKey hardware = [](const Observation& o) { return o.hardware; };
   const Held by_hardware =
-      holdout_residuals(s, s.family_rows, hardware, catalogs, defaults, start, prior, r.efficiency);
+      holdout_residuals(s, s.family_rows, hardware, catalogs, defaults, start, hardware_prior, r.efficiency);
   for (const Scored& sc : by_hardware.held_out) write_holdout(holdout, s, engine_fits, "hardware", sc);
   for (const Scored& sc : by_hardware.with_fitted_closed_loop)
     write_holdout(holdout, s, engine_fits, "hardware-factors", sc);
+  // Leave one source out (issue #18): each benchmark source's rows predicted by a fit on the
+  // subset's rows from the other sources; a subset with one source cannot hold it out.
+  const HoldoutKey source = [](const Observation& o) { return o.source; };
+  for (const Scored& sc :
+       holdout_residuals(s, s.rows, source, catalogs, defaults, start, prior, r.efficiency).held_out)
+    write_holdout(holdout, s, engine_fits, "source", sc);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   log_fit(s, r, seconds, mean_absolute_percentage_error(in_sample),
           held.empty() ? -1.0 : mean_absolute_percentage_error(held));
@@ -502,7 +559,8 @@ int run(const fs::path& data, bool write, const std::string& only) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<EngineEvidence> first_pass =
-      engine_evidence(subsets, engines, catalogs, defaults, unfitted, prior);
+      first_pass_fits(subsets, engines, catalogs, defaults, unfitted, prior);
+  const std::vector<double Efficiency::*> shared = shared_factors(groups);
   ordered_json fitted = ordered_json::array();
   std::vector<GroupFit> group_fits;
   int used = 0;
@@ -510,8 +568,17 @@ int run(const fs::path& data, bool write, const std::string& only) {
     if (!only.empty() && only != s.group + "/" + s.engine) continue;
     const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
     const Efficiency& start = unfitted.for_hardware(hw);
+    const Prior own = prior_for(s, prior, first_pass);
+    const Prior fit_prior = shared_prior(own, s, first_pass, shared, "");
+    // A device held out of a group with others takes the shared factors from the vendor's other
+    // groups (their first-pass fits never saw it); one held out of a family, from the groups
+    // other than its own, likewise.
+    const Prior hardware_prior = shared_prior(own, s, first_pass, shared, s.group);
+    for (const auto& [factor, value] : fit_prior.fixed)
+      std::cerr << fmt::format("{}/{}: shared across {} groups: {:.1f}\n", s.group, s.engine, s.vendor,
+                               value);
     const SubsetFit f =
-        fit_subset(s, catalogs, defaults, start, prior_for(s, prior, first_pass), engine_fits, holdout);
+        fit_subset(s, catalogs, defaults, start, fit_prior, hardware_prior, engine_fits, holdout);
     fitted.push_back(f.entry);
     if (s.engine == "*") {
       used += f.entry.at("rows").get<int>();

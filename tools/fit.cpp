@@ -185,6 +185,11 @@ double Prior::penalty(const Efficiency& e) const {
   return sum;
 }
 
+Efficiency Prior::with_fixed(Efficiency e) const {
+  for (const auto& [factor, value] : fixed) e.*factor = value;
+  return e;
+}
+
 double pooled_centre(const std::vector<std::pair<double, double>>& value_and_weight, double fallback) {
   double log_sum = 0, weights = 0;
   for (const auto& [value, weight] : value_and_weight) {
@@ -200,7 +205,7 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
   // Each row's deployment and engine limits are invariant over the fit: prepared once.
   const std::vector<PreparedRow> prepared = prepare_rows(rows, limits_of(rows, c, calibration), c);
   auto loss = [&](const Point& x) {
-    const Efficiency e = to_efficiency(x, start);
+    const Efficiency e = prior.with_fixed(to_efficiency(x, start));
     const auto scored = predict_all(prepared, e);
     // The mean absolute percentage error, the measure the accuracy is judged by; a squared (log)
     // error would let a few benchmark outliers (docs/accuracy.md) pull every factor of their group
@@ -215,7 +220,7 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
   // search starts from the given point and from two points spread across the physical ranges
   // (efficiencies 0.3 and 0.9, overheads 20 and 150 us per layer, 3 and 60 us per sequence) and
   // keeps the best.
-  const Point given = to_point(start);
+  const Point given = to_point(prior.with_fixed(start));
   Point low = given, high = given;
   for (size_t k : {0, 1, 2}) low[k] = logit(0.3), high[k] = logit(0.9);
   low[3] = std::log(20.0), high[3] = std::log(150.0);
@@ -227,7 +232,7 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
     if (value < best_value) best = point, best_value = value;
   }
   FitResult r;
-  r.efficiency = to_efficiency(best, start);
+  r.efficiency = prior.with_fixed(to_efficiency(best, start));
   r.loss = best_value;
   r.rows = static_cast<int>(predict_all(rows, c, calibration, r.efficiency).size());
   return r;

@@ -69,7 +69,11 @@ struct Prior {
     double evidence_rows = 0;
   };
   std::vector<Centre> centres;
+  // Factors held at a value rather than fitted: tools/calibrate holds the per-layer overhead at the
+  // same engine's value across a vendor's groups (fit_groups.json `shared_by_vendor`).
+  std::vector<std::pair<double Efficiency::*, double>> fixed;
   double penalty(const Efficiency& e) const;
+  Efficiency with_fixed(Efficiency e) const;
 };
 
 // The geometric mean of values weighted by their weights (evidence: a fitted value and the number
