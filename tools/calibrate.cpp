@@ -5,7 +5,8 @@
 // residuals (models of one architecture held out together); it writes the leave-one-model-out and
 // leave-one-hardware-out predictions (the latter also with the engine's closed-loop factors as
 // fitted) to data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing
-// the estimator or the data (about 10-15 minutes, single-threaded):
+// the estimator or the data (about 160 CPU-seconds, the subsets fitted on one thread per core,
+// --jobs N to change):
 //
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
@@ -13,14 +14,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "fit.hpp"
 #include "llmhw/error.hpp"
@@ -32,6 +38,40 @@ using namespace llmhw;
 using namespace llmhw::tools;
 
 namespace {
+
+// Runs fn(i) for i in [0, n) on `jobs` threads, the items in the order given (callers put the
+// longest first). The fits share nothing mutable (the catalogs, calibration and rows are read
+// only; each item writes its own result slot), so the results do not depend on the threads.
+void parallel_for(size_t n, int jobs, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(n);  // rethrown after the join: a data error stays one
+  auto worker = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(n)); ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+// Subset indices, the most rows first (the longest fits start first on the threads).
+template <typename T>
+std::vector<size_t> longest_first(const std::vector<T>& items, const std::function<size_t(const T&)>& size) {
+  std::vector<size_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return size(items[a]) > size(items[b]); });
+  return order;
+}
 
 struct Subset {
   std::string group, engine, vendor;
@@ -239,13 +279,19 @@ struct EngineEvidence {
 // among them: every engine's). Its engine-wide factors centre the other groups' fits of the
 // engine (prior_for); its per-layer overheads are pooled across the vendor's groups
 // (shared_prior).
-std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& subsets,
+std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& all_subsets,
                                             const std::set<std::string>& engines, const Catalogs& catalogs,
                                             const Calibration& defaults, const Calibration& unfitted,
-                                            const Prior& prior) {
-  std::vector<EngineEvidence> out;
-  for (const Subset& s : subsets) {
-    if (!(engines.count(s.engine) || (engines.count("*") && s.engine != "*"))) continue;
+                                            const Prior& prior, int jobs) {
+  std::vector<const Subset*> subsets;
+  for (const Subset& s : all_subsets) {
+    if (engines.count(s.engine) || (engines.count("*") && s.engine != "*")) subsets.push_back(&s);
+  }
+  const std::vector<size_t> order =
+      longest_first<const Subset*>(subsets, [](const Subset* s) { return s->rows.size(); });
+  std::vector<EngineEvidence> out(subsets.size());
+  parallel_for(order.size(), jobs, [&](size_t k) {
+    const Subset& s = *subsets[order[k]];
     const int ttfts = ttft_rows(s.rows);
     const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
     const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
@@ -253,8 +299,8 @@ std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& subsets,
     std::cerr << fmt::format(
         "first pass {}/{}: {} rows, {} TTFT rows, req {:.1f} ms sync {:.2f}, {:.1f} us/layer\n", s.group,
         s.engine, r.rows, ttfts, e.request_latency_ms, e.wave_synchronization, e.layer_overhead_us);
-    out.push_back({s.group, s.engine, s.vendor, e, ttfts, r.rows});
-  }
+    out[order[k]] = {s.group, s.engine, s.vendor, e, ttfts, r.rows};
+  });
   return out;
 }
 
@@ -532,7 +578,7 @@ void write_kind_defaults(ordered_json& doc, const std::map<std::string, Efficien
 }
 
 // `only` ("group/engine"; empty for all) fits one subset and writes nothing: for experiments.
-int run(const fs::path& data, bool write, const std::string& only) {
+int run(const fs::path& data, bool write, const std::string& only, int jobs) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration defaults = io::load_calibration(data / "efficiency.json");
@@ -559,13 +605,19 @@ int run(const fs::path& data, bool write, const std::string& only) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<EngineEvidence> first_pass =
-      first_pass_fits(subsets, engines, catalogs, defaults, unfitted, prior);
+      first_pass_fits(subsets, engines, catalogs, defaults, unfitted, prior, jobs);
   const std::vector<double Efficiency::*> shared = shared_factors(groups);
-  ordered_json fitted = ordered_json::array();
-  std::vector<GroupFit> group_fits;
-  int used = 0;
+  std::vector<const Subset*> selected;
   for (const Subset& s : subsets) {
-    if (!only.empty() && only != s.group + "/" + s.engine) continue;
+    if (only.empty() || only == s.group + "/" + s.engine) selected.push_back(&s);
+  }
+  // Each subset's fits on the threads, its hold-out lines buffered, then everything in subset order.
+  std::vector<SubsetFit> fits(selected.size());
+  std::vector<std::string> holdout_lines(selected.size());
+  const std::vector<size_t> order =
+      longest_first<const Subset*>(selected, [](const Subset* s) { return s->rows.size(); });
+  parallel_for(order.size(), jobs, [&](size_t k) {
+    const Subset& s = *selected[order[k]];
     const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
     const Efficiency& start = unfitted.for_hardware(hw);
     const Prior own = prior_for(s, prior, first_pass);
@@ -577,9 +629,19 @@ int run(const fs::path& data, bool write, const std::string& only) {
     for (const auto& [factor, value] : fit_prior.fixed)
       std::cerr << fmt::format("{}/{}: shared across {} groups: {:.1f}\n", s.group, s.engine, s.vendor,
                                value);
-    const SubsetFit f =
-        fit_subset(s, catalogs, defaults, start, fit_prior, hardware_prior, engine_fits, holdout);
+    std::ostringstream lines;
+    fits[order[k]] = fit_subset(s, catalogs, defaults, start, fit_prior, hardware_prior, engine_fits, lines);
+    holdout_lines[order[k]] = lines.str();
+  });
+  ordered_json fitted = ordered_json::array();
+  std::vector<GroupFit> group_fits;
+  int used = 0;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    const Subset& s = *selected[i];
+    const SubsetFit& f = fits[i];
+    holdout << holdout_lines[i];
     fitted.push_back(f.entry);
+    const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
     if (s.engine == "*") {
       used += f.entry.at("rows").get<int>();
       group_fits.push_back({s.group, hw.kind, f.efficiency, s.rows});
@@ -611,6 +673,8 @@ int main(int argc, char** argv) {
   fs::path data = LLMHW_SOURCE_DATA_DIR;
   bool write = false;
   std::string only;
+  // One fit per core: the machine's other work shares them anyway.
+  int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
@@ -619,13 +683,15 @@ int main(int argc, char** argv) {
       write = true;
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
+    } else if (a == "--jobs" && i + 1 < argc) {
+      jobs = std::max(1, std::atoi(argv[++i]));
     } else {
-      std::cerr << "usage: llmhw_calibrate [--data DIR] [--write] [--only GROUP/ENGINE]\n";
+      std::cerr << "usage: llmhw_calibrate [--data DIR] [--write] [--only GROUP/ENGINE] [--jobs N]\n";
       return 2;
     }
   }
   try {
-    return run(data, write, only);
+    return run(data, write, only, jobs);
   } catch (const std::exception& e) {
     std::cerr << "llmhw_calibrate: error: " << e.what() << "\n";
     return 1;
