@@ -310,7 +310,7 @@ std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& all_subse
 // engine's kernel sequence (launch gaps between small kernels, synchronisation, the all-reduces'
 // latency), which a newer device of the vendor does not make longer. Fitted per group, it soaked
 // up each group's benchmark quirks: Blackwell fitted 77 us per layer against Hopper's 51, and
-// predicted Llama-3.1-70B fp8 at TP 8 and one request slower on B200 (8 TB/s) than on H100
+// predicted Llama-3.1-70B fp8 at TP 8 and one request slower on B200 (7.7 TB/s) than on H100
 // (3.35 TB/s). Each subset holds it at the row-weighted geometric mean of the first-pass fits of
 // the same engine (the all-engine fits for "*") on the vendor's groups; `without_group` leaves a
 // group out (a device held out of its group takes the value from the vendor's other groups).
