@@ -297,8 +297,8 @@ std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& all_subse
     const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
     const Efficiency& e = r.efficiency;
     std::cerr << fmt::format(
-        "first pass {}/{}: {} rows, {} TTFT rows, req {:.1f} ms sync {:.2f}, {:.1f} us/layer\n", s.group,
-        s.engine, r.rows, ttfts, e.request_latency_ms, e.wave_synchronization, e.layer_overhead_us);
+        "first pass {}/{}: {} TTFT rows of {}, req {:.1f} ms sync {:.2f}, {:.1f} us/layer\n", s.group,
+        s.engine, ttfts, r.rows, e.request_latency_ms, e.wave_synchronization, e.layer_overhead_us);
     out[order[k]] = {s.group, s.engine, s.vendor, e, ttfts, r.rows};
   });
   return out;
