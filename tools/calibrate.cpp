@@ -5,7 +5,8 @@
 // residuals (models of one architecture held out together); it writes the leave-one-model-out and
 // leave-one-hardware-out predictions (the latter also with the engine's closed-loop factors as
 // fitted) to data/calibration/holdout_predictions.csv for tools/accuracy. Rerun it after changing
-// the estimator or the data (about 10-15 minutes, single-threaded):
+// the estimator or the data (about 160 CPU-seconds, the subsets fitted on one thread per core,
+// --jobs N to change):
 //
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
@@ -13,14 +14,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "fit.hpp"
 #include "llmhw/error.hpp"
@@ -33,8 +39,42 @@ using namespace llmhw::tools;
 
 namespace {
 
+// Runs fn(i) for i in [0, n) on `jobs` threads, the items in the order given (callers put the
+// longest first). The fits share nothing mutable (the catalogs, calibration and rows are read
+// only; each item writes its own result slot), so the results do not depend on the threads.
+void parallel_for(size_t n, int jobs, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(n);  // rethrown after the join: a data error stays one
+  auto worker = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(n)); ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+// Subset indices, the most rows first (the longest fits start first on the threads).
+template <typename T>
+std::vector<size_t> longest_first(const std::vector<T>& items, const std::function<size_t(const T&)>& size) {
+  std::vector<size_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return size(items[a]) > size(items[b]); });
+  return order;
+}
+
 struct Subset {
-  std::string group, engine;
+  std::string group, engine, vendor;
   std::vector<std::string> hardware;
   std::vector<const Observation*> rows;
   // The rows a device of this subset is held out of: the same engine's rows on the other devices
@@ -73,10 +113,12 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
     by_engine.erase("*");
     for (auto& [engine, rows] : by_engine) {
       if (static_cast<int>(rows.size()) >= min_engine)
-        out.push_back({g.at("name"), engine, hardware, rows, family_rows[family][engine]});
+        out.push_back({g.at("name"), engine, catalogs.hardware.at(rows.front()->hardware).vendor, hardware,
+                       rows, family_rows[family][engine]});
     }
     if (static_cast<int>(all.size()) >= min_any)
-      out.push_back({g.at("name"), "*", hardware, all, family_rows[family]["*"]});
+      out.push_back({g.at("name"), "*", catalogs.hardware.at(all.front()->hardware).vendor, hardware, all,
+                     family_rows[family]["*"]});
   }
   return out;
 }
@@ -181,7 +223,7 @@ void write_holdout(std::ostream& out, const Subset& s, const std::set<std::strin
       << "\n";
 }
 
-Prior read_prior(const ordered_json& doc) {
+const std::map<std::string, double Efficiency::*>& fitted_factors() {
   static const std::map<std::string, double Efficiency::*> factors = {
       {"memory_bandwidth", &Efficiency::memory_bandwidth},
       {"decode_compute", &Efficiency::decode_compute},
@@ -192,6 +234,26 @@ Prior read_prior(const ordered_json& doc) {
       {"request_latency_ms", &Efficiency::request_latency_ms},
       {"wave_synchronization", &Efficiency::wave_synchronization},
       {"interconnect_bandwidth", &Efficiency::interconnect_bandwidth}};
+  return factors;
+}
+
+// fit_groups.json `shared_by_vendor.factors`: the factors each engine shares across a vendor's
+// groups (shared_prior).
+std::vector<double Efficiency::*> shared_factors(const ordered_json& groups_doc) {
+  std::vector<double Efficiency::*> out;
+  if (!groups_doc.contains("shared_by_vendor")) return out;
+  for (const auto& name : groups_doc.at("shared_by_vendor").at("factors")) {
+    const auto it = fitted_factors().find(name.get<std::string>());
+    if (it == fitted_factors().end())
+      throw data_error("fit_groups.json: shared_by_vendor.factors: " + name.get<std::string>() +
+                       ": not a fitted factor");
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Prior read_prior(const ordered_json& doc) {
+  const auto& factors = fitted_factors();
   Prior p;
   for (const auto& [name, centre] : doc.items()) {
     if (name == "note") continue;
@@ -203,32 +265,66 @@ Prior read_prior(const ordered_json& doc) {
   return p;
 }
 
-// One engine's fit on one hardware group with the global prior, and how many of its rows were
-// closed-loop TTFTs (the rows that inform the engine-wide factors; a throughput row at a fixed
-// concurrency barely does).
+// One subset's fit with the global prior (the first pass), how many rows it had and how many of
+// them were closed-loop TTFTs (the rows that inform the engine-wide factors; a throughput row at a
+// fixed concurrency barely does).
 struct EngineEvidence {
-  std::string group, engine;
+  std::string group, engine, vendor;
   Efficiency efficiency;
   int ttft_rows = 0;
+  int rows = 0;
 };
 
-// The first pass: each engine's fit on each group that has closed-loop TTFT rows, for the
-// `engines` to be fitted.
-std::vector<EngineEvidence> engine_evidence(const std::vector<Subset>& subsets,
+// The first pass: each subset's fit with the global prior, for the `engines` to be fitted ("*"
+// among them: every engine's). Its engine-wide factors centre the other groups' fits of the
+// engine (prior_for); its per-layer overheads are pooled across the vendor's groups
+// (shared_prior).
+std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& all_subsets,
                                             const std::set<std::string>& engines, const Catalogs& catalogs,
                                             const Calibration& defaults, const Calibration& unfitted,
-                                            const Prior& prior) {
-  std::vector<EngineEvidence> out;
-  for (const Subset& s : subsets) {
-    const int ttfts = ttft_rows(s.rows);
-    if (s.engine == "*" || !(engines.count(s.engine) || engines.count("*")) || ttfts == 0) continue;
-    const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
-    const Efficiency e = fit_efficiency(s.rows, catalogs, defaults, start, prior).efficiency;
-    std::cerr << fmt::format("first pass {}/{}: {} TTFT rows, req {:.1f} ms sync {:.2f}\n", s.group, s.engine,
-                             ttfts, e.request_latency_ms, e.wave_synchronization);
-    out.push_back({s.group, s.engine, e, ttfts});
+                                            const Prior& prior, int jobs) {
+  std::vector<const Subset*> subsets;
+  for (const Subset& s : all_subsets) {
+    if (engines.count(s.engine) || (engines.count("*") && s.engine != "*")) subsets.push_back(&s);
   }
+  const std::vector<size_t> order =
+      longest_first<const Subset*>(subsets, [](const Subset* s) { return s->rows.size(); });
+  std::vector<EngineEvidence> out(subsets.size());
+  parallel_for(order.size(), jobs, [&](size_t k) {
+    const Subset& s = *subsets[order[k]];
+    const int ttfts = ttft_rows(s.rows);
+    const Efficiency& start = unfitted.for_hardware(catalogs.hardware.at(s.rows.front()->hardware));
+    const FitResult r = fit_efficiency(s.rows, catalogs, defaults, start, prior);
+    const Efficiency& e = r.efficiency;
+    std::cerr << fmt::format(
+        "first pass {}/{}: {} TTFT rows of {}, req {:.1f} ms sync {:.2f}, {:.1f} us/layer\n", s.group,
+        s.engine, ttfts, r.rows, e.request_latency_ms, e.wave_synchronization, e.layer_overhead_us);
+    out[order[k]] = {s.group, s.engine, s.vendor, e, ttfts, r.rows};
+  });
   return out;
+}
+
+// Factors one engine shares across a vendor's hardware groups (fit_groups.json
+// `shared_by_vendor`): the per-layer overhead. With CUDA graphs (the decode default of vLLM,
+// SGLang and TensorRT-LLM) a decode step is one graph launch, and what stays per layer is the
+// engine's kernel sequence (launch gaps between small kernels, synchronisation, the all-reduces'
+// latency), which a newer device of the vendor does not make longer. Fitted per group, it soaked
+// up each group's benchmark quirks: Blackwell fitted 77 us per layer against Hopper's 51, and
+// predicted Llama-3.1-70B fp8 at TP 8 and one request slower on B200 (7.7 TB/s) than on H100
+// (3.35 TB/s). Each subset holds it at the row-weighted geometric mean of the first-pass fits of
+// the same engine (the all-engine fits for "*") on the vendor's groups; `without_group` leaves a
+// group out (a device held out of its group takes the value from the vendor's other groups).
+Prior shared_prior(Prior p, const Subset& s, const std::vector<EngineEvidence>& first_pass,
+                   const std::vector<double Efficiency::*>& shared, const std::string& without_group) {
+  for (double Efficiency::*factor : shared) {
+    std::vector<std::pair<double, double>> evidence;
+    for (const EngineEvidence& f : first_pass) {
+      if (f.vendor == s.vendor && f.engine == s.engine && f.group != without_group)
+        evidence.emplace_back(f.efficiency.*factor, f.rows);
+    }
+    if (!evidence.empty()) p.fixed.emplace_back(factor, pooled_centre(evidence, 0));
+  }
+  return p;
 }
 
 // The prior of one subset's fits: an engine-wide factor is centred on the same engine's
@@ -242,6 +338,7 @@ Prior prior_for(const Subset& s, const Prior& global, const std::vector<EngineEv
     if (!c.engine_wide) continue;
     std::vector<std::pair<double, double>> evidence;
     for (const EngineEvidence& f : first_pass) {
+      if (f.engine == "*" || f.ttft_rows == 0) continue;  // the engines' own fits with closed-loop rows
       if (f.group != s.group && (s.engine == "*" || f.engine == s.engine))
         evidence.emplace_back(f.efficiency.*c.factor, f.ttft_rows);
     }
@@ -325,8 +422,8 @@ struct SubsetFit {
 // fit starts from the kind's defaults, not from the previous fit in efficiency.json: the result
 // is reproducible, and a held-out model's fit does not start from a point fitted on its rows.
 SubsetFit fit_subset(const Subset& s, const Catalogs& catalogs, const Calibration& defaults,
-                     const Efficiency& start, const Prior& prior, const std::set<std::string>& engine_fits,
-                     std::ostream& holdout) {
+                     const Efficiency& start, const Prior& prior, const Prior& hardware_prior,
+                     const std::set<std::string>& engine_fits, std::ostream& holdout) {
   const auto t0 = std::chrono::steady_clock::now();
   const Prior fit_prior = prior_on(prior, s.rows);
   for (const Prior::Centre& c : fit_prior.centres) {
@@ -342,10 +439,16 @@ SubsetFit fit_subset(const Subset& s, const Catalogs& catalogs, const Calibratio
   for (const Scored& sc : held) write_holdout(holdout, s, engine_fits, "model", sc);
   const HoldoutKey hardware = [](const Observation& o) { return o.hardware; };
   const Held by_hardware =
-      holdout_residuals(s, s.family_rows, hardware, catalogs, defaults, start, prior, r.efficiency);
+      holdout_residuals(s, s.family_rows, hardware, catalogs, defaults, start, hardware_prior, r.efficiency);
   for (const Scored& sc : by_hardware.held_out) write_holdout(holdout, s, engine_fits, "hardware", sc);
   for (const Scored& sc : by_hardware.with_fitted_closed_loop)
     write_holdout(holdout, s, engine_fits, "hardware-factors", sc);
+  // Leave one source out (issue #18): each benchmark source's rows predicted by a fit on the
+  // subset's rows from the other sources; a subset with one source cannot hold it out.
+  const HoldoutKey source = [](const Observation& o) { return o.source; };
+  for (const Scored& sc :
+       holdout_residuals(s, s.rows, source, catalogs, defaults, start, prior, r.efficiency).held_out)
+    write_holdout(holdout, s, engine_fits, "source", sc);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   log_fit(s, r, seconds, mean_absolute_percentage_error(in_sample),
           held.empty() ? -1.0 : mean_absolute_percentage_error(held));
@@ -475,7 +578,7 @@ void write_kind_defaults(ordered_json& doc, const std::map<std::string, Efficien
 }
 
 // `only` ("group/engine"; empty for all) fits one subset and writes nothing: for experiments.
-int run(const fs::path& data, bool write, const std::string& only) {
+int run(const fs::path& data, bool write, const std::string& only, int jobs) {
   const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
   const Calibration defaults = io::load_calibration(data / "efficiency.json");
@@ -502,17 +605,43 @@ int run(const fs::path& data, bool write, const std::string& only) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<EngineEvidence> first_pass =
-      engine_evidence(subsets, engines, catalogs, defaults, unfitted, prior);
+      first_pass_fits(subsets, engines, catalogs, defaults, unfitted, prior, jobs);
+  const std::vector<double Efficiency::*> shared = shared_factors(groups);
+  std::vector<const Subset*> selected;
+  for (const Subset& s : subsets) {
+    if (only.empty() || only == s.group + "/" + s.engine) selected.push_back(&s);
+  }
+  // Each subset's fits on the threads, its hold-out lines buffered, then everything in subset order.
+  std::vector<SubsetFit> fits(selected.size());
+  std::vector<std::string> holdout_lines(selected.size());
+  const std::vector<size_t> order =
+      longest_first<const Subset*>(selected, [](const Subset* s) { return s->rows.size(); });
+  parallel_for(order.size(), jobs, [&](size_t k) {
+    const Subset& s = *selected[order[k]];
+    const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
+    const Efficiency& start = unfitted.for_hardware(hw);
+    const Prior own = prior_for(s, prior, first_pass);
+    const Prior fit_prior = shared_prior(own, s, first_pass, shared, "");
+    // A device held out of a group with others takes the shared factors from the vendor's other
+    // groups (their first-pass fits never saw it); one held out of a family, from the groups
+    // other than its own, likewise.
+    const Prior hardware_prior = shared_prior(own, s, first_pass, shared, s.group);
+    for (const auto& [factor, value] : fit_prior.fixed)
+      std::cerr << fmt::format("{}/{}: shared across {} groups: {:.1f}\n", s.group, s.engine, s.vendor,
+                               value);
+    std::ostringstream lines;
+    fits[order[k]] = fit_subset(s, catalogs, defaults, start, fit_prior, hardware_prior, engine_fits, lines);
+    holdout_lines[order[k]] = lines.str();
+  });
   ordered_json fitted = ordered_json::array();
   std::vector<GroupFit> group_fits;
   int used = 0;
-  for (const Subset& s : subsets) {
-    if (!only.empty() && only != s.group + "/" + s.engine) continue;
-    const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
-    const Efficiency& start = unfitted.for_hardware(hw);
-    const SubsetFit f =
-        fit_subset(s, catalogs, defaults, start, prior_for(s, prior, first_pass), engine_fits, holdout);
+  for (size_t i = 0; i < selected.size(); ++i) {
+    const Subset& s = *selected[i];
+    const SubsetFit& f = fits[i];
+    holdout << holdout_lines[i];
     fitted.push_back(f.entry);
+    const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
     if (s.engine == "*") {
       used += f.entry.at("rows").get<int>();
       group_fits.push_back({s.group, hw.kind, f.efficiency, s.rows});
@@ -544,6 +673,8 @@ int main(int argc, char** argv) {
   fs::path data = LLMHW_SOURCE_DATA_DIR;
   bool write = false;
   std::string only;
+  // One fit per core: the machine's other work shares them anyway.
+  int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
@@ -552,13 +683,15 @@ int main(int argc, char** argv) {
       write = true;
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
+    } else if (a == "--jobs" && i + 1 < argc) {
+      jobs = std::max(1, std::atoi(argv[++i]));
     } else {
-      std::cerr << "usage: llmhw_calibrate [--data DIR] [--write] [--only GROUP/ENGINE]\n";
+      std::cerr << "usage: llmhw_calibrate [--data DIR] [--write] [--only GROUP/ENGINE] [--jobs N]\n";
       return 2;
     }
   }
   try {
-    return run(data, write, only);
+    return run(data, write, only, jobs);
   } catch (const std::exception& e) {
     std::cerr << "llmhw_calibrate: error: " << e.what() << "\n";
     return 1;

@@ -24,6 +24,23 @@ struct Scored {
 // Predicts every row it can; rows it cannot are left out (counted by the caller).
 std::vector<Scored> predict_all(const std::vector<const Observation*>& rows, const Catalogs& c,
                                 const Calibration& calibration, const Efficiency& eff);
+// The engine limits of each row (its engine on its hardware): invariant over a fit.
+std::vector<EngineLimits> limits_of(const std::vector<const Observation*>& rows, const Catalogs& c,
+                                    const Calibration& calibration);
+// As above, with each row's limits given (`limits[i]` for `rows[i]`).
+std::vector<Scored> predict_all(const std::vector<const Observation*>& rows,
+                                const std::vector<EngineLimits>& limits, const Catalogs& c,
+                                const Efficiency& eff);
+// A row with what predicting it needs that does not depend on the efficiency factors.
+struct PreparedRow {
+  const Observation* observation;
+  Deployment deployment;  // points into the Catalogs it was prepared from
+  EngineLimits limits;
+};
+// The rows llmhw can predict at all (mapped, with a positive measured value), prepared.
+std::vector<PreparedRow> prepare_rows(const std::vector<const Observation*>& rows,
+                                      const std::vector<EngineLimits>& limits, const Catalogs& c);
+std::vector<Scored> predict_all(const std::vector<PreparedRow>& rows, const Efficiency& eff);
 // Mean of |predicted / measured - 1|: the loss the fit minimises.
 double mean_absolute_percentage_error(const std::vector<Scored>& scored);
 
@@ -52,7 +69,11 @@ struct Prior {
     double evidence_rows = 0;
   };
   std::vector<Centre> centres;
+  // Factors held at a value rather than fitted: tools/calibrate holds the per-layer overhead at the
+  // same engine's value across a vendor's groups (fit_groups.json `shared_by_vendor`).
+  std::vector<std::pair<double Efficiency::*, double>> fixed;
   double penalty(const Efficiency& e) const;
+  Efficiency with_fixed(Efficiency e) const;
 };
 
 // The geometric mean of values weighted by their weights (evidence: a fitted value and the number

@@ -107,6 +107,7 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
   Catalogs c;
   for (const auto& entry : io::list_model_catalog(data_dir / "models"))
     c.models[entry.id] = io::load_catalog_model(entry);
+  for (const auto& [id, model] : c.models) c.facts[id] = derive_facts(model);
   for (Hardware& hw : io::load_hardware_dir(data_dir / "hardware")) c.hardware[hw.id] = std::move(hw);
   return c;
 }
@@ -116,6 +117,8 @@ namespace {
 Deployment deployment_of(const Observation& o, const Catalogs& c) {
   Deployment d;
   d.model = &c.models.at(o.model);
+  const auto facts = c.facts.find(o.model);
+  if (facts != c.facts.end()) d.facts = &facts->second;
   d.hardware = &c.hardware.at(o.hardware);
   d.weights = o.precision;
   d.kv = o.kv;
@@ -186,9 +189,19 @@ Prediction check_mappable(const Observation& o, const Catalogs& c) {
 
 Prediction predict(const Observation& o, const Catalogs& c, const Efficiency& eff,
                    const EngineLimits& limits) {
-  Prediction p = check_mappable(o, c);
+  const Prediction p = check_mappable(o, c);
   if (!p.ok) return p;
-  const Deployment d = deployment_of(o, c);
+  return predict_mappable(o, deployment_of(o, c), eff, limits);
+}
+
+Deployment deployment_of_mappable(const Observation& o, const Catalogs& c) {
+  return deployment_of(o, c);
+}
+
+Prediction predict_mappable(const Observation& o, const Deployment& d, const Efficiency& eff,
+                            const EngineLimits& limits) {
+  Prediction p;
+  p.ok = true;
   const Workload w{o.isl, std::max(1.0, o.osl)};
   if (o.metric == "prefill_tokens_per_s") {
     p.value = o.isl / prefill(d, o.isl, eff).total_s();
