@@ -227,8 +227,9 @@ void write_rows(const fs::path& csv, const std::vector<std::pair<const Observati
 }
 
 int run(const fs::path& data, const fs::path& rows_csv) {
-  const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
+  Catalogs catalogs = load_catalogs(data);
+  add_slices(catalogs, obs);
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   // Devices without rows of their own borrow a sibling's fit as the product does (resolve()).
   std::vector<Hardware> known;
