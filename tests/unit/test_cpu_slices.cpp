@@ -123,17 +123,18 @@ TEST_CASE("a slice of a GPU, or of more vCPUs than the socket has, is a usage er
 
 TEST_CASE("llama.cpp decode on Graviton3 slices is within 25% of published runs at 8 to 64 threads",
           "[slice][accuracy]") {
-  // The runs are quoted in data/calibration/cpu_threads_llamacpp.csv with their sources. The
-  // per-core bandwidth of graviton3.json is fitted on the 8-thread Mistral row only; the other
-  // rows (8B Q4_K_M at 8 threads, 48 and 64 threads) are held out; 48 and 64 threads reach the
-  // socket's 307.2 GB/s, so they check the socket model, not the fit. GGUF formats are predicted
-  // as int4 (4.125 bits/weight): Q4_K_M 4.9, Q4_0 4.5 and Q3_K ~3.9 bits (see the CSV).
+  // The runs are quoted in data/calibration/cpu_threads_llamacpp.csv with their sources. They are
+  // the rows of the graviton fit (data/calibration/fit_groups.json; bandwidth efficiency 0.598,
+  // 60 us per layer, per-core bandwidth 17 GB/s scanned with the fit), so this is in-sample: the
+  // held-out errors (each model left out) are in docs/accuracy.md "CPUs". 4-16 threads stay below
+  // the socket's 307.2 GB/s, 24-64 reach it. GGUF formats are predicted as int4 (4.125
+  // bits/weight: Q4_K_M 4.9, Q4_0 4.5, Q3_K ~3.9) and int8 (8 bits: Q8_0 8.5).
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
   const llmhw::Hardware& g3 = find(catalog, "graviton3");
   const llmhw::Efficiency& eff = calibration.for_hardware(g3, "llama.cpp", catalog);
   const auto runs = published_runs();
-  REQUIRE(runs.size() == 5);
+  REQUIRE(runs.size() == 11);
   bool eight = false, many = false;
   for (const Run& run : runs) {
     const llmhw::Model m = model(run.model);
@@ -142,14 +143,16 @@ TEST_CASE("llama.cpp decode on Graviton3 slices is within 25% of published runs 
     // Single stream at a short context (the runs' prompts are 1 to 64 tokens).
     const double predicted = 1.0 / llmhw::decode_step(d, 1, 64, eff).total_s();
     INFO(run.id << ": predicted " << predicted << " tokens/s, published " << run.tokens_per_s);
-    // Known misses, reported (docs/accuracy.md) and held to a looser bound, not to 25%:
-    // - the 2024-03 mainline with a thread on each of the 64 cores decodes 1.28x slower than
-    //   predicted (socket bandwidth x the CPU efficiency 0.6), while the 2025 build at 48 threads
-    //   runs 1.26x faster: the two runs differ by 1.5x in effective bandwidth for the same bytes;
-    // - a 1B model at 8 threads decodes 2x faster than predicted: the per-kind CPU default step
-    //   overhead (5 ms, data/efficiency.json) is most of its predicted 20 ms step; llama.cpp's is
-    //   well under 1 ms. The fix is a fitted CPU overhead, not a per-core bandwidth.
-    const bool known_miss = run.id == "g3-64t-llama2-7b-q4_0" || run.id == "g3-8t-llama32-1b-q4_0-tg128";
+    // Known misses, reported (docs/accuracy.md "CPUs") and held to a looser bound, not to 25%:
+    // - the 2024-03 mainline on 64 threads decodes 1.47x slower than predicted: a build from
+    //   before llama.cpp's OpenMP/threadpool barriers, excluded from the fit as superseded (the
+    //   2024-06 and 2025 builds at 48 threads run within 10% of the same socket model);
+    // - a 1B model at 8 threads decodes 1.33x faster than predicted: llmhw reads its tied
+    //   embedding as a 16-bit LM head (0.53 of its 1.03 GB), which llama.cpp quantizes;
+    // - Mistral Q3_K at 8 threads decodes 1.27x slower: Q3_K's unpacking costs compute that
+    //   int4 does not model (the same file at 48 threads, bandwidth-bound, is 10% off).
+    const bool known_miss = run.id == "g3-64t-llama2-7b-q4_0" || run.id == "g3-8t-llama32-1b-q4_0-tg128" ||
+                            run.id == "g3-8t-mistral-7b-q3k";
     if (known_miss) {
       WARN(run.id << ": predicted / published = " << predicted / run.tokens_per_s);
       CHECK(predicted / run.tokens_per_s == Approx(1.0).margin(0.55));
@@ -196,21 +199,25 @@ TEST_CASE("a CPU slice ranks in the top 3 for a 0.6B model at 0.2 req/s, where i
   // GPU, an RTX 4090 pod at $0.34/h: the CPU is 0.43x the price.
   CHECK(first.replicas == 1);
   CHECK(first.total_cost_per_hour == Approx(0.145));
-  // Decode at batch 1, by hand: 4 cores x 13.9 GB/s = 55.6 GB/s raw, x 0.6 (CPU efficiency) =
-  // 33.4 GB/s; int8 weights stream 0.44 B body params x 1 byte + the tied 151,936 x 1,024
-  // embedding as LM head x 2 bytes = 0.75 GB -> 22.5 ms, + 5 ms step overhead = 27.5 ms.
+  // Decode at batch 1, by hand, with the graviton fit (data/efficiency.json: bandwidth
+  // efficiency 0.598, 59.9 us per layer): 4 cores x 17 GB/s = 68 GB/s raw, x 0.598 = 40.7 GB/s;
+  // int8 weights stream 0.44 B body params x 1 byte + the tied 151,936 x 1,024 embedding as LM
+  // head x 2 bytes = 0.751 GB -> 18.5 ms; the KV cache at 192 tokens, 28 layers x 8 KV heads x
+  // 128 x 2 (K, V) x 2 bytes x 192 = 22 MB -> 0.5 ms; 28 layers x 59.9 us = 1.7 ms: 20.7 ms.
   const double step = llmhw::decode_step(first.deployment, 1, 192, calibration.for_hardware(hw)).total_s();
-  CHECK(step * 1e3 == Approx(27.5).epsilon(0.05));
-  // Prefill of 128 tokens by hand: 2 x 0.595 B FLOP/token x 128 = 152 GFLOP at int8
-  // 21.3 TOPS x 4/64 cores x 0.15 (CPU prefill efficiency) = 0.2 TOPS -> 0.76 s, under 1 s.
+  CHECK(step * 1e3 == Approx(20.7).epsilon(0.05));
+  // Prefill of 128 tokens by hand: 2 x 0.595 B FLOP/token x 128 = 152 GFLOP. Half of the matrix
+  // work at the int8 peak (quantized_share 0.5), half at bf16: 4/64 of 21.3 and 10.65 TOPS =
+  // 1.331 and 0.666 TOPS -> 1 / (0.5 / 1.331 + 0.5 / 0.666) = 0.888 TOPS, x 0.895 (the fitted
+  // prefill efficiency) = 0.794 TOPS -> 0.19 s, under 1 s.
   CHECK(llmhw::prefill(first.deployment, 128, calibration.for_hardware(hw)).total_s() ==
-        Approx(0.76).epsilon(0.08));
+        Approx(0.19).epsilon(0.08));
   // Every GPU in the top 3 costs more per hour than the slice (ranking is by cost).
   for (size_t i = 1; i < 3; ++i)
     CHECK(result.recommendations[i].evaluation.total_cost_per_hour > first.total_cost_per_hour);
 }
 
-TEST_CASE("at 1,024-token prompts a CPU slice is not in the top 3, because three GPUs are cheaper",
+TEST_CASE("at 1,024-token prompts a CPU slice is third, after two cheaper GPUs",
           "[slice][recommend]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
@@ -227,8 +234,10 @@ TEST_CASE("at 1,024-token prompts a CPU slice is not in the top 3, because three
     cpu_in_top3 =
         cpu_in_top3 || all.recommendations[i].evaluation.deployment.hardware->kind == llmhw::DeviceKind::cpu;
   CHECK(cpu_in_top3 == (cheapest_cpu <= third));
-  CHECK_FALSE(cpu_in_top3);
-  // A whole Graviton3 socket was $2.61/h (m7g.16xlarge); the cheapest slice that meets the
-  // targets now is at most a c7g.12xlarge ($1.74/h): the 1,024-token prefill is what needs cores.
-  CHECK(cheapest_cpu <= 1.74 + 1e-9);
+  // The 1,024-token prefill is what needs cores: a c7g.4xlarge (16 vCPU, $0.58/h, SkyPilot AWS
+  // catalog, us-east-1) at 0.5 req/s, behind an RTX 4090 pod ($0.34/h) and a T4 ($0.526/h) and
+  // ahead of an L4 ($0.707/h). A whole Graviton3 socket was $2.61/h (m7g.16xlarge).
+  CHECK(cpu_in_top3);
+  CHECK(cheapest_cpu == Approx(0.58));
+  CHECK(all.recommendations[2].evaluation.deployment.hardware->kind == llmhw::DeviceKind::cpu);
 }
