@@ -10,6 +10,7 @@
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
 //   ./build/release/llmhw_calibrate --data data --only hopper/trtllm   # one subset, writes nothing
+//   ./build/release/llmhw_calibrate --data data --only graviton/llama.cpp --write   # that entry only
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "fit.hpp"
 #include "llmhw/error.hpp"
@@ -534,8 +536,9 @@ int run(const fs::path& data, bool write, const std::string& only) {
   unfitted.accelerator = physics["accelerator"];
   const ordered_json groups = ordered_json::parse(std::ifstream(data / "calibration" / "fit_groups.json"));
   const Prior prior = read_prior(groups.at("prior"));
-  std::ofstream holdout;  // left closed (writes ignored) when fitting one subset
-  if (only.empty()) holdout.open(data / "calibration" / "holdout_predictions.csv");
+  // One subset's held-out predictions are kept aside and, with --write, replace that subset's
+  // lines of the file.
+  std::stringstream holdout;
   holdout << "subset,held_out,obs_id,predicted\n";
   const std::vector<Subset> subsets = subsets_to_fit(groups, obs, catalogs);
   std::set<std::string> engine_fits, engines;
@@ -565,8 +568,8 @@ int run(const fs::path& data, bool write, const std::string& only) {
   std::cerr << fmt::format("fits took {:.0f} s\n",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   if (!only.empty()) {
-    // --only with --write replaces (or adds) that one entry of efficiency.json's fits and leaves
-    // everything else, by_kind and the held-out predictions included, as it was.
+    // --only with --write replaces (or adds) that one entry of efficiency.json's fits and that
+    // subset's lines of holdout_predictions.csv, and leaves everything else (by_kind included).
     if (!write || fitted.empty()) return 0;
     ordered_json& entries = doc["fitted"];
     const auto same = std::find_if(entries.begin(), entries.end(), [&](const ordered_json& e) {
@@ -577,7 +580,19 @@ int run(const fs::path& data, bool write, const std::string& only) {
     else
       entries.push_back(fitted[0]);
     std::ofstream(data / "efficiency.json") << doc.dump(2) << "\n";
-    std::cerr << "wrote " << only << " into " << (data / "efficiency.json").string() << "\n";
+    const fs::path held_csv = data / "calibration" / "holdout_predictions.csv";
+    std::stringstream merged;
+    std::ifstream old_held(held_csv);
+    for (std::string line; std::getline(old_held, line);) {
+      if (line.rfind(only + ",", 0) != 0) merged << line << "\n";
+    }
+    std::string line;
+    std::getline(holdout, line);  // header
+    while (std::getline(holdout, line)) merged << line << "\n";
+    old_held.close();
+    std::ofstream(held_csv) << merged.str();
+    std::cerr << "wrote " << only << " into " << (data / "efficiency.json").string() << " and "
+              << held_csv.string() << "\n";
     return 0;
   }
   if (!doc.contains("by_kind_physics")) doc["by_kind_physics"] = doc["by_kind"];
@@ -588,6 +603,7 @@ int run(const fs::path& data, bool write, const std::string& only) {
       today(), used);
   doc["date"] = today();
   doc["fitted"] = fitted;
+  std::ofstream(data / "calibration" / "holdout_predictions.csv") << holdout.str();
   if (write) {
     std::ofstream(data / "efficiency.json") << doc.dump(2) << "\n";
     std::cerr << "wrote " << (data / "efficiency.json").string() << "\n";
