@@ -48,7 +48,7 @@ _llmhw() {
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
-        --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
+        --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --emit --rank --sweep --kv-precision --tp --pp --ep --dp --engine --concurrency
         --color"
     with_value=" $(echo $with_value) "
 
@@ -157,8 +157,16 @@ _llmhw() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
+        --emit)
+            COMPREPLY=($(compgen -W "vllm sglang trtllm llama.cpp k8s" -- "$cur"))
+            return
+            ;;
+        --sweep)
+            COMPREPLY=($(compgen -W "concurrency" -- "$cur"))
+            return
+            ;;
         --qps | --input-tokens | --output-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
-            --budget | --top | --tp | --pp | --ep | --dp)
+            --budget | --top | --tp | --pp | --ep | --dp | --rank)
             return # a number or a quantity: nothing to offer
             ;;
     esac
@@ -170,12 +178,12 @@ _llmhw() {
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
-                --plot --scenarios"
+                --plot --emit --rank --scenarios"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
                 --engine --vcpus --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
-                --gpu-memory-utilization --format"
+                --gpu-memory-utilization --format --plot --sweep --emit"
             ;;
         hardware | models) opts="" words="list show" ;;
         config) opts="" words="show" ;;

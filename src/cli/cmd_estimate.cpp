@@ -6,7 +6,9 @@
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
+#include "cli/emit.hpp"
 #include "cli/model_lookup.hpp"
+#include "cli/sweep.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
@@ -25,7 +27,34 @@ struct EstimateOptions {
   std::string tp, pp = "1", ep = "1", dp = "1", engine, vcpus;
   std::string input_tokens, output_tokens, concurrency, qps, format = "table";
   std::string max_batch, max_batched_tokens, gpu_memory_utilization;  // "" = the engine's default
+  std::string emit;         // --emit: the launch command or manifest instead of the estimate
+  std::string plot, sweep;  // --plot FILE.svg --sweep concurrency
 };
+
+// Defaults for the flags left out (recommend's lengths; as many requests as fit), each noted in
+// the output. "" = none was needed.
+std::string apply_defaults(EstimateOptions& o) {
+  std::vector<std::string> used;
+  if (o.input_tokens.empty()) o.input_tokens = "1024", used.push_back("--input-tokens 1024");
+  if (o.output_tokens.empty()) o.output_tokens = "256", used.push_back("--output-tokens 256");
+  if (o.concurrency.empty() && o.qps.empty()) o.concurrency = "max", used.push_back("--concurrency max");
+  std::string out;
+  for (const auto& u : used) out += (out.empty() ? "" : ", ") + u;
+  return out.empty() ? "" : "defaults: " + out + " (flags not given; the lengths are recommend's)";
+}
+
+// --emit names the engine the estimate assumes: --engine, if given, must agree.
+void engine_for_emit(EstimateOptions& o, const Hardware& hw) {
+  const auto target = emit_target(o.emit);
+  if (!target) return;
+  const std::string engine = emit_engine(*target, o.engine, hw);
+  if (!o.engine.empty() && o.engine != engine) {
+    throw usage_error(
+        fmt::format("--emit {} and --engine {} disagree: the flags emitted are the estimated engine's",
+                    o.emit, o.engine));
+  }
+  o.engine = engine;
+}
 
 Precision precision_flag(const std::string& text, const char* flag,
                          std::initializer_list<Precision> allowed) {
@@ -194,7 +223,13 @@ void open_loop(render::EstimateView& v, double qps, const Efficiency& eff, const
   v.bottleneck = to_string(r.at_rate.step.bottleneck());
 }
 
-int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams& s) {
+int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
+  emit_target(o.emit);  // a bad --emit is a usage error before any work
+  if (!o.sweep.empty() && o.sweep != "concurrency")
+    throw usage_error(fmt::format("--sweep: '{}' is not one of concurrency", o.sweep));
+  if (o.plot.empty() != o.sweep.empty())
+    throw usage_error("--plot FILE.svg and --sweep concurrency go together");
+  const std::string defaults = apply_defaults(o);
   const render::Format format = output_format(o.format, global, s, kAllFormats, "estimate");
   if (!o.engine.empty() && std::find(kEngines.begin(), kEngines.end(), o.engine) == kEngines.end()) {
     throw usage_error(fmt::format(
@@ -202,7 +237,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   }
   if (o.concurrency.empty() == o.qps.empty()) {
     throw usage_error(
-        "give exactly one of --concurrency N (closed loop: requests in flight) and --qps R (open loop: "
+        "give at most one of --concurrency N (closed loop: requests in flight) and --qps R (open loop: "
         "Poisson arrivals at R requests/s)");
   }
   const Workload w{static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens)),
@@ -219,6 +254,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   std::optional<Hardware> sliced;
   if (!o.vcpus.empty()) sliced = slice(socket, static_cast<int>(parse_count(o.vcpus, "--vcpus", 100000)));
   const Hardware& hw = sliced ? *sliced : socket;
+  engine_for_emit(o, hw);
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   const Resolution resolved = calibration.resolve(socket, o.engine, catalog.hardware);
   EngineLimits limits = engine_limits(o, calibration, hw);
@@ -235,6 +271,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   v.evidence = resolved.evidence;
   v.evidence_basis = resolved.basis;
   v.notes = catalog.notes;
+  if (!defaults.empty()) v.notes.push_back(defaults);
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
   v.notes.push_back("kv precision: " + kv.why);
   v.notes.push_back(engine_note(o, limits, eff));
@@ -267,6 +304,12 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   } else {
     closed_loop(v, concurrency, eff, limits, admitted);
   }
+  if (!o.plot.empty())
+    io::write_text_file(o.plot, render::estimate_sweep_svg(concurrency_sweep(v, eff, limits)), "--plot");
+  if (const auto target = emit_target(o.emit)) {
+    s.out << render::emit(*target, plan_from_estimate(v, limits, model_ref(model), o.engine));
+    return 0;
+  }
   s.out << render_estimate(format, v, output_style(global, s));
   return 0;
 }
@@ -294,10 +337,12 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
   cmd->add_option("--ep", o->ep, "Expert parallel size (MoE)")->capture_default_str();
   cmd->add_option("--dp", o->dp, "Attention data-parallel groups")->capture_default_str();
   cmd->add_option("--engine", o->engine, "vllm, sglang, trtllm, llama.cpp, jetstream, other (default: any)");
-  cmd->add_option("--input-tokens", o->input_tokens, "Prompt tokens per request")->required();
-  cmd->add_option("--output-tokens", o->output_tokens, "Generated tokens per request")->required();
+  cmd->add_option("--input-tokens", o->input_tokens,
+                  "Prompt tokens per request (default 1024, as recommend)");
+  cmd->add_option("--output-tokens", o->output_tokens,
+                  "Generated tokens per request (default 256, as recommend)");
   cmd->add_option("--concurrency", o->concurrency,
-                  "Requests in flight (closed loop), or max (as many as fit)");
+                  "Requests in flight (closed loop), or max (as many as fit; the default without --qps)");
   cmd->add_option("--qps", o->qps,
                   "Requests per second arriving at random (open loop, Poisson); instead of --concurrency");
   cmd->add_option(
@@ -312,6 +357,14 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
       "Share of device memory the engine takes (vLLM gpu_memory_utilization, SGLang mem_fraction_static; "
       "TensorRT-LLM: free_gpu_memory_fraction, of what the weights leave; default: the engine's)");
   cmd->add_option("--format", o->format, "table, json, csv or markdown")->capture_default_str();
+  cmd->add_option(
+      "--plot", o->plot,
+      "With --sweep concurrency: write an SVG of TTFT, TPOT and throughput against requests in flight");
+  cmd->add_option("--sweep", o->sweep, "What --plot sweeps: concurrency (1, 2, 4, ... up to what fits)");
+  cmd->add_option(
+      "--emit", o->emit,
+      "Print the launch command or manifest instead: vllm, sglang, trtllm, llama.cpp or k8s, with the "
+      "flags the estimate assumed (docs/deploy.md)");
   cmd->footer(
       "Exit 0 with a prediction, 3 when the weights do not fit or --qps exceeds what the deployment "
       "sustains.\n"
@@ -327,7 +380,8 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
       "      --format csv\n"
       "  llmhw estimate --model llama-3.1-8b --hardware graviton3 --vcpus 8 --precision int4 --engine "
       "llama.cpp \\\n"
-      "      --input-tokens 16 --output-tokens 128 --concurrency 1");
+      "      --input-tokens 16 --output-tokens 128 --concurrency 1\n"
+      "  llmhw estimate --model 70b --hardware h100-sxm --tp 4 --precision fp8 --emit vllm");
   cmd->callback(
       [&action, o, &global] { action = [o, &global](Streams& s) { return run_estimate(*o, global, s); }; });
 }

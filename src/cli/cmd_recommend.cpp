@@ -15,6 +15,7 @@
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
+#include "cli/emit.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
 #include "io/json_reader.hpp"
@@ -50,6 +51,9 @@ struct OutputOptions {
   std::string plot;       // SVG file
   bool format_given = false;
   bool qps_given = false;
+  std::string emit;        // --emit: a launch command or manifest instead of the ranking
+  std::string rank = "1";  // --rank: which recommendation --emit deploys
+  std::string model_ref;   // what the emitted engine loads (set when --emit is given)
 };
 
 std::vector<Precision> parse_precisions(const std::string& text) {
@@ -324,6 +328,22 @@ struct Answer {
   ExitCode code;
 };
 
+// --emit: recommendation --rank N as an engine launch command or a Kubernetes manifest.
+std::string emit_text(const RecommendResult& result, const Query& q, const OutputOptions& out,
+                      const Calibration& calibration) {
+  const render::EmitTarget target = *emit_target(out.emit);
+  const auto rank = static_cast<size_t>(parse_count(out.rank, "--rank", 100000));
+  if (rank > result.recommendations.size()) {
+    throw Error(ExitCode::no_solution,
+                fmt::format("--rank: {} but only {} deployment{} meet the constraints", rank,
+                            result.recommendations.size(), result.recommendations.size() == 1 ? "" : "s"));
+  }
+  const Recommendation& r = result.recommendations[rank - 1];
+  const std::string engine = emit_engine(target, "", *r.evaluation.deployment.hardware);
+  return render::emit(
+      target, plan_from_recommendation(r, q, out.model_ref, static_cast<int>(rank), calibration, engine));
+}
+
 Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session& session, const Model& model,
               bool compact, const RecommendOutput& how, SizingCache* cache = nullptr) {
   const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
@@ -336,6 +356,8 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
   check_some_left(candidates, query, o);
   const RecommendResult result =
       recommend(query, model, candidates, session.calibration, top, cache, session.catalog.hardware);
+  if (!out.emit.empty() && !result.recommendations.empty())
+    return {emit_text(result, query, out, session.calibration), ExitCode::ok};
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
@@ -349,8 +371,12 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
   const RecommendOutput how{output_format(out.format, global, s, kAllFormats, "recommend"),
                             output_style(global, s), out.plot};
   if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
+  emit_target(out.emit);  // a bad --emit is a usage error before any work
   Session session(global, o);
-  const Answer a = answer(o, out, session, session.model(o), false, how);
+  OutputOptions shown = out;
+  if (!out.emit.empty())
+    shown.model_ref = model_ref(resolve_model(o.model, o.model_config, session.data / "models"));
+  const Answer a = answer(o, shown, session, session.model(o), false, how);
   s.out << a.text;
   return static_cast<int>(a.code);
 }
@@ -503,6 +529,7 @@ int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const
     throw usage_error("--format: --scenarios prints JSON lines only; leave --format out or use json");
   }
   if (!out.plot.empty()) throw usage_error("--plot: one plot per query, not with --scenarios");
+  if (!out.emit.empty()) throw usage_error("--emit: one deployment per query, not with --scenarios");
   std::ifstream file;
   std::istream* in = s.in ? s.in : &std::cin;
   if (out.scenarios != "-") {
@@ -601,6 +628,12 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
                   "Also write an SVG of every feasible deployment: cost per 1M output tokens against TPOT, "
                   "with the Pareto frontier");
   cmd->add_option(
+      "--emit", out->emit,
+      "Print the launch command or manifest of a recommendation instead of the ranking: vllm, sglang, "
+      "trtllm, llama.cpp or k8s, with flags matching the estimate (docs/deploy.md)");
+  cmd->add_option("--rank", out->rank, "Which recommendation --emit deploys (1 = the best)")
+      ->capture_default_str();
+  cmd->add_option(
       "--scenarios", out->scenarios,
       "Batch mode: a JSON-lines file (- for stdin), one query per line with the flags' names as "
       "keys ({\"model\": \"70b\", \"qps\": 50, \"tpot\": \"40ms\"}); prints one JSON result per line");
@@ -614,6 +647,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -\n"
       "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
       "  llmhw recommend --model 70b --qps 50 --plot tradeoff.svg --quiet\n"
+      "  llmhw recommend --model 70b --qps 20 --hardware h100-sxm --emit k8s > llama-70b.yaml\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {

@@ -21,6 +21,7 @@ struct Point {
   std::string hardware, detail;
   double tpot_ms = 0, cost = 0;  // as the JSON prints them
   bool frontier = false;
+  DeviceKind kind = DeviceKind::gpu;
 };
 
 struct Axis {
@@ -128,6 +129,7 @@ std::vector<Point> points_of(const RecommendResult& result, const Query& query) 
                       fmt::format("{}, {}x{}", to_string(e.deployment.weights), e.devices(), e.replicas),
                       json_number(tpot_ms(e.at_load, query.tpot_percentile), "tpot"),
                       json_number(e.cost_per_million_tokens, "cost"), false});
+    points.back().kind = e.deployment.hardware->kind;
   }
   // Pareto frontier on the printed figures: no other point is at least as cheap and as fast and
   // better in one of the two.
@@ -165,32 +167,58 @@ std::string header(const RecommendContext& ctx, size_t feasible) {
   return out;
 }
 
-std::string legend_marker(size_t i, double x) {
-  switch (i) {
-    case 0:
-      return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#6b8fb5\" fill-opacity=\"0.7\"/>", x,
-                         kLegendY);
-    case 1:
-      return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5.5\" fill=\"#e07b00\" stroke=\"#7a3e00\"/>", x,
-                         kLegendY);
-    default:
-      return fmt::format(
-          "<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#b00020\" stroke-dasharray=\"5,4\"/>",
-          x - 8, x + 8, kLegendY);
+// Colours by device kind, distinguishable in colour-blind palettes (Tableau 10's first four).
+const char* kind_colour(DeviceKind k) {
+  switch (k) {
+    case DeviceKind::cpu:
+      return "#2ca02c";
+    case DeviceKind::gpu:
+      return "#1f77b4";
+    case DeviceKind::tpu:
+      return "#9467bd";
+    case DeviceKind::accelerator:
+      break;
   }
+  return "#d62728";
 }
 
-// One row under the title; each entry starts after the previous one's text.
-std::string legend() {
-  const std::string_view texts[] = {"deployment (best configuration of a hardware)",
-                                    "Pareto frontier (nothing else both cheaper and faster)", "TPOT target"};
+const char* kind_name(DeviceKind k) {
+  switch (k) {
+    case DeviceKind::cpu:
+      return "CPU";
+    case DeviceKind::gpu:
+      return "GPU";
+    case DeviceKind::tpu:
+      return "TPU";
+    case DeviceKind::accelerator:
+      break;
+  }
+  return "accelerator";
+}
+
+// One row under the title: the kinds plotted, the frontier ring and the TPOT target; each entry
+// starts after the previous one's text.
+std::string legend(const std::vector<Point>& points) {
   std::string out = "<g font-size=\"12\">\n";
   double x = 26;
-  for (size_t i = 0; i < 3; ++i) {
-    out += legend_marker(i, x) +
-           fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x + 12, kLegendY + 4, texts[i]);
-    x += 12 + static_cast<double>(texts[i].size()) * kCharWidth + 20;
+  auto entry = [&](const std::string& marker, std::string_view text) {
+    out += marker + fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x + 12, kLegendY + 4, text);
+    x += 12 + static_cast<double>(text.size()) * kCharWidth + 20;
+  };
+  for (DeviceKind k : {DeviceKind::cpu, DeviceKind::gpu, DeviceKind::tpu, DeviceKind::accelerator}) {
+    if (std::none_of(points.begin(), points.end(), [&](const Point& p) { return p.kind == k; })) continue;
+    entry(fmt::format("<circle class=\"legend-kind\" data-kind=\"{}\" cx=\"{}\" cy=\"{}\" r=\"4.5\" "
+                      "fill=\"{}\"/>",
+                      to_string(k), x, kLegendY, kind_colour(k)),
+          kind_name(k));
   }
+  entry(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"white\" stroke=\"#111\" stroke-width=\"2\"/>",
+                    x, kLegendY),
+        "Pareto frontier (nothing else both cheaper and faster)");
+  entry(fmt::format(
+            "<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#b00020\" stroke-dasharray=\"5,4\"/>",
+            x - 8, x + 8, kLegendY),
+        "TPOT target");
   return out + "</g>\n";
 }
 
@@ -231,8 +259,9 @@ std::string axes(const Axis& x, const Axis& y, const Query& q) {
 }
 
 // Places a label beside a point where it keeps 3 px from every point and earlier label and stays
-// inside the plot, trying the nearest spots first. A frontier label with no free spot is left out
-// (the point's tooltip still names it); the rank-1 label then takes the first spot inside the plot.
+// inside the plot, trying the nearest spots first, then spots further out joined to the point by
+// a leader line. A label with no free spot is left out (the point's tooltip still names it); the
+// rank-1 label then takes the first spot inside the plot.
 std::string label(const Point& p, double px, double py, bool rank1, std::vector<Box>& taken) {
   const std::string text = rank1 ? fmt::format("#1 {} ({})", p.hardware, p.detail) : p.hardware;
   const double w = static_cast<double>(text.size()) * (rank1 ? kCharWidth + 0.6 : kCharWidth), h = 13;
@@ -240,23 +269,46 @@ std::string label(const Point& p, double px, double py, bool rank1, std::vector<
   const std::pair<double, double> spots[] = {{right, -6},   {right, 14},  {left, -6},    {left, 14},
                                              {centre, -12}, {centre, 22}, {right, -20},  {left, -20},
                                              {right, 28},   {left, 28},   {centre, -26}, {centre, 36}};
+  std::vector<std::pair<double, double>> tries(std::begin(spots), std::end(spots));
+  const size_t near = tries.size();
+  for (double r : {40.0, 60.0, 85.0, 115.0}) {  // further out, eight directions each
+    for (int k = 0; k < 8; ++k) {
+      const double a = k * 3.14159265358979 / 4;
+      const double cx = px + r * std::cos(a), cy = py - r * std::sin(a);
+      tries.push_back({std::cos(a) >= -0.1 ? cx : cx - w, cy - py + 4});
+    }
+  }
   std::optional<Box> chosen, fallback;
-  for (const auto& [x0, dy] : spots) {
+  size_t index = 0;
+  for (size_t i = 0; i < tries.size(); ++i) {
+    const auto [x0, dy] = tries[i];
     const Box box{x0, py + dy - h + 3, x0 + w, py + dy + 3};
     if (box.x0 < kLeft + 2 || box.x1 > kRight - 2 || box.y0 < kTop + 2 || box.y1 > kBottom - 2) continue;
     if (!fallback) fallback = box;
     const Box padded{box.x0 - 3, box.y0 - 3, box.x1 + 3, box.y1 + 3};
     if (std::none_of(taken.begin(), taken.end(), [&](const Box& t) { return t.overlaps(padded); })) {
       chosen = box;
+      index = i;
       break;
     }
   }
   if (!chosen && rank1) chosen = fallback;
   if (!chosen) return "";
   taken.push_back(*chosen);
-  return fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{}\"{}>{}</text>\n",
-                     chosen->x0, chosen->y1 - 3, rank1 ? 12 : 11, rank1 ? " font-weight=\"bold\"" : "",
-                     xml(text));
+  std::string leader;
+  if (index >= near) {  // a far label: a thin line from the point to the label's nearer edge
+    const double lx = std::clamp(px, chosen->x0, chosen->x1), ly = std::clamp(py, chosen->y0, chosen->y1);
+    leader = fmt::format(
+        "<line class=\"leader\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\" "
+        "stroke-width=\"0.8\"/>\n",
+        px, py, lx, ly);
+  }
+  return leader +
+         fmt::format(
+             "<text class=\"label\" data-hardware=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{}\"{}>{}"
+             "</text>\n",
+             xml(p.hardware), chosen->x0, chosen->y1 - 3, rank1 ? 12 : 11,
+             rank1 ? " font-weight=\"bold\"" : "", xml(text));
 }
 
 std::string scatter(const std::vector<Point>& points, const Axis& x, const Axis& y) {
@@ -271,8 +323,8 @@ std::string scatter(const std::vector<Point>& points, const Axis& x, const Axis&
   for (const Point* p : front)
     line += fmt::format("{}{:.1f},{:.1f}", line.empty() ? "" : " ", x.px(p->tpot_ms), y.px(p->cost));
   out += fmt::format(
-      "<polyline class=\"frontier-line\" points=\"{}\" fill=\"none\" stroke=\"#e07b00\" "
-      "stroke-width=\"2\"/>\n",
+      "<polyline class=\"frontier-line\" points=\"{}\" fill=\"none\" stroke=\"#111\" "
+      "stroke-width=\"1.5\"/>\n",
       line);
   // Every point takes its space first, so that labels avoid all of them.
   std::vector<Box> taken;
@@ -283,18 +335,21 @@ std::string scatter(const std::vector<Point>& points, const Axis& x, const Axis&
     const double px = x.px(p.tpot_ms), py = y.px(p.cost);
     out += fmt::format(
         "<circle class=\"point{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"{} data-rank=\"{}\" "
-        "data-hardware=\"{}\" data-tpot-ms=\"{}\" data-cost-usd=\"{}\"><title>#{} {} ({}): TPOT {} ms, ${} "
-        "per 1M "
-        "output tokens</title></circle>\n",
-        p.frontier ? " frontier" : "", px, py, p.frontier ? "5.5" : "4", p.frontier ? "#e07b00" : "#6b8fb5",
-        p.frontier ? " stroke=\"#7a3e00\"" : " fill-opacity=\"0.7\"", p.rank, xml(p.hardware), p.tpot_ms,
-        p.cost, p.rank, xml(p.hardware), xml(p.detail), p.tpot_ms, p.cost);
+        "data-kind=\"{}\" data-hardware=\"{}\" data-tpot-ms=\"{}\" data-cost-usd=\"{}\"><title>#{} {} ({}): "
+        "TPOT "
+        "{} ms, ${} per 1M output tokens</title></circle>\n",
+        p.frontier ? " frontier" : "", px, py, p.frontier ? "6" : "4.5", kind_colour(p.kind),
+        p.frontier ? " stroke=\"#111\" stroke-width=\"2\"" : " fill-opacity=\"0.8\"", p.rank,
+        to_string(p.kind), xml(p.hardware), p.tpot_ms, p.cost, p.rank, xml(p.hardware), xml(p.detail),
+        p.tpot_ms, p.cost);
   }
   // Rank 1 first: its label matters most.
   for (const Point& p : points)
     if (p.rank == 1) labels += label(p, x.px(p.tpot_ms), y.px(p.cost), true, taken);
   for (const Point* p : front)
     if (p->rank != 1) labels += label(*p, x.px(p->tpot_ms), y.px(p->cost), false, taken);
+  for (const Point& p : points)  // then every other point, best first
+    if (p.rank != 1 && !p.frontier) labels += label(p, x.px(p.tpot_ms), y.px(p.cost), false, taken);
   return out + labels;
 }
 
@@ -316,7 +371,7 @@ std::string recommend_svg(const RecommendResult& result, const RecommendContext&
     ys.push_back(p.cost);
   }
   const Axis x = make_axis(xs, kLeft, kRight), y = make_axis(ys, kBottom, kTop);
-  out += legend() + axes(x, y, *ctx.query);
+  out += legend(points) + axes(x, y, *ctx.query);
   const double target = x.px(ctx.query->tpot_ms);
   out += fmt::format(
       "<line class=\"target\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#b00020\" "

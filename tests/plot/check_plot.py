@@ -130,7 +130,61 @@ def check(binary, data, tmp, args):
     best = recs[0]["hardware"]["id"]
     labels = ["".join(t.itertext()) for t in root.iter(SVG + "text") if t.get("class") == "label"]
     assert any(l.startswith(f"#1 {best} ") for l in labels), labels
+
+    # Colour by kind: each point's fill is its kind's legend colour, one legend entry per kind shown.
+    legend = {c.get("data-kind"): c.get("fill") for c in root.iter(SVG + "circle")
+              if c.get("class") == "legend-kind"}
+    kinds = {r["hardware"]["kind"] for r in recs}
+    assert set(legend) == kinds, (sorted(legend), sorted(kinds))
+    assert len(set(legend.values())) == len(legend), "one colour per kind"
+    for r in recs:
+        c = by_hw[r["hardware"]["id"]]
+        assert c.get("data-kind") == r["hardware"]["kind"], (c.get("data-kind"), r["hardware"]["kind"])
+        assert c.get("fill") == legend[r["hardware"]["kind"]], r["hardware"]["id"]
+
+    # Every point labelled once with its hardware, and no two labels overlap (the renderer's
+    # width estimate: 6.6 px a character, 7.2 for the bold rank-1 label; 13 px high).
+    texts = [t for t in root.iter(SVG + "text") if t.get("class") == "label"]
+    named = [t.get("data-hardware") for t in texts]
+    assert sorted(named) == sorted(by_hw), (sorted(named), sorted(by_hw))
+    boxes = []
+    for t in texts:
+        text = "".join(t.itertext())
+        assert text == t.get("data-hardware") or text.startswith("#1 " + t.get("data-hardware") + " "), text
+        w = len(text) * (7.2 if text.startswith("#1 ") else 6.6)
+        x, y = float(t.get("x")), float(t.get("y"))
+        boxes.append((x, y - 10, x + w, y + 3, text))
+    for i, a in enumerate(boxes):
+        assert left <= a[0] and a[2] <= right and top <= a[1] and a[3] <= bottom, f"label {a[4]} outside the plot"
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), f"{a[4]} overlaps {b[4]}"
     return len(frontier), xs
+
+
+def check_sweep(binary, data, tmp):
+    """estimate --plot --sweep concurrency: TTFT, TPOT and throughput at 1, 2, 4, ... in flight, each
+    as estimate --concurrency N --format json predicts it."""
+    path = os.path.join(tmp, "sweep.svg")
+    base = [binary, "--data-dir", data, "estimate", "--model", "llama-3.1-70b", "--hardware", "h100-sxm",
+            "--tp", "4", "--precision", "fp8", "--engine", "vllm"]
+    r = subprocess.run(base + ["--plot", path, "--sweep", "concurrency"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    root = ET.parse(path).getroot()
+    points = [c for c in root.iter(SVG + "circle") if c.get("class") == "sweep-point"]
+    by_metric = {}
+    for c in points:
+        by_metric.setdefault(c.get("data-metric"), []).append(c)
+    assert sorted(by_metric) == ["throughput", "tpot", "ttft"], sorted(by_metric)
+    levels = [float(c.get("data-concurrency")) for c in by_metric["ttft"]]
+    assert levels[:4] == [1, 2, 4, 8] and levels == sorted(levels), levels
+    for level in (1, 4, levels[-1]):
+        j = json.loads(subprocess.run(base + ["--concurrency", f"{level:g}", "--format", "json"],
+                                      capture_output=True, text=True, check=True).stdout)["metrics"]
+        for metric, key in (("ttft", "ttft_ms"), ("tpot", "tpot_ms"), ("throughput", "output_tokens_per_s")):
+            value = next(float(c.get("data-value")) for c in by_metric[metric]
+                         if float(c.get("data-concurrency")) == level)
+            assert abs(value - j[key]) <= 0.001 * abs(j[key]) + 0.05, (metric, level, value, j[key])
+    print(f"ok: estimate sweep at {len(levels)} concurrencies up to {levels[-1]:g}")
 
 
 def main():
@@ -147,6 +201,7 @@ def main():
     # The queries must exercise what is checked: a frontier line and both kinds of axis.
     assert largest_frontier >= 3, largest_frontier
     assert {"log", "linear"} <= scales, scales
+    check_sweep(binary, data, tmp)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,233 @@
+// `--emit k8s`: a Kubernetes Deployment (a LeaderWorkerSet when a replica spans nodes) and a
+// Service for the deployment, its pods running the engine command emit_engine.cpp builds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "llmhw/error.hpp"
+#include "llmhw/render_emit.hpp"
+
+namespace llmhw::render {
+namespace {
+
+// A YAML double-quoted scalar: JSON's string syntax is a subset of YAML's.
+std::string quoted(const std::string& s) {
+  return nlohmann::json(s).dump();
+}
+
+// DNS-1123 label: lower case alphanumerics and '-', at most 63 characters.
+std::string dns_name(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c)) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  if (out.size() > 63) out.resize(63);
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "llmhw" : out;
+}
+
+// The extended resource each vendor's device plugin advertises (NVIDIA and AMD GPU device
+// plugins, GKE TPUs, Intel Gaudi's habana device plugin, AWS Neuron's device plugin).
+std::string accelerator_resource(const Hardware& hw) {
+  if (hw.kind == DeviceKind::cpu) return "";
+  if (hw.kind == DeviceKind::tpu) return "google.com/tpu";
+  if (hw.vendor == "nvidia") return "nvidia.com/gpu";
+  if (hw.vendor == "amd") return "amd.com/gpu";
+  if (hw.vendor == "intel") return "habana.ai/gaudi";
+  if (hw.vendor == "aws") return "aws.amazon.com/neuron";
+  return "";
+}
+
+// GKE's TPU node labels (cloud.google.com/kubernetes-engine/docs/concepts/tpus): the
+// accelerator type and a slice topology of `chips` chips (2-D for v5e and v6e, 3-D otherwise).
+struct TpuLabels {
+  std::string accelerator, topology;
+};
+TpuLabels tpu_labels(const Hardware& hw, int chips) {
+  const bool two_d = hw.id == "tpu-v5e" || hw.id == "tpu-v6e";
+  TpuLabels l;
+  l.accelerator = hw.id == "tpu-v4"    ? "tpu-v4-podslice"
+                  : hw.id == "tpu-v5e" ? "tpu-v5-lite-podslice"
+                  : hw.id == "tpu-v5p" ? "tpu-v5p-slice"
+                  : hw.id == "tpu-v6e" ? "tpu-v6e-slice"
+                  : hw.id == "tpu-v7"  ? "tpu7x"
+                                       : "";
+  if (two_d) {
+    const int x =
+        chips >= 4 ? static_cast<int>(std::lround(std::pow(2, std::floor(std::log2(chips) / 2)))) : 1;
+    l.topology = fmt::format("{}x{}", x, chips / x);
+  } else {
+    const int z = std::max(1, chips / 4);
+    l.topology = chips >= 4 ? fmt::format("2x2x{}", z) : fmt::format("{}x1x1", chips);
+  }
+  return l;
+}
+
+struct Pod {
+  std::vector<std::pair<std::string, std::string>> node_selector;
+  std::vector<std::string> selector_notes;
+  std::string resource;           // accelerator resource name ("" = CPU)
+  int devices = 1;                // per pod
+  double cpu = 0, memory_gb = 0;  // CPU pods: requests
+};
+
+Pod pod_shape(const EmitPlan& p, int pods) {
+  const Deployment& d = p.deployment;
+  const Hardware& hw = *d.hardware;
+  Pod pod;
+  pod.resource = accelerator_resource(hw);
+  pod.devices = d.devices() / pods;
+  if (hw.kind == DeviceKind::tpu) {
+    const TpuLabels l = tpu_labels(hw, pod.devices);
+    if (!l.accelerator.empty()) {
+      pod.node_selector.push_back({"cloud.google.com/gke-tpu-accelerator", l.accelerator});
+      pod.node_selector.push_back({"cloud.google.com/gke-tpu-topology", l.topology});
+    }
+  }
+  // node.kubernetes.io/instance-type is a well-known label every cloud's nodes carry.
+  if (!p.instance_type.empty()) {
+    pod.node_selector.push_back({"node.kubernetes.io/instance-type", p.instance_type});
+  } else if (pod.node_selector.empty()) {
+    pod.selector_notes.push_back(
+        fmt::format("no standard node label names {}: add a nodeSelector for your nodes", hw.id));
+  }
+  if (hw.kind == DeviceKind::cpu) {
+    pod.cpu = static_cast<double>(hw.vcpus > 0 ? hw.vcpus : hw.socket_vcpus()) * pod.devices;
+    // What the estimate places in memory: weights, reserve and every slot's full-length KV.
+    const MemoryPlan& m = p.memory;
+    pod.memory_gb =
+        std::ceil((m.weights_gb + m.reserve_gb + m.kv_gb_per_sequence * p.max_num_seqs) * pod.devices);
+  }
+  return pod;
+}
+
+std::string container(const EngineCommand& c, const Pod& pod, const std::string& indent, bool probe,
+                      const std::vector<std::string>& argv) {
+  std::string o;
+  o += indent + "- name: engine\n";
+  o += indent + "  image: " + quoted(c.image) + "\n";
+  o += indent + "  command: [" + quoted(argv.front()) + "]\n";
+  o += indent + "  args:\n";
+  for (size_t i = 1; i < argv.size(); ++i) o += indent + "    - " + quoted(argv[i]) + "\n";
+  o += indent + "  ports:\n" + indent + "    - name: http\n" + indent +
+       fmt::format("      containerPort: {}\n", c.port);
+  o += indent + "  resources:\n";
+  if (!pod.resource.empty()) {
+    o += indent + "    limits:\n" + indent + fmt::format("      {}: {}\n", pod.resource, pod.devices);
+  } else {
+    o += indent + "    requests:\n" + indent + fmt::format("      cpu: {:g}\n", pod.cpu) + indent +
+         fmt::format("      memory: {:g}G\n", pod.memory_gb);
+  }
+  if (probe) {
+    // Loading and warming up a large model takes minutes: ready once the engine answers.
+    o += indent + "  readinessProbe:\n" + indent + "    httpGet:\n" + indent +
+         "      path: " + c.health_path + "\n" + indent + "      port: http\n" + indent +
+         "    initialDelaySeconds: 60\n" + indent + "    periodSeconds: 10\n" + indent +
+         "    failureThreshold: 3\n";
+    o += indent + "  startupProbe:\n" + indent + "    httpGet:\n" + indent + "      path: " + c.health_path +
+         "\n" + indent + "      port: http\n" + indent + "    periodSeconds: 10\n" + indent +
+         "    failureThreshold: 180\n";
+  }
+  o += indent + "  volumeMounts:\n" + indent + "    - name: dshm\n" + indent + "      mountPath: /dev/shm\n";
+  return o;
+}
+
+std::string pod_spec(const EngineCommand& c, const Pod& pod, const std::string& indent, bool probe,
+                     const std::vector<std::string>& argv) {
+  std::string o;
+  if (!pod.node_selector.empty()) {
+    o += indent + "nodeSelector:\n";
+    for (const auto& [k, v] : pod.node_selector) o += indent + "  " + k + ": " + quoted(v) + "\n";
+  }
+  for (const auto& note : pod.selector_notes) o += indent + "# " + note + "\n";
+  o += indent + "containers:\n" + container(c, pod, indent + "  ", probe, argv);
+  // Tensor-parallel workers exchange through shared memory; the container default (64 MiB) is too small.
+  o += indent + "volumes:\n" + indent + "  - name: dshm\n" + indent + "    emptyDir:\n" + indent +
+       "      medium: Memory\n";
+  return o;
+}
+
+std::string labels(const std::string& indent, const std::string& name) {
+  return indent + "labels:\n" + indent + "  app.kubernetes.io/name: " + name + "\n" + indent +
+         "  app.kubernetes.io/managed-by: llmhw\n";
+}
+
+std::string service(const std::string& name, const EngineCommand& c, bool leader_only) {
+  std::string o =
+      "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: " + name + "\n" + labels("  ", name);
+  o += "spec:\n  selector:\n    app.kubernetes.io/name: " + name + "\n";
+  if (leader_only) o += "    leaderworkerset.sigs.k8s.io/worker-index: \"0\"\n";
+  o += fmt::format("  ports:\n    - name: http\n      port: 80\n      targetPort: {}\n", c.port);
+  return o;
+}
+
+// The engine a manifest runs: the one asked for, else vLLM (llama.cpp on CPUs).
+EmitTarget manifest_engine(const EmitPlan& p) {
+  if (!p.engine_for_manifest.empty()) {
+    const auto t = parse_emit_target(p.engine_for_manifest);
+    if (t && *t != EmitTarget::k8s && *t != EmitTarget::trtllm) return *t;
+    throw usage_error(
+        fmt::format("--emit k8s: pods run vllm, sglang or llama.cpp, not '{}'", p.engine_for_manifest));
+  }
+  return p.deployment.hardware->kind == DeviceKind::cpu ? EmitTarget::llama_cpp : EmitTarget::vllm;
+}
+
+std::string joined_shell(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+}  // namespace
+
+std::string emit_k8s(const EmitPlan& p) {
+  const Deployment& d = p.deployment;
+  const Hardware& hw = *d.hardware;
+  const EmitTarget engine = manifest_engine(p);
+  const EngineCommand c = engine_command(engine, p);
+  const std::string name = dns_name(fmt::format("{}-{}", d.model->id, hw.id));
+  const int nodes = (d.devices() + hw.devices_per_node - 1) / hw.devices_per_node;
+  std::string out = emit_header(p, fmt::format("Kubernetes manifest ({})", to_string(engine)));
+  for (const auto& note : c.notes) out += "# " + note + "\n";
+  out += "# gated models need a Hugging Face token: add HF_TOKEN from a Secret you create\n";
+  if (nodes <= 1) {
+    const Pod pod = pod_shape(p, 1);
+    out += "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n" + labels("  ", name);
+    out += fmt::format("spec:\n  replicas: {}\n", p.replicas);
+    out += "  selector:\n    matchLabels:\n      app.kubernetes.io/name: " + name + "\n";
+    out += "  template:\n    metadata:\n" + labels("      ", name) + "    spec:\n";
+    out += pod_spec(c, pod, "      ", true, c.argv);
+    return out + service(name, c, false);
+  }
+  if (engine != EmitTarget::vllm) {
+    throw usage_error(
+        fmt::format("--emit k8s: a replica of {} devices spans {} nodes; the manifest runs it with "
+                    "vLLM on Ray only",
+                    d.devices(), nodes));
+  }
+  // LeaderWorkerSet (sigs.k8s.io/lws): one group of `nodes` pods per replica; the leader starts
+  // the Ray head and vLLM, the workers join its Ray cluster (vLLM's LWS deployment guide).
+  const Pod pod = pod_shape(p, nodes);
+  out += "apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata:\n  name: " + name + "\n" +
+         labels("  ", name);
+  out += fmt::format("spec:\n  replicas: {}\n  leaderWorkerTemplate:\n    size: {}\n", p.replicas, nodes);
+  out += "    restartPolicy: RecreateGroupOnPodRestart\n";
+  out += "    leaderTemplate:\n      metadata:\n" + labels("        ", name) + "      spec:\n";
+  out += pod_spec(c, pod, "        ", true,
+                  {"sh", "-c", "ray start --head --port=6379 && exec " + joined_shell(c.argv)});
+  out += "    workerTemplate:\n      metadata:\n" + labels("        ", name) + "      spec:\n";
+  out += pod_spec(c, pod, "        ", false,
+                  {"sh", "-c", "ray start --address=$(LWS_LEADER_ADDRESS):6379 --block"});
+  return out + service(name, c, true);
+}
+
+}  // namespace llmhw::render
