@@ -17,8 +17,9 @@ struct GgufBytes {
   double embedding;    // bytes per weight of an untied token embedding (kept, not streamed)
 };
 
-// The GGUF layout a CPU runs a precision in: int8 as Q8_0, int4 as Q4_K_M; nullopt for other
-// precisions and for devices that are not CPUs (whose formats weight_bytes_per_param gives).
+// The GGUF layout a CPU runs a precision in: int8 as Q8_0, int4 as Q4_0 (as --emit llama.cpp makes them);
+// nullopt for other precisions and for devices that are not CPUs (whose formats weight_bytes_per_param
+// gives).
 std::optional<GgufBytes> gguf_bytes(const Hardware& hw, Precision weights);
 
 }  // namespace llmhw

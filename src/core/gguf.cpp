@@ -3,11 +3,15 @@
 // (src/llama-quant.cpp, llama_tensor_get_type):
 // - Q8_0: 32 int8 weights and one fp16 scale per block, 34 bytes / 32 = 8.5 bits. A Q8_0 file
 //   keeps the output tensor at Q8_0 (the quantizer moves it to Q6_K only for other types).
+// - Q4_0: 32 4-bit weights and one fp16 scale per block, 18 bytes / 32 = 4.5 bits; the output
+//   tensor (or the token embedding where the model ties it to the output) becomes Q6_K, an untied
+//   token embedding stays Q4_0. `--emit llama.cpp` quantizes int4 to Q4_0 (src/render/
+//   emit_engine.cpp), and Q4_0 is the type llama.cpp's Arm kernels repack (KleidiAI, i8mm).
 // - Q4_K: super-blocks of 256 weights, 128 bytes of 4-bit quants + 12 bytes of 6-bit sub-block
 //   scales and mins + two fp16 (d, dmin) = 144 bytes / 256 = 4.5 bits.
 // - Q6_K: 128 bytes of low 4 bits + 64 bytes of high 2 bits + 16 int8 scales + one fp16 =
-//   210 bytes / 256 = 6.5625 bits. The output tensor (or the token embedding where the model ties
-//   it to the output) is Q6_K in Q4_K_M files.
+//   210 bytes / 256 = 6.5625 bits.
+// For reference (not a precision of its own here; a Q4_K_M run is predicted as Q4_0):
 // - Q4_K_M: Q4_K, with attn_v and ffn_down at Q6_K in the layers use_more_bits() picks (the
 //   first and last eighth and every third between: half of them). In Llama-3.1-8B that is 14% of
 //   the layer weights (attn_v 4.2 M + ffn_down 58.7 M of 218 M per layer, in half the layers):
@@ -21,13 +25,12 @@ namespace llmhw {
 
 std::optional<GgufBytes> gguf_bytes(const Hardware& hw, Precision weights) {
   if (hw.kind != DeviceKind::cpu) return std::nullopt;
-  constexpr double kQ8_0 = 34.0 / 32.0, kQ4_K = 144.0 / 256.0, kQ6_K = 210.0 / 256.0;
-  constexpr double kQ4_K_M = 4.80 / 8.0;
+  constexpr double kQ8_0 = 34.0 / 32.0, kQ4_0 = 18.0 / 32.0, kQ6_K = 210.0 / 256.0;
   switch (weights) {
     case Precision::int8:
       return GgufBytes{"Q8_0", kQ8_0, kQ8_0, kQ8_0};
     case Precision::int4:
-      return GgufBytes{"Q4_K_M", kQ4_K_M, kQ6_K, kQ4_K};
+      return GgufBytes{"Q4_0", kQ4_0, kQ6_K, kQ4_0};
     default:
       return std::nullopt;
   }
