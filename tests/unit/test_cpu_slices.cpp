@@ -8,6 +8,7 @@
 
 #include "llmhw/calibration.hpp"
 #include "llmhw/error.hpp"
+#include "llmhw/gguf.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
 
@@ -250,4 +251,31 @@ TEST_CASE("at 1,024-token prompts a CPU slice is third, after two cheaper GPUs",
   CHECK(llmhw::prefill(cpu.deployment, 1024, calibration.for_hardware(*cpu.deployment.hardware)).total_s() ==
         Approx(0.42).epsilon(0.05));
   CHECK(all.recommendations[2].evaluation.deployment.hardware->kind == llmhw::DeviceKind::cpu);
+}
+
+TEST_CASE("a CPU stores weights as llama.cpp's GGUF blocks, a GPU as its own formats", "[slice][gguf]") {
+  const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
+  const llmhw::Hardware& g3 = find(catalog, "graviton3");
+  // ggml's block layouts: Q8_0 = 32 int8 + one fp16 scale = 34 bytes per 32 weights; Q4_0 = 16
+  // bytes of nibbles + one fp16 scale = 18 bytes per 32; Q6_K = 128 + 64 + 16 + 2 = 210 bytes per
+  // 256 (the LM head of a Q4_0 file).
+  const auto q8 = llmhw::gguf_bytes(g3, Precision::int8);
+  REQUIRE(q8);
+  CHECK(q8->body == Approx(34.0 / 32));
+  CHECK(q8->head == Approx(34.0 / 32));
+  const auto q4 = llmhw::gguf_bytes(g3, Precision::int4);
+  REQUIRE(q4);
+  CHECK(q4->body == Approx(18.0 / 32));
+  CHECK(q4->head == Approx(210.0 / 256));
+  CHECK_FALSE(llmhw::gguf_bytes(g3, Precision::bf16));
+  CHECK_FALSE(llmhw::gguf_bytes(find(catalog, "h100-sxm"), Precision::int4));
+  // Qwen3-0.6B at int8 on a Graviton3 slice: 0.440 B layer weights + the tied 151,936 x 1,024
+  // embedding (0.156 B) all at Q8_0 = 0.596 B x 1.0625 = 0.633 GB; on an H100 the embedding stays
+  // at 16 bits: 0.440 + 0.156 x 2 = 0.751 GB.
+  const llmhw::Model m = model("qwen3-0.6b");
+  const llmhw::Hardware s = llmhw::slice(g3, 8);
+  const llmhw::Deployment on_cpu{&m, &s, Precision::int8, Precision::bf16, 1};
+  CHECK(llmhw::model_weight_bytes(on_cpu) / 1e9 == Approx(0.633).epsilon(0.01));
+  const llmhw::Deployment on_gpu{&m, &find(catalog, "h100-sxm"), Precision::int8, Precision::bf16, 1};
+  CHECK(llmhw::model_weight_bytes(on_gpu) / 1e9 == Approx(0.751).epsilon(0.01));
 }
