@@ -66,6 +66,10 @@ struct Deployment {
   // Running sequences the engine allows per attention data-parallel group (its slots: vLLM
   // max_num_seqs, llama.cpp --parallel); 0 = limited by memory only. Sizing caps concurrency there.
   int max_batch = 0;
+  // Tokens the engine schedules in one step (vLLM max_num_batched_tokens, SGLang
+  // chunked_prefill_size, TensorRT-LLM max_num_tokens); decode tokens take their share first and
+  // prompts fill the rest, chunked. 0 = no budget: a step takes whole prompts. Open loop only.
+  int max_num_tokens = 0;
   // The model's derived facts, when the caller has them (a search derives them once per model);
   // null = derived on each call.
   const ModelFacts* facts = nullptr;
@@ -111,6 +115,14 @@ struct StepTime {
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff);
 // Prefill of `prompts` requests of `tokens` prompt tokens each, batched in one engine step.
 StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts = 1);
+// A mixed step, as engines with chunked prefill run it (vLLM V1, SGLang, TensorRT-LLM): the
+// decode step of `batch` sequences at `context`, plus `prefill_tokens` prompt tokens (of one dp
+// group) that attend to `prefill_context` earlier tokens on average. The prompt tokens ride on
+// the step's weight read: they add their KV writes to its memory time, their FLOPs (at the
+// prefill efficiency) to its compute time and their activations to its collectives, but no
+// second weight read and no second step overhead (docs/estimation.md "Mixed steps").
+StepTime mixed_step(const Deployment& d, double batch, double context, double prefill_tokens,
+                    double prefill_context, const Efficiency& eff);
 
 // Steady state of continuous batching with `concurrency` requests in flight (closed loop).
 struct ServingPoint {
@@ -125,7 +137,7 @@ struct ServingPoint {
 };
 
 // Open loop: requests arrive at random (Poisson) and are admitted as they come; used to size
-// deployments for a request rate (recommend).
+// deployments for a request rate (recommend, estimate --qps).
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff);
 
 // serve() at many concurrencies of one deployment and workload, as the search asks: what does
@@ -137,6 +149,20 @@ class OpenLoop {
   OpenLoop(const OpenLoop&) = delete;  // `deployment_.facts` may point into this object
   OpenLoop& operator=(const OpenLoop&) = delete;
   ServingPoint at(double concurrency) const;
+  // The open-loop point at a concurrency with what the queueing model needs beyond the means.
+  struct Detail {
+    ServingPoint point;
+    double step_second_moment = 0;  // E[T^2] over engine steps, s^2
+    double residual_s = 0;          // of the running step, which an arrival waits out: E[T^2] / 2E[T]
+    // The step(s) that carry a request's prompt until its first token, over the prompt lengths.
+    double first_step_mean_s = 0;
+    double first_step_second_moment = 0;
+    // A prompt's share of one step's token budget, in time (0 without a budget): the service
+    // time of the budget seen as a server of prompts.
+    double budget_service_s = 0;
+    double budget_scv = 0;  // its squared coefficient of variation (from the prompt lengths)
+  };
+  Detail detail(double concurrency) const;
   // One request's prefill over the prompt-length distribution: E[S] and E[S^2], seconds.
   double prefill_mean_s() const { return prefill_mean_s_; }
   double prefill_second_moment() const { return prefill_second_moment_; }
@@ -150,6 +176,7 @@ class OpenLoop {
   StepTime prompt_;  // at the mean prompt length
   double prefill_mean_s_ = 0;
   double prefill_second_moment_ = 0;
+  double input_sd_ = 0;
 };
 
 // What an engine batches in one step, how much memory it gives the KV cache and how it admits

@@ -90,11 +90,12 @@ Query for_device(const Query& q, const Bounds& bounds);
 // One replica under Poisson arrivals at a concurrency: the mean serving point plus what the
 // queueing model says about the spread over requests (docs/estimation.md "Queueing").
 struct LoadPoint : ServingPoint {
-  double prefill_mean_s = 0;  // one request's prefill, over the input-length distribution
+  double prefill_mean_s = 0;  // the step(s) carrying one request's prompt, over the input lengths
+  double residual_s = 0;      // the running step's remainder an arrival waits out
   double prefill_sd_s = 0;
-  double prefill_utilisation = 0;  // share of each prefill server's time spent prefilling
-  queueing::Wait wait;             // for a prefill slot (M/G/c, c = attention dp groups)
-  double tpot_sd_s = 0;            // over requests: prefills interrupting a request's decode
+  double prefill_utilisation = 0;  // share of the token budget prompts take (no budget: of the step time)
+  queueing::Wait wait;             // for the token budget (M/G/c, c = attention dp groups)
+  double tpot_sd_s = 0;            // over requests: the prompts mixed into a request's steps
   double output_tokens = 0;
   double output_sd = 0;
   double request_latency_s = 0;  // HTTP, tokenization, admission: in every TTFT
@@ -237,6 +238,9 @@ RateLoad load_at_rate(const Deployment& deployment, const Query& query, const Ef
 // whose batch engines (vLLM, SGLang, TensorRT-LLM, JetStream) raise max_num_seqs as far as
 // memory allows.
 int default_slots(const Hardware& hw, const Calibration& calibration);
+// The tokens per engine step (Deployment::max_num_tokens) of that engine on `hw`: llama.cpp's
+// batch on CPUs, the engine-independent default elsewhere (data/efficiency.json "engines").
+int default_step_tokens(const Hardware& hw, const Calibration& calibration);
 
 // Tensor-parallel sizes to try on a device for a model: its fast group sizes that divide the
 // attention heads.

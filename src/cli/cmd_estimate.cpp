@@ -199,6 +199,8 @@ void closed_loop(render::EstimateView& v, std::optional<double> concurrency, con
 // Open loop: Poisson arrivals at `qps`, with recommend's replica model (src/core/sizing.cpp).
 void open_loop(render::EstimateView& v, double qps, const Efficiency& eff, const EngineLimits& limits,
                long admitted) {
+  // Prompts share each step's token budget with the decode tokens (chunked prefill).
+  v.deployment.max_num_tokens = limits.max_num_tokens;
   const Deployment& d = v.deployment;
   Query q;
   q.qps = qps;
@@ -207,12 +209,19 @@ void open_loop(render::EstimateView& v, double qps, const Efficiency& eff, const
   const RateLoad r = load_at_rate(d, q, eff, limit);
   const bool memory_bound = admitted <= static_cast<long>(limits.max_batch) * d.dp;
   if (!r.sustainable) {
-    throw Error(
-        ExitCode::no_solution,
-        fmt::format("--qps: {} req/s is beyond this deployment: it sustains at most {} req/s ({} requests "
-                    "in flight, capped by {})",
-                    text::rate(qps), text::rate(r.at_limit.requests_per_s), limit,
-                    memory_bound ? "KV cache memory" : "the engine's max batch"));
+    // The token budget binds when the prompts fill it before the requests reach the limit.
+    const bool budget_bound =
+        r.at_limit.requests_per_s <
+        r.at_limit.concurrency / (v.workload.output_tokens * r.at_limit.tpot_s) * (1 - 1e-9);
+    const std::string cap =
+        budget_bound
+            ? fmt::format("{} requests in flight, capped by {} tokens per step (--max-batched-tokens)", limit,
+                          limits.max_num_tokens)
+            : fmt::format("{} requests in flight, capped by {}", limit,
+                          memory_bound ? "KV cache memory" : "the engine's max batch");
+    throw Error(ExitCode::no_solution,
+                fmt::format("--qps: {} req/s is beyond this deployment: it sustains at most {} req/s ({})",
+                            text::rate(qps), text::rate(r.at_limit.requests_per_s), cap));
   }
   v.qps = qps;
   v.open_loop = r.at_rate;

@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+
+#include "llmhw/mixing.hpp"
+#include "llmhw/queueing.hpp"
 
 namespace llmhw {
 namespace {
@@ -334,7 +338,42 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
   return t;
 }
 
+// `decode` (the decode step of `batch` sequences) with `tokens` prompt tokens of one dp group
+// added: they attend to `context` earlier tokens on average. What they add to each part of the
+// step, as prefill() costs it, except the weights (already read for the decode tokens; only the
+// routed experts they reach beyond the decode tokens' add) and the step's fixed overhead.
+StepTime with_prefill(const Deployment& d, const ModelFacts& f, double peak, const StepTime& decode,
+                      double batch, double tokens, double context, const Efficiency& eff) {
+  if (tokens <= 0) return decode;
+  Deployment stage = d;
+  stage.pp = 1;
+  Deployment group = d;
+  group.moe_tp = d.expert_tp();
+  group.pp = 1;
+  group.dp = 1;
+  const double micro_batch = batch / d.pp;
+  const double kv_write =
+      f.kv_bytes_per_sequence(tokens, element_bytes(d.kv)) * kv_shard_fraction(*d.model, d.tp);
+  const double experts =
+      streamed_weight_bytes(stage, f, micro_batch + tokens) - streamed_weight_bytes(stage, f, micro_batch);
+  StepTime t = decode;
+  t.memory_s += (experts + kv_write) / (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
+  t.compute_s += device_flops(group, f, tokens, context) /
+                 (mixed_peak(*d.hardware, peak, eff.quantized_share) * eff.prefill_compute);
+  t.communication_s += communication_seconds(group, f, tokens, eff) - communication_seconds(group, f, 0, eff);
+  return t;
+}
+
 }  // namespace
+
+StepTime mixed_step(const Deployment& d, double batch, double context, double prefill_tokens,
+                    double prefill_context, const Efficiency& eff) {
+  ModelFacts local;
+  const ModelFacts& f = facts_of(d, local);
+  const double peak = peak_flops(d);
+  return with_prefill(d, f, peak, decode_step(d, f, peak, batch, context, eff), batch, prefill_tokens,
+                      prefill_context, eff);
+}
 
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff) {
   ModelFacts local;
@@ -347,7 +386,7 @@ StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, doub
 }
 
 OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff, double input_sd)
-    : deployment_(d), workload_(w), efficiency_(eff) {
+    : deployment_(d), workload_(w), efficiency_(eff), input_sd_(input_sd) {
   if (!deployment_.facts) {
     local_facts_ = derive_facts(*d.model);
     deployment_.facts = &local_facts_;
@@ -371,28 +410,77 @@ OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff
   }
 }
 
-ServingPoint OpenLoop::at(double concurrency) const {
-  // Continuous batching, closed loop: over a request's life the replica runs `osl` decode
-  // steps for the whole batch and one prefill per request, so per request it spends
-  // osl x step / C on decoding and t_prefill / dp on prefill (dp groups prefill in parallel).
-  // Prefills pause decoding, which stretches TPOT by 1 / (1 - prefill share); a new request
-  // waits for the running step (half a step on average) and for queued prefills (M/D/1).
+OpenLoop::Detail OpenLoop::detail(double concurrency) const {
+  // Continuous batching with chunked prefill, as vLLM V1 runs it (docs/estimation.md "Mixed
+  // steps"): every step decodes one token of each running request and carries, within the
+  // token budget the decode tokens leave, the prompts that arrived meanwhile. Per dp group a
+  // step carries m = C / (dp x osl) prompts on average (Little's law: each running request
+  // finishes once in osl steps and is replaced), so the mean step is the mix over k ~ Poisson(m)
+  // prompts per step; TPOT is that mean step (a request decodes one token per step), and the
+  // replica completes lambda = C / (osl x mean step) requests/s. A prompt's first token comes
+  // out of the step(s) that carry it, after the running step ends and, when the budget is the
+  // bottleneck, after the prompts queued ahead of it (M/G/dp, the budget as a server of prompts).
   const Deployment& d = deployment_;
+  const ModelFacts& f = *d.facts;
   const Workload& w = workload_;
-  ServingPoint s;
+  const double isl = w.input_tokens, osl = std::max(1.0, w.output_tokens);
+  const double c = std::max(concurrency, 1e-9);
+  const double per_group = c / d.dp;
+  Detail out;
+  ServingPoint& s = out.point;
   s.concurrency = concurrency;
-  s.step =
-      decode_step(d, *d.facts, peak_flops_, concurrency, w.input_tokens + w.output_tokens / 2.0, efficiency_);
-  s.prompt = prompt_;
-  const double step = s.step.total_s();
-  const double t_prefill = prefill_mean_s_;
-  s.requests_per_s = concurrency / (w.output_tokens * step + concurrency * t_prefill / d.dp);
+  s.step = decode_step(d, f, peak_flops_, c, isl + w.output_tokens / 2.0, efficiency_);
+  // Causal attention within the prompt: isl / 2 earlier tokens on average, chunked or not.
+  const auto step_with = [&](double tokens) {
+    return with_prefill(d, f, peak_flops_, s.step, c, tokens, isl / 2.0, efficiency_);
+  };
+  const auto step_s = [&](double tokens) { return step_with(tokens).total_s(); };
+  // The running requests' decode tokens take the budget first (vLLM schedules RUNNING before
+  // WAITING); prompts get the rest, at least one token.
+  const double chunk = d.max_num_tokens > 0 ? std::max(1.0, d.max_num_tokens - per_group) : 0.0;
+  const double m = per_group / osl;
+  const mixing::StepMix mix = mixing::mix_steps(m, isl, chunk, step_s);
+  const double step = mix.mean_s;
+  out.step_second_moment = mix.second_moment;
+  out.residual_s = mix.second_moment / (2.0 * step);
+  s.tpot_s = step;
+  s.requests_per_s = c / (osl * step);
+  // Prompts beyond one budget per step cannot be served, however many requests run.
+  if (chunk > 0) s.requests_per_s = std::min(s.requests_per_s, d.dp * chunk / (isl * step));
+  s.prefill_share = std::max(0.0, 1.0 - s.step.total_s() / step);
+  // The first token, over the prompt lengths (the same quadrature as the prefill's).
+  const auto first = [&](double own) {
+    const mixing::FirstToken ft = mixing::first_token_steps(own, m, isl, chunk);
+    return ft.steps * step_s(ft.tokens_per_step);
+  };
+  const mixing::FirstToken at_mean = mixing::first_token_steps(isl, m, isl, chunk);
+  s.prompt = step_with(at_mean.tokens_per_step);
+  const double f0 = first(isl);
+  out.first_step_mean_s = f0;
+  out.first_step_second_moment = f0 * f0;
+  if (input_sd_ > 0) {
+    const double spread = std::sqrt(3.0) * input_sd_;
+    const double low = first(std::max(1.0, isl - spread)), high = first(isl + spread);
+    out.first_step_mean_s = (4.0 * f0 + low + high) / 6.0;
+    out.first_step_second_moment = (4.0 * f0 * f0 + low * low + high * high) / 6.0;
+  }
+  double wait = 0;
+  if (chunk > 0) {
+    // The budget serves a prompt in isl / chunk of a step; beyond one budget per step prompts
+    // queue without bound.
+    out.budget_service_s = isl / chunk * step;
+    out.budget_scv = std::pow(input_sd_ / isl, 2);
+    const queueing::Wait queue =
+        queueing::mgc_wait(s.requests_per_s, out.budget_service_s, out.budget_scv, d.dp);
+    wait = queue.mean_s();
+  }
+  s.ttft_s = out.residual_s + wait + out.first_step_mean_s;
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
-  s.prefill_share = s.requests_per_s * t_prefill / d.dp;
-  s.tpot_s = step / (1.0 - s.prefill_share);
-  const double queue_wait = s.prefill_share * t_prefill / (2.0 * (1.0 - s.prefill_share));
-  s.ttft_s = t_prefill + step / 2.0 + queue_wait;
-  return s;
+  return out;
+}
+
+ServingPoint OpenLoop::at(double concurrency) const {
+  return detail(concurrency).point;
 }
 
 ServingPoint serve(const Deployment& d, const Workload& w, double concurrency, const Efficiency& eff) {

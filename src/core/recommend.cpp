@@ -333,13 +333,17 @@ struct DeviceSearch {
 };
 
 DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
-                             const ModelFacts& facts, const Efficiency& eff, int slots, SizingCache* cache) {
+                             const ModelFacts& facts, const Efficiency& eff, int slots, SizingCache* cache,
+                             int step_tokens = 0) {
   std::vector<Deployment> candidates;
   const std::vector<int> tps = candidate_tp_sizes(hw, model);
   for (Precision p : candidate_precisions(query, hw, model)) {
     add_candidate_layouts(candidates, model, hw, p, tps, facts, query, eff);
   }
-  for (Deployment& d : candidates) d.max_batch = slots;
+  for (Deployment& d : candidates) {
+    d.max_batch = slots;
+    d.max_num_tokens = step_tokens;
+  }
   // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
   // price is the same in every layout. Once one passes every rule, a candidate whose replica
   // alone costs more than that fleet is not sized, and one whose fleet costs more (known from
@@ -398,11 +402,11 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
 // live in `result`, which the evaluations point into.
 void search_slices(DeviceSearch& found, RecommendResult& result, const Hardware& socket, const Query& query,
                    const Model& model, const ModelFacts& facts, const Efficiency& eff, int slots,
-                   SizingCache* cache) {
+                   SizingCache* cache, int step_tokens) {
   for (int vcpus : sellable_vcpus(socket)) {
     auto piece = std::make_shared<const Hardware>(slice(socket, vcpus));
     if (!piece->price(query.pricing)) continue;
-    DeviceSearch s = search_hardware(*piece, query, model, facts, eff, slots, cache);
+    DeviceSearch s = search_hardware(*piece, query, model, facts, eff, slots, cache, step_tokens);
     if (!s.best || (found.best && !better(*s.best, *found.best, query))) continue;
     found.best = std::move(s.best);
     result.slices.push_back(std::move(piece));
@@ -426,6 +430,12 @@ std::string slice_reason(const Evaluation& e, const Query& q) {
 int default_slots(const Hardware& hw, const Calibration& calibration) {
   // CPUs (Apple silicon included) run llama.cpp; GPUs, TPUs and accelerators batch engines.
   return hw.kind == DeviceKind::cpu ? calibration.limits("llama.cpp", hw).max_batch : 0;
+}
+
+int default_step_tokens(const Hardware& hw, const Calibration& calibration) {
+  // The token budget of the engine default_slots() assumes: llama.cpp's batch on CPUs, the
+  // engine-independent default ("*") elsewhere, as estimate --qps without --engine uses.
+  return calibration.limits(hw.kind == DeviceKind::cpu ? "llama.cpp" : "", hw).max_num_tokens;
 }
 
 const char* to_string(Confidence c) {
@@ -491,10 +501,11 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     Resolution resolved = calibration.resolve(hw, "", known);
     // Under --confidence p90 the device's own band sets how far its predictions are trusted.
     const Query checked = for_device(query, resolved.bounds);
+    const int step_tokens = default_step_tokens(hw, calibration);
     DeviceSearch found = search_hardware(hw, checked, model, facts, *resolved.efficiency,
-                                         default_slots(hw, calibration), cache);
+                                         default_slots(hw, calibration), cache, step_tokens);
     search_slices(found, result, hw, checked, model, facts, *resolved.efficiency,
-                  default_slots(hw, calibration), cache);
+                  default_slots(hw, calibration), cache, step_tokens);
     if (found.best) {
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
       result.recommendations.push_back(

@@ -303,9 +303,13 @@ TEST_CASE("option --explain JSON carries the derivation's numbers beside its pro
   CHECK(n.at("kv_gb").get<double>() == Approx(n.at("kv_gb_per_running_sequence").get<double>() *
                                               std::ceil(n.at("concurrency_per_replica").get<double>()))
                                            .epsilon(2e-3));
-  // replicas = ceil(50 / capacity per replica).
+  // replicas = ceil(50 / (capacity per replica x max utilisation)) + spares.
+  const json& query = doc.at("query");
   CHECK(n.at("replicas").get<double>() ==
-        std::ceil(50.0 / n.at("capacity_requests_per_s_per_replica").get<double>() - 1e-3));
+        std::ceil(50.0 / (n.at("capacity_requests_per_s_per_replica").get<double>() *
+                          query.at("max_utilisation").get<double>()) -
+                  1e-3) +
+            query.at("n_plus").get<double>());
   CHECK(n.at("replicas") == rec.at("replicas"));
   CHECK(n.at("prefill_tokens") == 1024);
 }

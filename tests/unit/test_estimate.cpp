@@ -445,33 +445,8 @@ TEST_CASE("prefill: only the quantized share of the work runs at the narrow peak
   }
 }
 
-TEST_CASE("serve: closed-loop continuous batching by hand", "[estimate][serve]") {
-  const llmhw::Model m = llmhw_test::llama_8b();
-  const llmhw::Hardware hw = llmhw_test::round_gpu();
-  const llmhw::Workload w{1000, 200};
-  // 8 requests in flight; decode context = 1000 + 200/2 = 1100 tokens.
-  // Step bytes 15,009,849,344 + 8 x 131,072 x 1100 = 16,163,282,944 -> 16.163 ms (memory-bound;
-  // FLOPs 8 x (15,009,849,344 + 524,288 x 1100) = 1.247e11 -> 1.25 ms).
-  const double step = (kWeightRead8b + 8 * kKvPerToken8b * 1100) / kBandwidth;
-  CHECK(step == Approx(0.016163282944).epsilon(1e-12));
-  const double t_prefill = 0.15271993344;  // prefill of 1000 tokens, see above
-  // Per request the replica spends 200 steps / 8 requests of decoding and one prefill:
-  // rps = 8 / (200 x 0.016163 + 8 x 0.152720) = 8 / 4.454416 = 1.79597 req/s.
-  const double rps = 8 / (200 * step + 8 * t_prefill);
-  const double share = rps * t_prefill;  // 0.27428 of the time in prefill
-  const llmhw::ServingPoint s = llmhw::serve(deploy(m, hw), w, 8, llmhw_test::ideal());
-  CHECK(s.concurrency == 8.0);
-  CHECK(s.step.total_s() == Approx(step).epsilon(1e-12));
-  CHECK(s.prompt.total_s() == Approx(t_prefill).epsilon(1e-12));
-  CHECK(s.requests_per_s == Approx(rps).epsilon(1e-12));
-  CHECK(s.requests_per_s == Approx(8 / 4.45441605632).epsilon(1e-9));
-  CHECK(s.output_tokens_per_s == Approx(rps * 200).epsilon(1e-12));
-  CHECK(s.prefill_share == Approx(share).epsilon(1e-12));
-  // Prefills pause decoding: TPOT = step / (1 - share).
-  CHECK(s.tpot_s == Approx(step / (1 - share)).epsilon(1e-12));
-  // TTFT = prefill + half a step + M/D/1 wait share x t_prefill / (2 (1 - share)).
-  CHECK(s.ttft_s == Approx(t_prefill + step / 2 + share * t_prefill / (2 * (1 - share))).epsilon(1e-12));
-}
+// serve() (the open loop) by hand: tests/unit/test_mixing.cpp, "serve (open loop): steps carry
+// the prompts that arrive, by hand".
 
 TEST_CASE("serve: latency and throughput grow with concurrency", "[estimate][serve]") {
   const llmhw::Model m = llmhw_test::llama_8b();
