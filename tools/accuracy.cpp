@@ -254,9 +254,76 @@ void write_rows(const fs::path& csv, const std::vector<std::pair<const Observati
   }
 }
 
+// CPUs, on their own: every CPU row (llama.cpp runs on slices of a socket, "graviton3@8vcpu"),
+// measured against the fit and against the fit without the row's model, and the mean errors of
+// single-stream decode and prefill. The CPU rows are few and their metrics (decode and prefill
+// tokens per second) are not the TTFT/TPOT/throughput columns of the other tables.
+void cpu_section(const std::vector<std::pair<const Observation*, Prediction>>& rows, const Catalogs& catalogs,
+                 const Holdout& holdout) {
+  std::string table;
+  std::map<std::string, std::vector<double>> fitted, held;
+  for (const auto& [o, p] : rows) {
+    if (catalogs.hardware.at(o->hardware).kind != DeviceKind::cpu) continue;
+    const auto h = holdout.by_model.find(o->id);
+    const std::string kind = o->metric == "decode_tokens_per_s"    ? "decode (single stream)"
+                             : o->metric == "prefill_tokens_per_s" ? "prefill"
+                                                                   : o->metric;
+    for (const std::string& k : {kind, std::string("all")}) {
+      fitted[k].push_back(std::fabs(p.value / o->value - 1));
+      if (h != holdout.by_model.end()) held[k].push_back(std::fabs(h->second / o->value - 1));
+    }
+    table += fmt::format("| {} | {} | {} {} | {} | {:.4g} | {:.4g} ({:+.0f}%) | {} |\n", o->id, o->hardware,
+                         o->model, to_string(o->precision), o->metric, o->value, p.value,
+                         (p.value / o->value - 1) * 100,
+                         h == holdout.by_model.end()
+                             ? std::string("–")
+                             : fmt::format("{:.4g} ({:+.0f}%)", h->second, (h->second / o->value - 1) * 100));
+  }
+  if (table.empty()) return;
+  const auto mape = [](const std::vector<double>& v) {
+    if (v.empty()) return std::string("–");
+    double sum = 0;
+    for (double x : v) sum += x;
+    return fmt::format("{:.1f}%", 100 * sum / static_cast<double>(v.size()));
+  };
+  std::cout
+      << "## CPUs\n\n"
+         "llama.cpp runs on CPU slices (a run on N threads of a socket is predicted on a slice of N "
+         "vCPUs, `estimate --vcpus N`), from `data/calibration/cpu_threads_llamacpp.csv`; excluded rows "
+         "are not listed. On a CPU, int8 is sized as GGUF Q8_0 and int4 as Q4_0 "
+         "(src/core/gguf.cpp). Held out: the fit without the row's model, from "
+         "`holdout_predictions.csv` (`llmhw_calibrate --write`, or `--only graviton/llama.cpp --write` "
+         "for this group alone; without `--write` it lists the same rows). The fit's per-layer overhead "
+         "is held by a sourced prior (data/calibration/fit_groups.json), and Graviton3's per-core "
+         "bandwidth (16 GB/s) was scanned with it.\n\n"
+         "| rows | n | MAPE fitted | MAPE model held out |\n|---|---:|---:|---:|\n";
+  for (const auto& [k, v] : fitted) {
+    const auto h = held.find(k);
+    std::cout << fmt::format("| {} | {} | {} | {} |\n", k, v.size(), mape(v),
+                             h == held.end() ? std::string("–") : mape(h->second));
+  }
+  std::cout << "\n| row | hardware | model | metric | measured | predicted | model held out |\n"
+               "|---|---|---|---|---:|---:|---:|\n"
+            << table << "\n"
+            << "Excluded from the fit as superseded builds (llama.cpp mainline of 2024-03, before the "
+               "i8mm kernels of PR 5780 and the OpenMP/threadpool barriers): c4, Llama 2 7B Q4_0 on 64 "
+               "threads (31.55 tok/s, predicted 1.46x faster), and r0961, the same run's 16-token prefill. "
+               "Before the fit (2026-12-03), CPUs ran on unfitted defaults (bandwidth efficiency 0.6, 5 ms "
+               "per step, prefill 0.15 of peak, the GPU int4 of 4.125 bits with a 16-bit head): on the five "
+               "decode rows of the time predicted / published ran from 0.50 to 1.28, and `recommend --model "
+               "qwen3-0.6b --qps 0.5 --kind cpu` found no instance under $0.60/h (now a c7g.4xlarge, 16 "
+               "vCPU, $0.58/h). Left: Q4_K_M (~4.8 bits) and Q3_K (~3.9) files are sized as Q4_0 (4.5), "
+               "so Mistral Q3_K at 48 threads comes out 11% slow (at 8 threads its unpacking costs compute "
+               "and it comes out 19% fast); prefill rests on two KleidiAI pp512 rows; Xeon and EPYC have no "
+               "usable rows (the MLPerf Xeon rows are Server-scenario, variable-length or MRDIMM systems "
+               "without a profile) and run on the per-kind CPU defaults, which a full `llmhw_calibrate "
+               "--write` derives from this fit.\n\n";
+}
+
 int run(const fs::path& data, const fs::path& rows_csv) {
-  const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
+  Catalogs catalogs = load_catalogs(data);
+  add_slices(catalogs, obs);
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
   // Devices without rows of their own borrow a sibling's fit as the product does (resolve()).
   std::vector<Hardware> known;
@@ -631,6 +698,7 @@ int run(const fs::path& data, const fs::path& rows_csv) {
          "inside. The NVIDIA figures in the bullets above date from the fit before this one; Blackwell "
          "is now also fitted on InferenceX's single-node runs, which moved its in-sample and "
          "held-out numbers by up to a few points (tables above and below).\n\n";
+  cpu_section(rows, catalogs, holdout);
   std::cout << "## By source\n\n" << table("source", by_source);
   std::cout << "## By hardware\n\n" << table("hardware", by_hardware);
   std::cout << "## By engine\n\n" << table("engine", by_engine);

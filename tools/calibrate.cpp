@@ -11,6 +11,7 @@
 //   cmake --build --preset release --target llmhw_calibrate
 //   ./build/release/llmhw_calibrate --data data --write
 //   ./build/release/llmhw_calibrate --data data --only hopper/trtllm   # one subset, writes nothing
+//   ./build/release/llmhw_calibrate --data data --only graviton/llama.cpp --write   # that entry only
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -81,12 +82,15 @@ struct Subset {
   // of the group's `family` (fit_groups.json: groups of one vendor fitted apart, such as CDNA 2, 3
   // and 4), or of the group alone when it names no family.
   std::vector<const Observation*> family_rows;
+  // The group's own prior centres (fit_groups.json `prior` in a group), over the global ones: a
+  // factor its rows cannot pin, held at a sourced value.
+  ordered_json prior = ordered_json::object();
 };
 
 std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::vector<Observation>& obs,
                                    const Catalogs& catalogs) {
-  const int min_engine = groups_doc.at("min_rows_per_engine");
-  const int min_any = groups_doc.at("min_rows_any_engine");
+  const int min_engine_default = groups_doc.at("min_rows_per_engine");
+  const int min_any_default = groups_doc.at("min_rows_any_engine");
   // Rows by family (a group without one is its own family) and engine ("*": every engine).
   std::map<std::string, std::map<std::string, std::vector<const Observation*>>> family_rows;
   std::vector<std::map<std::string, std::vector<const Observation*>>> group_rows;
@@ -95,7 +99,8 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
     const std::string family = g.value("family", "group " + g.at("name").get<std::string>());
     auto& by_engine = group_rows.emplace_back();
     for (const Observation& o : obs) {
-      if (std::find(hardware.begin(), hardware.end(), o.hardware) == hardware.end()) continue;
+      // A run on a CPU slice ("graviton3@8vcpu") belongs to its socket's group.
+      if (std::find(hardware.begin(), hardware.end(), socket_of(o.hardware)) == hardware.end()) continue;
       if (o.excluded || !check_mappable(o, catalogs).ok) continue;
       for (const std::string& engine : {o.engine, std::string("*")}) {
         by_engine[engine].push_back(&o);
@@ -109,16 +114,20 @@ std::vector<Subset> subsets_to_fit(const ordered_json& groups_doc, const std::ve
     const auto hardware = g.at("hardware").get<std::vector<std::string>>();
     const std::string family = g.value("family", "group " + g.at("name").get<std::string>());
     auto& by_engine = group_rows[i++];
+    // A group may need fewer rows than the default (the CPU groups: few published runs, each a
+    // different thread count or test; fit_groups.json says why).
+    const int min_engine = g.value("min_rows_per_engine", min_engine_default);
+    const int min_any = g.value("min_rows_any_engine", min_any_default);
     std::vector<const Observation*> all = by_engine["*"];
     by_engine.erase("*");
     for (auto& [engine, rows] : by_engine) {
       if (static_cast<int>(rows.size()) >= min_engine)
         out.push_back({g.at("name"), engine, catalogs.hardware.at(rows.front()->hardware).vendor, hardware,
-                       rows, family_rows[family][engine]});
+                       rows, family_rows[family][engine], g.value("prior", ordered_json::object())});
     }
     if (static_cast<int>(all.size()) >= min_any)
       out.push_back({g.at("name"), "*", catalogs.hardware.at(all.front()->hardware).vendor, hardware, all,
-                     family_rows[family]["*"]});
+                     family_rows[family]["*"], g.value("prior", ordered_json::object())});
   }
   return out;
 }
@@ -255,12 +264,28 @@ std::vector<double Efficiency::*> shared_factors(const ordered_json& groups_doc)
 Prior read_prior(const ordered_json& doc) {
   const auto& factors = fitted_factors();
   Prior p;
+  if (!doc.is_object()) throw data_error("fit_groups.json: prior: not an object");
   for (const auto& [name, centre] : doc.items()) {
     if (name == "note") continue;
     const auto it = factors.find(name);
     if (it == factors.end()) throw data_error("fit_groups.json: prior." + name + ": not a fitted factor");
     p.centres.push_back({it->second, centre.at("centre").get<double>(), centre.at("weight").get<double>(),
                          name, centre.value("engine_wide", false)});
+  }
+  return p;
+}
+
+// A group's own centres replace the global ones of the same factor, or add to them.
+Prior with_group_prior(Prior p, const ordered_json& group_prior) {
+  if (group_prior.empty()) return p;
+  const Prior own = read_prior(group_prior);
+  for (const Prior::Centre& c : own.centres) {
+    const auto same = std::find_if(p.centres.begin(), p.centres.end(),
+                                   [&c](const Prior::Centre& g) { return g.factor == c.factor; });
+    if (same != p.centres.end())
+      *same = c;
+    else
+      p.centres.push_back(c);
   }
   return p;
 }
@@ -452,11 +477,27 @@ SubsetFit fit_subset(const Subset& s, const Catalogs& catalogs, const Calibratio
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   log_fit(s, r, seconds, mean_absolute_percentage_error(in_sample),
           held.empty() ? -1.0 : mean_absolute_percentage_error(held));
+  // A small subset (the CPU groups) lists its rows: measured, fitted and held-out predictions.
+  if (s.rows.size() <= 40) {
+    std::map<std::string, double> model_out;
+    for (const Scored& sc : held) model_out[sc.observation->id] = sc.predicted;
+    for (const Scored& sc : in_sample) {
+      const Observation& o = *sc.observation;
+      const auto h = model_out.find(o.id);
+      std::cerr << fmt::format(
+          "  {} {} {} {} {}: measured {:.4g}, fitted {:.4g} ({:+.0f}%), model held out {}\n", o.id,
+          o.hardware, o.model, to_string(o.precision), o.metric, o.value, sc.predicted,
+          (sc.predicted / o.value - 1) * 100,
+          h == model_out.end()
+              ? std::string("-")
+              : fmt::format("{:.4g} ({:+.0f}%)", h->second, (h->second / o.value - 1) * 100));
+    }
+  }
   // The error bands come from the held-out models' residuals (a single-model subset: its own).
   const std::vector<Scored>& residuals = held.empty() ? in_sample : held;
   ordered_json entry = {{"group", s.group}, {"hardware", s.hardware}, {"engine", s.engine}, {"rows", r.rows}};
   std::set<std::string> measured;
-  for (const Observation* o : s.rows) measured.insert(o->hardware);
+  for (const Observation* o : s.rows) measured.insert(socket_of(o->hardware));
   entry["measured_hardware"] = std::vector<std::string>(measured.begin(), measured.end());
   const ordered_json values = efficiency_json(r.efficiency);  // items() must not outlive it
   for (const auto& [k, v] : values.items()) entry[k] = v;
@@ -579,8 +620,9 @@ void write_kind_defaults(ordered_json& doc, const std::map<std::string, Efficien
 
 // `only` ("group/engine"; empty for all) fits one subset and writes nothing: for experiments.
 int run(const fs::path& data, bool write, const std::string& only, int jobs) {
-  const Catalogs catalogs = load_catalogs(data);
   const std::vector<Observation> obs = read_observations(data / "calibration" / "observations.csv");
+  Catalogs catalogs = load_catalogs(data);
+  add_slices(catalogs, obs);
   const Calibration defaults = io::load_calibration(data / "efficiency.json");
   ordered_json doc = ordered_json::parse(std::ifstream(data / "efficiency.json"));
   // The fits start from the hand-written physics defaults (by_kind_physics; by_kind where there
@@ -594,8 +636,9 @@ int run(const fs::path& data, bool write, const std::string& only, int jobs) {
   unfitted.accelerator = physics["accelerator"];
   const ordered_json groups = ordered_json::parse(std::ifstream(data / "calibration" / "fit_groups.json"));
   const Prior prior = read_prior(groups.at("prior"));
-  std::ofstream holdout;  // left closed (writes ignored) when fitting one subset
-  if (only.empty()) holdout.open(data / "calibration" / "holdout_predictions.csv");
+  // One subset's held-out predictions are kept aside and, with --write, replace that subset's
+  // lines of the file.
+  std::stringstream holdout;
   holdout << "subset,held_out,obs_id,predicted\n";
   const std::vector<Subset> subsets = subsets_to_fit(groups, obs, catalogs);
   std::set<std::string> engine_fits, engines;
@@ -620,7 +663,7 @@ int run(const fs::path& data, bool write, const std::string& only, int jobs) {
     const Subset& s = *selected[order[k]];
     const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
     const Efficiency& start = unfitted.for_hardware(hw);
-    const Prior own = prior_for(s, prior, first_pass);
+    const Prior own = with_group_prior(prior_for(s, prior, first_pass), s.prior);
     const Prior fit_prior = shared_prior(own, s, first_pass, shared, "");
     // A device held out of a group with others takes the shared factors from the vendor's other
     // groups (their first-pass fits never saw it); one held out of a family, from the groups
@@ -649,7 +692,34 @@ int run(const fs::path& data, bool write, const std::string& only, int jobs) {
   }
   std::cerr << fmt::format("fits took {:.0f} s\n",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  if (!only.empty()) return 0;
+  if (!only.empty()) {
+    // --only with --write replaces (or adds) that one entry of efficiency.json's fits and that
+    // subset's lines of holdout_predictions.csv, and leaves everything else (by_kind included).
+    if (!write || fitted.empty()) return 0;
+    ordered_json& entries = doc["fitted"];
+    const auto same = std::find_if(entries.begin(), entries.end(), [&](const ordered_json& e) {
+      return e.at("group") == fitted[0].at("group") && e.at("engine") == fitted[0].at("engine");
+    });
+    if (same != entries.end())
+      *same = fitted[0];
+    else
+      entries.push_back(fitted[0]);
+    std::ofstream(data / "efficiency.json") << doc.dump(2) << "\n";
+    const fs::path held_csv = data / "calibration" / "holdout_predictions.csv";
+    std::stringstream merged;
+    std::ifstream old_held(held_csv);
+    for (std::string line; std::getline(old_held, line);) {
+      if (line.rfind(only + ",", 0) != 0) merged << line << "\n";
+    }
+    std::string line;
+    std::getline(holdout, line);  // header
+    while (std::getline(holdout, line)) merged << line << "\n";
+    old_held.close();
+    std::ofstream(held_csv) << merged.str();
+    std::cerr << "wrote " << only << " into " << (data / "efficiency.json").string() << " and "
+              << held_csv.string() << "\n";
+    return 0;
+  }
   if (!doc.contains("by_kind_physics")) doc["by_kind_physics"] = doc["by_kind"];
   write_kind_defaults(doc, physics, group_fits, catalogs, defaults, holdout);
   doc["status"] = fmt::format(
@@ -658,6 +728,7 @@ int run(const fs::path& data, bool write, const std::string& only, int jobs) {
       today(), used);
   doc["date"] = today();
   doc["fitted"] = fitted;
+  std::ofstream(data / "calibration" / "holdout_predictions.csv") << holdout.str();
   if (write) {
     std::ofstream(data / "efficiency.json") << doc.dump(2) << "\n";
     std::cerr << "wrote " << (data / "efficiency.json").string() << "\n";

@@ -246,7 +246,8 @@ FitResult fit_efficiency(const std::vector<const Observation*>& rows, const Cata
 
 bool counts_as(const std::string& metric, const std::string& band_metric) {
   return metric == band_metric ||
-         (band_metric == "output_tokens_per_s" && metric == "batch_output_tokens_per_s");
+         (band_metric == "output_tokens_per_s" &&
+          (metric == "batch_output_tokens_per_s" || metric == "decode_tokens_per_s"));
 }
 
 double ratio_quantile(const std::vector<Scored>& scored, const std::string& metric, double p) {

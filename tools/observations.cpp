@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -112,6 +113,23 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
   return c;
 }
 
+std::string socket_of(const std::string& hardware_id) {
+  return hardware_id.substr(0, hardware_id.find('@'));
+}
+
+void add_slices(Catalogs& c, const std::vector<Observation>& obs) {
+  for (const Observation& o : obs) {
+    const size_t at = o.hardware.find('@');
+    if (at == std::string::npos || c.hardware.count(o.hardware)) continue;
+    const auto socket = c.hardware.find(o.hardware.substr(0, at));
+    if (socket == c.hardware.end()) continue;  // check_mappable reports it
+    const int vcpus = std::atoi(o.hardware.c_str() + at + 1);
+    if (vcpus < 1 || vcpus > socket->second.socket_vcpus()) continue;
+    Hardware s = slice(socket->second, vcpus);
+    if (s.id == o.hardware) c.hardware[s.id] = std::move(s);
+  }
+}
+
 namespace {
 
 Deployment deployment_of(const Observation& o, const Catalogs& c) {
@@ -143,7 +161,8 @@ const std::vector<std::string> kMetrics = {"ttft_ms",
                                            "e2e_ms",
                                            "prefill_ms",
                                            "prefill_tokens_per_s",
-                                           "batch_output_tokens_per_s"};
+                                           "batch_output_tokens_per_s",
+                                           "decode_tokens_per_s"};
 
 // A static batch (Argonne LLM-Inference-Bench): `batch` prompts of isl tokens prefilled together,
 // then osl decode steps of the whole batch, with no server, queue or request latency around them.
@@ -213,6 +232,12 @@ Prediction predict_mappable(const Observation& o, const Deployment& d, const Eff
     return p;
   }
   if (o.metric == "batch_output_tokens_per_s") return static_batch(o, d, eff, p);
+  // A single stream's generation rate (llama-bench tg: decode steps of one sequence from a short
+  // context, no prefill or server in the time), at the run's mean context isl + osl/2.
+  if (o.metric == "decode_tokens_per_s") {
+    p.value = 1.0 / decode_step(d, 1, o.isl + o.osl / 2, eff).total_s();
+    return p;
+  }
   const MemoryPlan mem = plan_memory(d, w, eff);
   if (!mem.fits()) return not_predicted("does not fit in memory");
   // "max" runs hold as many sequences as fit in memory (and the engine allows). A benchmark at a

@@ -36,6 +36,12 @@ struct Catalogs {
   std::map<std::string, ModelFacts> facts;
 };
 Catalogs load_catalogs(const std::filesystem::path& data_dir);
+// Adds the CPU slices the observations name ("graviton3@8vcpu": a run on 8 threads of one
+// socket, docs/hardware-profiles.md "CPU slices") to the catalog, so that they predict as
+// `llmhw estimate --vcpus` does.
+void add_slices(Catalogs& c, const std::vector<Observation>& obs);
+// The socket a hardware id names: "graviton3@8vcpu" -> "graviton3"; other ids unchanged.
+std::string socket_of(const std::string& hardware_id);
 
 struct Prediction {
   bool ok = false;

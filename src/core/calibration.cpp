@@ -115,8 +115,14 @@ Bounds widen(const Bounds& a, const Bounds& b) {
   return {widen(a.ttft, b.ttft), widen(a.tpot, b.tpot), widen(a.throughput, b.throughput)};
 }
 
+// A CPU slice ("graviton3@8vcpu") is its socket's profile with fewer cores: it takes the socket's
+// fit (the fits of the CPU groups are made on slices, data/calibration/cpu_threads_llamacpp.csv).
+static std::string_view profile_id(const Hardware& hw) {
+  return hw.socket_id.empty() ? std::string_view(hw.id) : std::string_view(hw.socket_id);
+}
+
 const FittedEfficiency* Calibration::find(const Hardware& hw, std::string_view engine) const {
-  return find_id(fitted, hw.id, engine);
+  return find_id(fitted, profile_id(hw), engine);
 }
 
 const Efficiency& Calibration::kind_default(DeviceKind kind) const {
@@ -130,7 +136,7 @@ const Bounds& Calibration::kind_bounds(DeviceKind kind) const {
 Resolution Calibration::resolve(const Hardware& hw, std::string_view engine,
                                 std::span<const Hardware> catalog) const {
   Resolution r;
-  if (const FittedEfficiency* f = find(hw, engine); f && f->measured_on(hw.id)) {
+  if (const FittedEfficiency* f = find(hw, engine); f && f->measured_on(profile_id(hw))) {
     r.efficiency = &f->efficiency;
     r.fit = f;
     r.evidence = Evidence::measured;

@@ -1,4 +1,5 @@
 #include "llmhw/estimate.hpp"
+#include "llmhw/gguf.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -45,11 +46,26 @@ double unquantized_bytes(Precision p) {
   return std::max(element_bytes(p), element_bytes(Precision::bf16));
 }
 
-// Parameters kept in 16-bit when the rest is quantized: embedding, LM head and a vision encoder
-// (engines and quantized checkpoints such as NVIDIA's FP8 Llama 3.1 leave them unquantized).
-double weight_bytes_for(const ParameterCount& c, double quantized_params, Precision p) {
-  const double unquantized = c.embedding + c.lm_head + c.vision;
-  return quantized_params * weight_bytes_per_param(p) + unquantized * unquantized_bytes(p);
+// Bytes per weight as stored: the layers, the LM head (or the tied embedding acting as it), an
+// untied embedding and a vision encoder. GPUs keep the last three at 16 bits; a CPU runs
+// llama.cpp's GGUF layout, which quantizes the head and the embedding too (gguf.hpp).
+struct StoredBytes {
+  double body, head, embedding, vision;
+};
+
+StoredBytes stored_bytes(const Deployment& d) {
+  const double wide = unquantized_bytes(d.weights);
+  // llama.cpp loads a vision encoder from its own 16-bit mmproj file.
+  // (`models list` sizes a model without hardware: the checkpoint's bytes.)
+  if (const auto g = d.hardware ? gguf_bytes(*d.hardware, d.weights) : std::nullopt)
+    return {g->body, g->head, g->embedding, wide};
+  return {weight_bytes_per_param(d.weights), wide, wide, wide};
+}
+
+// The embedding, LM head and vision encoder: a tied embedding is stored once, as the head.
+double stored_unquantized_bytes(const Model& m, const ParameterCount& c, const StoredBytes& b) {
+  const double embedding = m.tied_embeddings ? b.head : b.embedding;
+  return c.embedding * embedding + c.lm_head * b.head + c.vision * b.vision;
 }
 
 // Expected number of distinct routed experts `tokens` tokens touch: each token picks k of E,
@@ -91,12 +107,10 @@ double streamed_weight_bytes(const Deployment& d, const ModelFacts& f, double to
   const Model& m = *d.model;
   const Split s = split_of(d, f);
   const double head = m.tied_embeddings ? s.c.embedding : s.c.lm_head;
-  const double dense =
-      s.c.dense_body * weight_bytes_per_param(d.weights) + head * unquantized_bytes(d.weights);
+  const StoredBytes b = stored_bytes(d);
+  const double dense = s.c.dense_body * b.body + head * b.head;
   double routed = 0;
-  if (m.moe)
-    routed = s.c.moe_layers * s.c.per_expert * distinct_experts(*m.moe, tokens) *
-             weight_bytes_per_param(d.weights);
+  if (m.moe) routed = s.c.moe_layers * s.c.per_expert * distinct_experts(*m.moe, tokens) * b.body;
   return dense / s.dense_ranks + routed / s.expert_ranks;
 }
 
@@ -211,15 +225,17 @@ std::optional<Precision> compute_precision(const Hardware& hw, Precision weights
 
 double model_weight_bytes(const Deployment& d) {
   const ParameterCount c = d.facts ? d.facts->params : count_parameters(*d.model);
-  return weight_bytes_for(c, c.total - c.embedding - c.lm_head - c.vision, d.weights);
+  const StoredBytes b = stored_bytes(d);
+  return (c.total - c.embedding - c.lm_head - c.vision) * b.body + stored_unquantized_bytes(*d.model, c, b);
 }
 
 MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency& eff) {
   ModelFacts local;
   const ModelFacts& f = facts_of(d, local);
   const Split s = split_of(d, f);
-  const double bpp = weight_bytes_per_param(d.weights);
-  const double unquantized = (s.c.embedding + s.c.lm_head + s.c.vision) * unquantized_bytes(d.weights);
+  const StoredBytes b = stored_bytes(d);
+  const double bpp = b.body;
+  const double unquantized = stored_unquantized_bytes(*d.model, s.c, b);
   MemoryPlan plan;
   plan.weights_gb =
       ((s.c.dense_body * bpp + unquantized) / s.dense_ranks + s.routed_total * bpp / s.expert_ranks) / kGB;

@@ -77,6 +77,8 @@ std::optional<Rental> cheapest_rental(const Hardware& hw, const PriceBasis& basi
 namespace {
 
 std::string device_noun(const Hardware& hw, long n) {
+  // A CPU slice is sold by the vCPU: "1 x c7g.2xlarge (8 vCPU)", not "(1 socket)".
+  if (hw.vcpus > 0) return fmt::format("{} vCPU", n * hw.vcpus);
   const char* noun = hw.kind == DeviceKind::gpu ? "GPU" : hw.kind == DeviceKind::cpu ? "socket" : "chip";
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }

@@ -173,8 +173,12 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
   const Hardware& hw = *d.hardware;
   const double kv_gb = e.memory.kv_gb_per_running_sequence * std::ceil(e.at_load.concurrency) * d.devices();
   std::vector<std::string> reasons;
+  // A CPU slice is rented by the vCPU: "1x c7g.2xlarge (8 vCPU)", not its profile id.
+  const std::string unit = hw.vcpus > 0 && e.price && !e.price->instance_type.empty()
+                               ? fmt::format("{} ({} vCPU)", e.price->instance_type, hw.vcpus)
+                               : hw.id;
   reasons.push_back(fmt::format("{}x {} per replica{}: {} at {} is {} of weights + {} KV cache for {}",
-                                d.devices(), hw.id, d.devices() > 1 ? " (" + layout(d) + ")" : "",
+                                d.devices(), unit, d.devices() > 1 ? " (" + layout(d) + ")" : "",
                                 text::params(facts.params.total), to_string(d.weights),
                                 text::gb(e.memory.weights_gb * d.devices()), text::gb(kv_gb),
                                 text::counted(std::ceil(e.at_load.concurrency), "concurrent request")));

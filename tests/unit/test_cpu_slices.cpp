@@ -8,6 +8,7 @@
 
 #include "llmhw/calibration.hpp"
 #include "llmhw/error.hpp"
+#include "llmhw/gguf.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
 
@@ -36,7 +37,7 @@ llmhw::Model model(const std::string& id) {
 
 // One published llama.cpp run from data/calibration/cpu_threads_llamacpp.csv.
 struct Run {
-  std::string id, model;
+  std::string id, model, format;
   int threads = 0;
   double tokens_per_s = 0;
 };
@@ -63,7 +64,7 @@ std::vector<Run> published_runs() {
     f.push_back(cur);
     REQUIRE(f.size() == 13);
     if (f[10] != "decode_tokens_per_s") continue;  // prefill rows are evidence for calibration
-    runs.push_back({f[0], f[3], std::stoi(f[7]), std::stod(f[11])});
+    runs.push_back({f[0], f[3], f[4], std::stoi(f[7]), std::stod(f[11])});
   }
   return runs;
 }
@@ -123,33 +124,33 @@ TEST_CASE("a slice of a GPU, or of more vCPUs than the socket has, is a usage er
 
 TEST_CASE("llama.cpp decode on Graviton3 slices is within 25% of published runs at 8 to 64 threads",
           "[slice][accuracy]") {
-  // The runs are quoted in data/calibration/cpu_threads_llamacpp.csv with their sources. The
-  // per-core bandwidth of graviton3.json is fitted on the 8-thread Mistral row only; the other
-  // rows (8B Q4_K_M at 8 threads, 48 and 64 threads) are held out; 48 and 64 threads reach the
-  // socket's 307.2 GB/s, so they check the socket model, not the fit. GGUF formats are predicted
-  // as int4 (4.125 bits/weight): Q4_K_M 4.9, Q4_0 4.5 and Q3_K ~3.9 bits (see the CSV).
+  // The runs are quoted in data/calibration/cpu_threads_llamacpp.csv with their sources. They are
+  // the rows of the graviton fit (data/calibration/fit_groups.json; bandwidth efficiency 0.621,
+  // 60 us per layer, per-core bandwidth 16 GB/s scanned with the fit), so this is in-sample: the
+  // held-out errors (each model left out) are in docs/accuracy.md "CPUs". 4-16 threads stay below
+  // the socket's 307.2 GB/s, 24-64 reach it. On a CPU int4 is sized as GGUF Q4_0 (4.5 bits, Q6_K
+  // head) and int8 as Q8_0 (8.5 bits); the Q4_K_M and Q3_K files as Q4_0.
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
   const llmhw::Hardware& g3 = find(catalog, "graviton3");
   const llmhw::Efficiency& eff = calibration.for_hardware(g3, "llama.cpp", catalog);
   const auto runs = published_runs();
-  REQUIRE(runs.size() == 5);
+  REQUIRE(runs.size() == 11);
   bool eight = false, many = false;
   for (const Run& run : runs) {
     const llmhw::Model m = model(run.model);
     const llmhw::Hardware s = llmhw::slice(g3, run.threads);
-    const llmhw::Deployment d{&m, &s, Precision::int4, Precision::bf16, 1};
+    // Q8_0 files run as llmhw's CPU int8 (Q8_0), the 3- and 4-bit ones as int4 (Q4_0).
+    const Precision weights = run.format.rfind("Q8_0", 0) == 0 ? Precision::int8 : Precision::int4;
+    const llmhw::Deployment d{&m, &s, weights, Precision::bf16, 1};
     // Single stream at a short context (the runs' prompts are 1 to 64 tokens).
     const double predicted = 1.0 / llmhw::decode_step(d, 1, 64, eff).total_s();
     INFO(run.id << ": predicted " << predicted << " tokens/s, published " << run.tokens_per_s);
-    // Known misses, reported (docs/accuracy.md) and held to a looser bound, not to 25%:
-    // - the 2024-03 mainline with a thread on each of the 64 cores decodes 1.28x slower than
-    //   predicted (socket bandwidth x the CPU efficiency 0.6), while the 2025 build at 48 threads
-    //   runs 1.26x faster: the two runs differ by 1.5x in effective bandwidth for the same bytes;
-    // - a 1B model at 8 threads decodes 2x faster than predicted: the per-kind CPU default step
-    //   overhead (5 ms, data/efficiency.json) is most of its predicted 20 ms step; llama.cpp's is
-    //   well under 1 ms. The fix is a fitted CPU overhead, not a per-core bandwidth.
-    const bool known_miss = run.id == "g3-64t-llama2-7b-q4_0" || run.id == "g3-8t-llama32-1b-q4_0-tg128";
+    // One known miss, reported (docs/accuracy.md "CPUs") and held to a looser bound: the 2024-03
+    // mainline on 64 threads decodes 1.46x slower than predicted. It is a build from before
+    // llama.cpp's OpenMP/threadpool barriers, excluded from the fit as superseded; the 2024-06
+    // and 2025 builds at 48 threads run within 11% of the same socket model.
+    const bool known_miss = run.id == "g3-64t-llama2-7b-q4_0";
     if (known_miss) {
       WARN(run.id << ": predicted / published = " << predicted / run.tokens_per_s);
       CHECK(predicted / run.tokens_per_s == Approx(1.0).margin(0.55));
@@ -196,22 +197,27 @@ TEST_CASE("a CPU slice ranks in the top 3 for a 0.6B model at 0.2 req/s, where i
   // GPU, an RTX 4090 pod at $0.34/h: the CPU is 0.43x the price.
   CHECK(first.replicas == 1);
   CHECK(first.total_cost_per_hour == Approx(0.145));
-  // Decode at batch 1, by hand: 4 cores x 13.9 GB/s = 55.6 GB/s raw, x 0.6 (CPU efficiency) =
-  // 33.4 GB/s; int8 weights stream 0.44 B body params x 1 byte + the tied 151,936 x 1,024
-  // embedding as LM head x 2 bytes = 0.75 GB -> 22.5 ms, + 5 ms step overhead = 27.5 ms.
+  // Decode at batch 1, by hand, with the graviton fit (data/efficiency.json: bandwidth
+  // efficiency 0.621, 59.7 us per layer): 4 cores x 16 GB/s = 64 GB/s raw, x 0.621 = 39.7 GB/s.
+  // int8 on a CPU is GGUF Q8_0, 34 bytes per 32 weights, the head included: 0.440 B layer
+  // params + the tied 151,936 x 1,024 embedding as LM head (0.156 B) = 0.596 B x 1.0625 bytes =
+  // 0.633 GB -> 15.9 ms. The KV cache at 192 tokens, 28 layers x 8 KV heads x 128 x 2 (K, V) x
+  // 2 bytes x 192 = 22 MB -> 0.6 ms. 28 layers x 59.7 us = 1.7 ms. Total 18.2 ms.
   const double step = llmhw::decode_step(first.deployment, 1, 192, calibration.for_hardware(hw)).total_s();
-  CHECK(step * 1e3 == Approx(27.5).epsilon(0.05));
-  // Prefill of 128 tokens by hand: 2 x 0.595 B FLOP/token x 128 = 152 GFLOP at int8
-  // 21.3 TOPS x 4/64 cores x 0.15 (CPU prefill efficiency) = 0.2 TOPS -> 0.76 s, under 1 s.
+  CHECK(step * 1e3 == Approx(18.2).epsilon(0.05));
+  // Prefill of 128 tokens by hand: 2 x 0.595 B FLOP/token x 128 = 152 GFLOP. Half of the matrix
+  // work at the int8 peak (quantized_share 0.5), half at bf16: 4/64 of 21.3 and 10.65 TOPS =
+  // 1.331 and 0.666 TOPS -> 1 / (0.5 / 1.331 + 0.5 / 0.666) = 0.888 TOPS, x 0.895 (the fitted
+  // prefill efficiency) = 0.794 TOPS -> 0.19 s, under 1 s (the 0.63 GB of weights stream in
+  // 15 ms, so compute binds).
   CHECK(llmhw::prefill(first.deployment, 128, calibration.for_hardware(hw)).total_s() ==
-        Approx(0.76).epsilon(0.08));
+        Approx(0.19).epsilon(0.08));
   // Every GPU in the top 3 costs more per hour than the slice (ranking is by cost).
   for (size_t i = 1; i < 3; ++i)
     CHECK(result.recommendations[i].evaluation.total_cost_per_hour > first.total_cost_per_hour);
 }
 
-TEST_CASE("at 1,024-token prompts a CPU slice is not in the top 3, because three GPUs are cheaper",
-          "[slice][recommend]") {
+TEST_CASE("at 1,024-token prompts a CPU slice is third, after two cheaper GPUs", "[slice][recommend]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
   const llmhw::Model m = model("qwen3-0.6b");
@@ -227,8 +233,49 @@ TEST_CASE("at 1,024-token prompts a CPU slice is not in the top 3, because three
     cpu_in_top3 =
         cpu_in_top3 || all.recommendations[i].evaluation.deployment.hardware->kind == llmhw::DeviceKind::cpu;
   CHECK(cpu_in_top3 == (cheapest_cpu <= third));
-  CHECK_FALSE(cpu_in_top3);
-  // A whole Graviton3 socket was $2.61/h (m7g.16xlarge); the cheapest slice that meets the
-  // targets now is at most a c7g.12xlarge ($1.74/h): the 1,024-token prefill is what needs cores.
-  CHECK(cheapest_cpu <= 1.74 + 1e-9);
+  // The 1,024-token prefill is what needs cores: a c7g.4xlarge (16 vCPU, $0.58/h, SkyPilot AWS
+  // catalog, us-east-1) at 0.5 req/s, behind an RTX 4090 pod ($0.34/h) and a T4 ($0.526/h) and
+  // ahead of an L4 ($0.707/h). A whole Graviton3 socket was $2.61/h (m7g.16xlarge).
+  CHECK(cpu_in_top3);
+  CHECK(cheapest_cpu == Approx(0.58));
+  // Issue 23's first done-when (recommend --model qwen3-0.6b --qps 0.5 --kind cpu): at most 16
+  // vCPUs for at most $0.60/h. Why 16 and not 8, by hand: the 1,024-token prefill is 2 x 0.596 B
+  // x 1,024 = 1.22 TFLOP of matrices, plus attention, 4 x 28 layers x 2,048 (16 heads x 128) x 512
+  // (the mean causal context) x 1,024 tokens = 0.12 TFLOP: 1.34 TFLOP. 16 cores reach
+  // 1 / (0.5 / 5.33 + 0.5 / 2.66) = 3.55 TOPS x 0.895 = 3.18 TOPS -> 0.42 s; 8 cores take twice
+  // that, 0.84 s, before any queueing or request latency, against a 1 s TTFT target.
+  const llmhw::Evaluation& cpu = cpus.recommendations.front().evaluation;
+  CHECK(cpu.deployment.hardware->vcpus == 16);
+  REQUIRE(cpu.price);
+  CHECK(cpu.price->instance_type == "c7g.4xlarge");
+  CHECK(llmhw::prefill(cpu.deployment, 1024, calibration.for_hardware(*cpu.deployment.hardware)).total_s() ==
+        Approx(0.42).epsilon(0.05));
+  CHECK(all.recommendations[2].evaluation.deployment.hardware->kind == llmhw::DeviceKind::cpu);
+}
+
+TEST_CASE("a CPU stores weights as llama.cpp's GGUF blocks, a GPU as its own formats", "[slice][gguf]") {
+  const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
+  const llmhw::Hardware& g3 = find(catalog, "graviton3");
+  // ggml's block layouts: Q8_0 = 32 int8 + one fp16 scale = 34 bytes per 32 weights; Q4_0 = 16
+  // bytes of nibbles + one fp16 scale = 18 bytes per 32; Q6_K = 128 + 64 + 16 + 2 = 210 bytes per
+  // 256 (the LM head of a Q4_0 file).
+  const auto q8 = llmhw::gguf_bytes(g3, Precision::int8);
+  REQUIRE(q8);
+  CHECK(q8->body == Approx(34.0 / 32));
+  CHECK(q8->head == Approx(34.0 / 32));
+  const auto q4 = llmhw::gguf_bytes(g3, Precision::int4);
+  REQUIRE(q4);
+  CHECK(q4->body == Approx(18.0 / 32));
+  CHECK(q4->head == Approx(210.0 / 256));
+  CHECK_FALSE(llmhw::gguf_bytes(g3, Precision::bf16));
+  CHECK_FALSE(llmhw::gguf_bytes(find(catalog, "h100-sxm"), Precision::int4));
+  // Qwen3-0.6B at int8 on a Graviton3 slice: 0.440 B layer weights + the tied 151,936 x 1,024
+  // embedding (0.156 B) all at Q8_0 = 0.596 B x 1.0625 = 0.633 GB; on an H100 the embedding stays
+  // at 16 bits: 0.440 + 0.156 x 2 = 0.751 GB.
+  const llmhw::Model m = model("qwen3-0.6b");
+  const llmhw::Hardware s = llmhw::slice(g3, 8);
+  const llmhw::Deployment on_cpu{&m, &s, Precision::int8, Precision::bf16, 1};
+  CHECK(llmhw::model_weight_bytes(on_cpu) / 1e9 == Approx(0.633).epsilon(0.01));
+  const llmhw::Deployment on_gpu{&m, &find(catalog, "h100-sxm"), Precision::int8, Precision::bf16, 1};
+  CHECK(llmhw::model_weight_bytes(on_gpu) / 1e9 == Approx(0.751).epsilon(0.01));
 }
