@@ -109,8 +109,10 @@ struct StepTime {
 
 // One decode step for `batch` sequences whose KV holds `context` tokens on average.
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff);
-// Prefill of `prompts` requests of `tokens` prompt tokens each, batched in one engine step.
-StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts = 1);
+// Prefill of `prompts` requests of `tokens` prompt tokens each, batched in one engine step, on
+// each of `groups` attention data-parallel groups at once (their tokens share the experts).
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts = 1,
+                 double groups = 1);
 
 // Steady state of continuous batching with `concurrency` requests in flight (closed loop).
 struct ServingPoint {

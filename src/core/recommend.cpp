@@ -10,6 +10,7 @@
 #include <memory>
 #include <tuple>
 
+#include "llmhw/disaggregated.hpp"
 #include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
 
@@ -218,6 +219,7 @@ std::string layout(const Deployment& d) {
 }
 
 std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
+  if (e.disaggregated) return disaggregated_derivation(e, q);
   const Deployment& d = e.deployment;
   const MemoryPlan& m = e.memory;
   const LoadPoint& l = e.at_load;
@@ -492,6 +494,13 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     search_slices(found, result, hw, checked, model, facts, *resolved.efficiency,
                   default_slots(hw, calibration), cache);
     if (found.best) {
+      // Disaggregated layouts of the aggregated winner's workers (disaggregated_search.cpp).
+      std::optional<Evaluation> split;
+      if (query.disaggregated)
+        split = best_disaggregated(*found.best, checked, *resolved.efficiency, calibration.limits("", hw));
+      if (split)
+        result.recommendations.push_back(
+            {std::move(*split), {}, resolved.evidence, resolved.basis, resolved.bounds});
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
       result.recommendations.push_back(
           {std::move(*found.best), {}, resolved.evidence, std::move(resolved.basis), resolved.bounds});
@@ -508,7 +517,19 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
   for (size_t i = 0; i < result.recommendations.size(); ++i) {
     auto& r = result.recommendations[i];
     if (i >= explained) break;
-    r.reasons = explain(r, query, facts);
+    if (r.evaluation.disaggregated) {
+      // Side by side with the aggregated recommendation of the same device.
+      const Evaluation* aggregated = nullptr;
+      for (const auto& other : result.recommendations) {
+        if (!other.evaluation.disaggregated &&
+            other.evaluation.deployment.hardware == r.evaluation.deployment.hardware)
+          aggregated = &other.evaluation;
+      }
+      r.reasons = disaggregated_reasons(r.evaluation, aggregated, query);
+      r.reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
+    } else {
+      r.reasons = explain(r, query, facts);
+    }
     if (r.evaluation.deployment.hardware->vcpus > 0) r.reasons.push_back(slice_reason(r.evaluation, query));
     r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));
   }
