@@ -44,7 +44,7 @@ ordered_json disaggregated_json(const DisaggregatedDeployment& d, const Disaggre
   decode["running_per_worker"] = num(p.decode_running);
   decode["capacity_per_worker"] = num(p.decode_capacity);
   decode["step_ms"] = num(p.decode_step.total_s() * 1e3);
-  decode["slot_wait_ms"] = num(p.decode_queue_s * 1e3);
+  decode["slot_wait_ms"] = num(p.decode_queue_s > 1e-9 ? p.decode_queue_s * 1e3 : 0.0);
   const KvTransfer& t = p.transfer;
   ordered_json transfer = {{"bytes_per_request", num(t.bytes)}, {"link", t.link},
                            {"scale_out", t.scale_out},          {"lanes", t.lanes},
@@ -116,6 +116,7 @@ int run_disaggregated(DisaggregatedRequest r, Streams& s) {
   v.deployment = d.decode;
   v.workload = r.workload;
   v.concurrency = r.concurrency;
+  v.qps = r.qps;
   v.memory = decode_memory;
   v.slots = static_cast<double>(r.limits.max_batch) * d.decode.dp * d.decode_workers;
   const bool fits = prefill_memory.fits() && decode_memory.fits();
@@ -144,7 +145,8 @@ int run_disaggregated(DisaggregatedRequest r, Streams& s) {
     v.qps = r.qps;
     v.effective_concurrency = p.concurrency;
     v.fits = true;
-    v.bottleneck = p.limited_by;
+    // The decode step's bound (the schema's names); what limits the replica is in "disaggregated".
+    v.bottleneck = p.limited_by == "kv-capacity" ? "kv-capacity" : to_string(p.decode_step.bottleneck());
     v.notes.push_back(
         "disaggregated: TTFT = prefill queueing + prefill + KV transfer + request overhead; TPOT is the "
         "decode "

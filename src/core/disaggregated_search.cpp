@@ -131,12 +131,30 @@ std::string side_layout(const Deployment& x) {
   return out;
 }
 
-const char* side_name(const std::string& limited_by) {
-  if (limited_by == "prefill") return "the prefill workers";
-  if (limited_by == "transfer") return "the KV transfer link";
-  if (limited_by == "kv-capacity") return "the decode workers' KV cache";
-  if (limited_by == "decode") return "the decode workers' batch";
-  return limited_by.c_str();
+// What stops a replica from serving more: "then the prefill workers saturate".
+std::string capped_by(const std::string& limited_by) {
+  if (limited_by == "prefill") return "then the prefill workers saturate";
+  if (limited_by == "transfer") return "then the KV transfer link saturates";
+  if (limited_by == "kv-capacity") return "then the decode workers' KV cache is full";
+  if (limited_by == "decode") return "then the decode workers saturate";
+  return "then " + limited_by + " exceeds its target";
+}
+
+// Why the disaggregated layout wins, ties or loses on cost against the aggregated one.
+std::string verdict(double cost_ratio, const Evaluation& e, const Evaluation& aggregated) {
+  if (cost_ratio < 0.995) {
+    return "wins: without prefills interrupting them the decode workers run a larger batch within the TPOT "
+           "target, and the prefill workers batch prompts at full compute";
+  }
+  if (cost_ratio <= 1.005) {
+    return fmt::format("ties on cost (the same devices); {}",
+                       e.at_load.tpot_s < aggregated.at_load.tpot_s
+                           ? "its TPOT is lower, no prefill stalls decoding"
+                           : "the aggregated TPOT is as low");
+  }
+  return "loses: at this rate the aggregated replicas absorb prefill in their decode steps' idle compute, "
+         "while a disaggregated replica pays for prefill workers that idle part of the time and for the KV "
+         "transfer";
 }
 
 }  // namespace
@@ -175,10 +193,10 @@ std::vector<std::string> disaggregated_reasons(const Evaluation& e, const Evalua
       "disaggregated: {} = {} devices per replica; prefills never pause decoding, so TPOT is the decode "
       "step at {:.1f} running per decode worker",
       describe(d), d.devices(), at.decode_running));
-  out.push_back(
-      fmt::format("{} for {} req/s: one replica serves up to {} req/s (then {} saturates), {:.0f}% utilised",
-                  text::counted(static_cast<double>(e.replicas), "replica"), text::rate(q.qps),
-                  text::rate(plan.capacity.requests_per_s), side_name(e.limited_by), e.utilisation * 100));
+  out.push_back(fmt::format("{} for {} req/s: one replica serves up to {} req/s ({}), {:.0f}% utilised",
+                            text::counted(static_cast<double>(e.replicas), "replica"), text::rate(q.qps),
+                            text::rate(plan.capacity.requests_per_s), capped_by(e.limited_by),
+                            e.utilisation * 100));
   out.push_back(fmt::format(
       "TTFT {} = prefill {} + queue {} + KV transfer {} ({} per prompt over {}{}) + request {}; TPOT {}",
       text::ms(e.at_load.ttft_s * 1e3), text::ms(at.prefill_s * 1e3), text::ms(at.prefill_wait_s * 1e3),
@@ -188,19 +206,13 @@ std::vector<std::string> disaggregated_reasons(const Evaluation& e, const Evalua
   if (aggregated) {
     const double cost = e.cost_per_million_tokens / aggregated->cost_per_million_tokens;
     out.push_back(fmt::format(
-        "vs aggregated {}x{} {} on {}: {:.2f}x the cost per 1M output tokens ({} vs {}), TTFT {} vs {}, TPOT "
-        "{} "
-        "vs {}; {}",
+        "vs aggregated {}x{} {} on {}: {:.2f}x the cost per 1M output tokens ({} vs {}), TTFT {} vs {}, "
+        "TPOT {} vs {}; {}",
         aggregated->devices(), aggregated->replicas, layout(aggregated->deployment),
         aggregated->deployment.hardware->id, cost, text::usd(e.cost_per_million_tokens),
         text::usd(aggregated->cost_per_million_tokens), text::ms(e.at_load.ttft_s * 1e3),
         text::ms(aggregated->at_load.ttft_s * 1e3), text::ms(e.at_load.tpot_s * 1e3),
-        text::ms(aggregated->at_load.tpot_s * 1e3),
-        cost < 1 ? "wins: without prefills interrupting them the decode workers run a larger batch within "
-                   "the TPOT target, and the prefill workers batch prompts at full compute"
-                 : "loses: at this rate the aggregated replicas absorb prefill in their decode steps' idle "
-                   "compute, while a disaggregated replica pays for prefill workers that idle part of the "
-                   "time and for the KV transfer"));
+        text::ms(aggregated->at_load.tpot_s * 1e3), verdict(cost, e, *aggregated)));
   } else {
     out.push_back("the aggregated layout on this hardware misses the targets; disaggregation meets them");
   }
