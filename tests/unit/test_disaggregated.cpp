@@ -50,14 +50,14 @@ TEST_CASE("worker SPEC: omitted keys are 1, every key parsed", "[disaggregated]"
 }
 
 TEST_CASE("worker SPEC: bad keys and values are usage errors naming the key", "[disaggregated]") {
-  const llmhw::Model dense = llmhw_test::llama_8b();  // 32 heads, no experts
+  const llmhw::Model dense = llmhw_test::llama_8b();    // 32 heads, no experts
   const llmhw::Model moe = llmhw_test::mixtral_8x7b();  // 8 experts
   CHECK(error_of("workers=2,tq=4", dense).find("key 'tq'") != std::string::npos);
   CHECK(error_of("workers=0", dense).find("key 'workers'") != std::string::npos);
   CHECK(error_of("tp=", dense).find("key 'tp'") != std::string::npos);
   CHECK(error_of("tp=2,tp=4", dense).find("key 'tp'") != std::string::npos);
-  CHECK(error_of("tp=3", dense).find("key 'tp'") != std::string::npos);  // 3 does not divide 32 heads
-  CHECK(error_of("tp=8,ep=16", moe).find("key 'ep'") != std::string::npos);  // 16 > 8 experts
+  CHECK(error_of("tp=3", dense).find("key 'tp'") != std::string::npos);       // 3 does not divide 32 heads
+  CHECK(error_of("tp=8,ep=16", moe).find("key 'ep'") != std::string::npos);   // 16 > 8 experts
   CHECK(error_of("tp=2,ep=2", dense).find("key 'ep'") != std::string::npos);  // no experts
   CHECK(error_of("workers=2,tp=8,ep=8", moe).empty());
   // One line each.
