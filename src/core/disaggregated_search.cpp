@@ -55,11 +55,10 @@ bool meets_targets(const DisaggregatedPoint& p, const Query& q, const Efficiency
   return !q.e2e_ms || checked_e2e_s(l, q) * 1e3 <= *q.e2e_ms;
 }
 
-// The largest rate per replica that meets the targets: bisection between 0 and the rate at which
-// a side saturates (the prefill servers at k prompts per step, or the decode workers at their
-// capacity), to a part in 4,096 of that bound.
-double capacity_rate(const DisaggregatedDeployment& d, const Query& q, const Efficiency& eff,
-                     const DisaggregatedLimits& limits) {
+// The rate at which a side saturates: the prefill servers at k prompts per step, or the decode
+// workers at their capacity. No rate meeting the targets is above it.
+double saturation_rate(const DisaggregatedDeployment& d, const Query& q, const Efficiency& eff,
+                       const DisaggregatedLimits& limits) {
   const Workload& w = q.workload;
   const double k = std::max(1.0, std::floor(limits.prefill.max_num_tokens / std::max(1.0, w.input_tokens)));
   const double prefill_bound = d.prefill_workers * d.prefill.dp * k /
@@ -70,7 +69,15 @@ double capacity_rate(const DisaggregatedDeployment& d, const Query& q, const Eff
   const double decode_bound =
       d.decode_workers * cap /
       (steps * decode_step(d.decode, cap, w.input_tokens + w.output_tokens / 2, eff).total_s());
-  const double bound = std::min(prefill_bound, decode_bound);
+  return std::min(prefill_bound, decode_bound);
+}
+
+// The largest rate per replica that meets the targets: bisection between 0 and the saturation
+// rate, to a part in 4,096 of it.
+double capacity_rate(const DisaggregatedDeployment& d, const Query& q, const Efficiency& eff,
+                     const DisaggregatedLimits& limits) {
+  const Workload& w = q.workload;
+  const double bound = saturation_rate(d, q, eff, limits);
   const auto ok = [&](double rate) {
     return meets_targets(serve_disaggregated_at_rate(d, w, rate, eff, limits), q, eff);
   };
@@ -168,11 +175,29 @@ std::optional<Evaluation> best_disaggregated(const Evaluation& aggregated, const
                                              const Efficiency& eff, const EngineLimits& limits) {
   const Deployment& base = aggregated.deployment;
   if (base.pp > 1 || base.hardware->kind == DeviceKind::cpu) return std::nullopt;
-  std::optional<Evaluation> best;
+  // A lower bound on each ratio's fleet cost, from its saturation rate and the lowest per-device
+  // rate: ratios are sized cheapest bound first, and one whose bound exceeds the best fleet found
+  // cannot win (the answer is the same as sizing all six; it saves most of the time).
+  const Price* price = lowest_hosting_price(*base.hardware, q.price_basis(), 1, 1);
+  const MemoryPlan decode_memory = plan_memory(base, q.workload, eff);
+  if (!decode_memory.fits()) return std::nullopt;
+  DisaggregatedLimits bound_limits{limits, limits};
+  bound_limits.decode.kv_sequences = decode_memory.max_sequences;
+  std::vector<std::pair<double, DisaggregatedDeployment>> layouts;
   for (const auto& [p, d] : kDisaggregatedRatios) {
     DisaggregatedDeployment layout{base, p, base, d};
     layout.prefill.max_batch = 0;
     layout.decode.max_batch = 0;
+    const double rate = saturation_rate(layout, q, eff, bound_limits);
+    const double replicas = std::ceil(q.qps / (rate * q.max_utilisation)) + q.n_plus;
+    const double floor_cost = price ? replicas * layout.devices() * price->usd_per_device_hour : 0.0;
+    layouts.emplace_back(floor_cost, layout);
+  }
+  std::stable_sort(layouts.begin(), layouts.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::optional<Evaluation> best;
+  for (const auto& [floor_cost, layout] : layouts) {
+    if (best && price && floor_cost > best->total_cost_per_hour) break;
     auto e = evaluate_layout(layout, aggregated, q, eff, limits);
     if (!e) continue;
     const auto key = [](const Evaluation& x) {
