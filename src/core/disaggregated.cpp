@@ -163,7 +163,9 @@ DisaggregatedPoint serve_disaggregated(const DisaggregatedDeployment& d, const W
   s.prefill_s =
       prefill(p, w.input_tokens, eff, together, std::round(1.0 + sync * (std::max(1.0, groups) - 1.0)))
           .total_s();
-  s.prefill_wait_s = step_p * sync * (prefill_steps - 1.0) / 2.0 + (1.0 - sync) * step_p / 2.0;
+  // Unlike an aggregated replica, a prefill worker runs no decode steps: a request arriving
+  // between waves finds it idle (no half-step wait).
+  s.prefill_wait_s = step_p * sync * (prefill_steps - 1.0) / 2.0;
   s.transfer = kv_transfer(d, w, eff);
   const double first = s.prefill_s + s.prefill_wait_s + s.transfer.seconds + eff.request_latency_ms * 1e-3;
   // The requests in prefill are not decoding: one refinement of the decode batch by their share.
