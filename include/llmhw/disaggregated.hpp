@@ -135,6 +135,10 @@ std::optional<Evaluation> best_disaggregated(const Evaluation& aggregated, const
 std::vector<std::string> disaggregated_reasons(const Evaluation& e, const Evaluation* aggregated,
                                                const Query& q);
 
+// The reason line of an aggregated recommendation that beat (or tied) the disaggregated layout of
+// its workers: both costs, TTFT and TPOT, and why.
+std::string versus_disaggregated(const Evaluation& aggregated, const Evaluation& split);
+
 // --explain for a disaggregated recommendation: each side, the KV transfer, replicas and cost.
 std::vector<std::string> disaggregated_derivation(const Evaluation& e, const Query& q);
 

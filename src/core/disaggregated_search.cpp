@@ -247,6 +247,22 @@ std::vector<std::string> disaggregated_reasons(const Evaluation& e, const Evalua
   return out;
 }
 
+std::string versus_disaggregated(const Evaluation& aggregated, const Evaluation& split) {
+  const double cost = split.cost_per_million_tokens / aggregated.cost_per_million_tokens;
+  return fmt::format(
+      "vs disaggregated {}x{} {} ({}): {:.2f}x the cost per 1M output tokens ({} vs {} here), TTFT {} vs {}, "
+      "TPOT {} vs {}; {}",
+      split.devices(), split.replicas, layout_cell(split.disaggregated->deployment),
+      describe(split.disaggregated->deployment), cost, text::usd(split.cost_per_million_tokens),
+      text::usd(aggregated.cost_per_million_tokens), text::ms(split.at_load.ttft_s * 1e3),
+      text::ms(aggregated.at_load.ttft_s * 1e3), text::ms(split.at_load.tpot_s * 1e3),
+      text::ms(aggregated.at_load.tpot_s * 1e3),
+      cost <= 1.005
+          ? "the aggregated layout is kept: as cheap, and one kind of worker to run"
+          : "the aggregated layout wins: its replicas absorb prefill in the decode steps' idle compute, "
+            "while split workers pay for prefill capacity that idles part of the time");
+}
+
 std::vector<std::string> disaggregated_derivation(const Evaluation& e, const Query& q) {
   const DisaggregatedPlan& plan = *e.disaggregated;
   const DisaggregatedDeployment& d = plan.deployment;

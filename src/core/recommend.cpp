@@ -479,6 +479,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
                           const Calibration& calibration, size_t explained, SizingCache* cache,
                           std::span<const Hardware> known) {
   RecommendResult result;
+  std::unordered_map<const Hardware*, Evaluation> alternatives;  // the other of aggregated/split
   if (known.empty()) known = catalog;
   const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
@@ -494,14 +495,14 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     search_slices(found, result, hw, checked, model, facts, *resolved.efficiency,
                   default_slots(hw, calibration), cache);
     if (found.best) {
-      // Disaggregated layouts of the aggregated winner's workers (disaggregated_search.cpp).
+      // Disaggregated layouts of the aggregated winner's workers (disaggregated_search.cpp): the
+      // better of the two is the device's recommendation, the other its comparison.
       std::optional<Evaluation> split;
       if (query.disaggregated)
         split = best_disaggregated(*found.best, checked, *resolved.efficiency, calibration.limits("", hw));
-      if (split)
-        result.recommendations.push_back(
-            {std::move(*split), {}, resolved.evidence, resolved.basis, resolved.bounds});
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
+      if (split && better(*split, *found.best, query)) std::swap(*split, *found.best);
+      if (split) alternatives.emplace(&hw, std::move(*split));
       result.recommendations.push_back(
           {std::move(*found.best), {}, resolved.evidence, std::move(resolved.basis), resolved.bounds});
     } else {
@@ -517,18 +518,15 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
   for (size_t i = 0; i < result.recommendations.size(); ++i) {
     auto& r = result.recommendations[i];
     if (i >= explained) break;
+    // Side by side with the other layout of the same device (aggregated or disaggregated).
+    const auto other = alternatives.find(r.evaluation.deployment.hardware);
+    const Evaluation* alternative = other == alternatives.end() ? nullptr : &other->second;
     if (r.evaluation.disaggregated) {
-      // Side by side with the aggregated recommendation of the same device.
-      const Evaluation* aggregated = nullptr;
-      for (const auto& other : result.recommendations) {
-        if (!other.evaluation.disaggregated &&
-            other.evaluation.deployment.hardware == r.evaluation.deployment.hardware)
-          aggregated = &other.evaluation;
-      }
-      r.reasons = disaggregated_reasons(r.evaluation, aggregated, query);
+      r.reasons = disaggregated_reasons(r.evaluation, alternative, query);
       r.reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
     } else {
       r.reasons = explain(r, query, facts);
+      if (alternative) r.reasons.push_back(versus_disaggregated(r.evaluation, *alternative));
     }
     if (r.evaluation.deployment.hardware->vcpus > 0) r.reasons.push_back(slice_reason(r.evaluation, query));
     r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));

@@ -61,35 +61,43 @@ TEST_CASE("estimate --prefill/--decode: both sides, the KV transfer and its link
   CHECK(j.at("metrics").at("tpot_ms").get<double>() == Approx(d.at("decode").at("step_ms").get<double>()));
 }
 
-TEST_CASE("recommend: disaggregated candidates beside the aggregated ones, and --no-disaggregated",
+TEST_CASE("recommend: each device's aggregated and disaggregated layouts side by side, --no-disaggregated",
           "[cli][disaggregated]") {
   const std::vector<std::string> base = {"recommend", "--model", "deepseek-r1", "--qps",
                                          "20",        "--all",   "--format",    "json"};
   const auto r = run_cli(base);
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
-  // Some hardware has both an aggregated and a disaggregated recommendation, each with its cost.
-  std::set<std::string> aggregated, split;
+  // One recommendation per device: the better of its two layouts; its reasons compare it with the
+  // other, both costs per 1M output tokens given.
+  std::set<std::string> ids;
+  size_t compared = 0;
   for (const auto& rec : j.at("recommendations")) {
-    const std::string id = rec.at("hardware").at("id");
+    CHECK(ids.insert(rec.at("hardware").at("id").get<std::string>()).second);
+    for (const auto& reason : rec.at("reasons")) {
+      const std::string text = reason.get<std::string>();
+      if (text.rfind("vs disaggregated ", 0) == 0 || text.rfind("vs aggregated ", 0) == 0) {
+        ++compared;
+        CHECK(text.find("the cost per 1M output tokens ($") != std::string::npos);
+      }
+    }
     if (rec.contains("prefill")) {
-      split.insert(id);
       CHECK(rec.at("devices_per_replica").get<int>() ==
             rec.at("prefill").at("workers").get<int>() *
                     rec.at("prefill").at("devices_per_worker").get<int>() +
                 rec.at("decode").at("workers").get<int>() *
                     rec.at("decode").at("devices_per_worker").get<int>());
-    } else {
-      aggregated.insert(id);
+      CHECK(rec.at("kv_transfer").at("bytes_per_request").get<double>() > 0);
     }
   }
-  bool side_by_side = false;
-  for (const auto& id : split) side_by_side = side_by_side || aggregated.count(id) > 0;
-  CHECK(side_by_side);
+  CHECK(compared > 0);
   auto off = base;
   off.push_back("--no-disaggregated");
   const auto r2 = run_cli(off);
   REQUIRE(r2.code == 0);
-  const auto j2 = nlohmann::json::parse(r2.out);
-  for (const auto& rec : j2.at("recommendations")) CHECK_FALSE(rec.contains("prefill"));
+  for (const auto& rec : nlohmann::json::parse(r2.out).at("recommendations")) {
+    CHECK_FALSE(rec.contains("prefill"));
+    for (const auto& reason : rec.at("reasons"))
+      CHECK(reason.get<std::string>().rfind("vs disaggregated ", 0) == std::string::npos);
+  }
 }
