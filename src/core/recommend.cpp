@@ -501,7 +501,9 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
       if (query.disaggregated)
         split = best_disaggregated(*found.best, checked, *resolved.efficiency, calibration.limits("", hw));
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
-      if (split && better(*split, *found.best, query)) std::swap(*split, *found.best);
+      if (split && better(*split, *found.best, query) &&
+          primary(*split, query) < primary(*found.best, query) * (1 - 1e-9))
+        std::swap(*split, *found.best);
       if (split) alternatives.emplace(&hw, std::move(*split));
       result.recommendations.push_back(
           {std::move(*found.best), {}, resolved.evidence, std::move(resolved.basis), resolved.bounds});
@@ -523,6 +525,16 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     const Evaluation* alternative = other == alternatives.end() ? nullptr : &other->second;
     if (r.evaluation.disaggregated) {
       r.reasons = disaggregated_reasons(r.evaluation, alternative, query);
+      // The targets as the rules checked them (with the band; under --confidence p90 its high end).
+      const Query q = for_device(query, r.bounds);
+      const LoadPoint& l = r.evaluation.at_load;
+      r.reasons.insert(
+          r.reasons.begin() + 3,
+          fmt::format("TTFT {} {} <= {}, TPOT {} {} <= {} at this load", percentile_label(q.ttft_percentile),
+                      with_band(l.ttft_at(q.ttft_percentile), r.bounds.ttft, q.ttft_check_factor),
+                      text::ms(q.ttft_ms), percentile_label(q.tpot_percentile),
+                      with_band(l.tpot_at(q.tpot_percentile), r.bounds.tpot, q.tpot_check_factor),
+                      text::ms(q.tpot_ms)));
       r.reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
     } else {
       r.reasons = explain(r, query, facts);
