@@ -49,7 +49,7 @@ _llmhw() {
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --emit --rank --sweep --kv-precision --tp --pp --ep --dp --engine --concurrency
-        --color"
+        --prefill --decode --color"
     with_value=" $(echo $with_value) "
 
     # The command path so far: recommend, estimate, validate, hardware list, models show, ...
@@ -178,12 +178,12 @@ _llmhw() {
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
-                --plot --emit --rank --scenarios"
+                --plot --emit --rank --scenarios --no-disaggregated"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
                 --engine --vcpus --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
-                --gpu-memory-utilization --format --plot --sweep --emit"
+                --gpu-memory-utilization --format --plot --sweep --emit --prefill --decode"
             ;;
         hardware | models) opts="" words="list show" ;;
         config) opts="" words="show" ;;

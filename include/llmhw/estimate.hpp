@@ -113,8 +113,10 @@ struct StepTime {
 
 // One decode step for `batch` sequences whose KV holds `context` tokens on average.
 StepTime decode_step(const Deployment& d, double batch, double context, const Efficiency& eff);
-// Prefill of `prompts` requests of `tokens` prompt tokens each, batched in one engine step.
-StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts = 1);
+// Prefill of `prompts` requests of `tokens` prompt tokens each, batched in one engine step, on
+// each of `groups` attention data-parallel groups at once (their tokens share the experts).
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts = 1,
+                 double groups = 1);
 // A mixed step, as engines with chunked prefill run it (vLLM V1, SGLang, TensorRT-LLM): the
 // decode step of `batch` sequences at `context`, plus `prefill_tokens` prompt tokens (of one dp
 // group) that attend to `prefill_context` earlier tokens on average. The prompt tokens ride on

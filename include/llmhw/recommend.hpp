@@ -20,6 +20,8 @@
 
 namespace llmhw {
 
+struct DisaggregatedPlan;  // llmhw/disaggregated.hpp
+
 // Defaults suited to interactive chat (docs/estimation.md "Latency targets"): MLPerf Inference's
 // Llama 2 70B interactive scenario asks p99 TTFT 450 ms / TPOT 40 ms, its server scenario
 // 2 s / 200 ms; llmhw's mean targets sit between: 1 s to the first token, 50 ms per token
@@ -77,6 +79,8 @@ struct Query {
   double pue = kDefaultPue;
   double usd_per_kwh = kDefaultUsdPerKwh;
   Confidence confidence = Confidence::expected;
+  // Also try disaggregated prefill/decode layouts (--no-disaggregated turns it off).
+  bool disaggregated = true;
   // What a predicted TTFT and TPOT are multiplied by before they are checked against the
   // targets: 1, or under --confidence p90 the searched device's band high end (recommend() sets
   // them per device; see for_device()).
@@ -129,8 +133,11 @@ struct Evaluation {
   double cost_per_million_tokens = 0;  // total cost per 1M output tokens
   double utilisation = 0;              // load / capacity per replica
   std::string limited_by;  // what capped the per-replica concurrency: "TPOT", "TTFT", "E2E", "memory"
-  int devices() const { return deployment.devices(); }
-  long total_devices() const { return replicas * deployment.devices(); }
+  // A disaggregated replica (prefill and decode workers; `deployment` and `memory` are then one
+  // decode worker's); null = aggregated.
+  std::shared_ptr<const DisaggregatedPlan> disaggregated;
+  int devices() const;  // per replica, both sides of a disaggregated one
+  long total_devices() const { return replicas * devices(); }
 };
 
 // A named check of an evaluated deployment. Hard rules reject; `why_not` explains a failure with
@@ -219,6 +226,9 @@ Evaluation size_and_price(const Deployment& deployment, const Query& query, cons
                           SizingCache* cache = nullptr);
 // ... then `at_load`, the concurrency each replica runs at under the query's rate.
 void add_load_point(Evaluation& e, const Query& query, const Efficiency& eff);
+// The fleet's cost and energy for `replicas` replicas at `utilisation` (whole instances of the
+// cheapest type that hosts a replica).
+void add_cost(Evaluation& e, const Query& q);
 
 // One deployment under Poisson arrivals at q.qps, with the replica model recommend sizes with
 // (estimate --qps): the most the replica serves at `concurrency_limit` requests in flight (memory

@@ -7,6 +7,7 @@
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/emit.hpp"
+#include "cli/estimate_disaggregated.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/sweep.hpp"
 #include "llmhw/error.hpp"
@@ -29,6 +30,7 @@ struct EstimateOptions {
   std::string max_batch, max_batched_tokens, gpu_memory_utilization;  // "" = the engine's default
   std::string emit;         // --emit: the launch command or manifest instead of the estimate
   std::string plot, sweep;  // --plot FILE.svg --sweep concurrency
+  std::string prefill, decode;  // disaggregated SPECs (estimate_disaggregated.cpp)
 };
 
 // Defaults for the flags left out (recommend's lengths; as many requests as fit), each noted in
@@ -270,6 +272,30 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
   const Efficiency eff = with_engine_memory(*resolved.efficiency, limits);
 
   const KvChoice kv = kv_precision(o, model.model, weights_precision(o, model.model, hw), limits);
+  if (!o.prefill.empty() || !o.decode.empty()) {
+    if (!o.tp.empty() || o.pp != "1" || o.dp != "1" || o.ep != "1") {
+      throw usage_error(
+          "--tp/--pp/--dp/--ep: with --prefill and --decode, give each side's layout in its SPEC");
+    }
+    DisaggregatedRequest r{o.prefill, o.decode};
+    r.base = Deployment{&model.model, &hw, weights_precision(o, model.model, hw), kv.kv};
+    r.workload = w;
+    r.concurrency = concurrency;
+    r.qps = qps;
+    r.efficiency = &eff;
+    r.limits = limits;
+    r.view.engine = o.engine;
+    r.view.bounds = resolved.bounds;
+    r.view.evidence = resolved.evidence;
+    r.view.evidence_basis = resolved.basis;
+    r.view.notes = catalog.notes;
+    for (const auto& warning : model.model.warnings) r.view.notes.push_back("model: " + warning);
+    r.view.notes.push_back("kv precision: " + kv.why);
+    r.view.notes.push_back(engine_note(o, limits, eff));
+    r.format = format;
+    r.style = output_style(global, s);
+    return run_disaggregated(std::move(r), s);
+  }
   render::EstimateView v;
   v.deployment = build_deployment(o, model.model, hw, w, eff, kv);
   v.workload = w;
@@ -371,6 +397,11 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
       "--gpu-memory-utilization", o->gpu_memory_utilization,
       "Share of device memory the engine takes (vLLM gpu_memory_utilization, SGLang mem_fraction_static; "
       "TensorRT-LLM: free_gpu_memory_fraction, of what the weights leave; default: the engine's)");
+  cmd->add_option("--prefill", o->prefill,
+                  "Disaggregated: the prefill workers, SPEC workers=N,tp=T,dp=D,ep=E,pp=P (omitted keys 1); "
+                  "with --decode");
+  cmd->add_option("--decode", o->decode,
+                  "Disaggregated: the decode workers, SPEC as --prefill; TTFT adds the KV transfer");
   cmd->add_option("--format", o->format, "table, json, csv or markdown")->capture_default_str();
   cmd->add_option(
       "--plot", o->plot,
@@ -389,6 +420,8 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
       "  llmhw estimate --model deepseek-v3 --hardware b200 --tp 8 --input-tokens 1024 --output-tokens 1024 "
       "\\\n"
       "      --concurrency max --format json\n"
+      "  llmhw estimate --model deepseek-r1 --hardware gb200 --engine trtllm --input-tokens 1024 \\\n"
+      "      --output-tokens 1024 --concurrency 256 --prefill workers=2,tp=4,ep=4 --decode tp=8,dp=4,ep=32\n"
       "  llmhw estimate --model gpt-oss-120b --hardware h100-sxm --engine vllm --input-tokens 1024 \\\n"
       "      --output-tokens 256 --qps 8\n"
       "  llmhw estimate --model 8b --hardware l4 --input-tokens 512 --output-tokens 128 --concurrency 8 \\\n"

@@ -39,6 +39,7 @@ struct RecommendOptions {
   std::string vendors, hardware, exclude, clouds;  // catalog filters
   std::vector<std::string> prices;                 // --price ID=USD/h, repeatable
   std::string price_file;                          // --price-file FILE
+  bool no_disaggregated = false;                   // --no-disaggregated
 };
 
 // How to print it.
@@ -111,6 +112,7 @@ Query build_query(const RecommendOptions& o) {
         fmt::format("--optimize: '{}' is not one of cost, latency, throughput, energy", o.optimize));
   }
   q.objective = objective->second;
+  q.disaggregated = !o.no_disaggregated;
   if (o.confidence == "p90") {
     q.confidence = Confidence::p90;
   } else if (o.confidence != "expected") {
@@ -608,6 +610,8 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--max-utilisation", o->max_utilisation,
                   "Share of a replica's capacity at the targets the load may use, (0, 1] (default 0.85)");
   cmd->add_option("--n-plus", o->n_plus, "Spare replicas for failover (default 0)");
+  cmd->add_flag("--no-disaggregated", o->no_disaggregated,
+                "Do not try disaggregated prefill/decode layouts (separate prefill and decode workers)");
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option(

@@ -380,9 +380,9 @@ StepTime decode_step(const Deployment& d, double batch, double context, const Ef
   return decode_step(d, facts_of(d, local), peak_flops(d), batch, context, eff);
 }
 
-StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts) {
+StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, double prompts, double groups) {
   ModelFacts local;
-  return prefill(d, facts_of(d, local), peak_flops(d), tokens, eff, prompts);
+  return prefill(d, facts_of(d, local), peak_flops(d), tokens, eff, prompts, groups);
 }
 
 OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff, double input_sd)

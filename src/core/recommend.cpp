@@ -10,6 +10,7 @@
 #include <memory>
 #include <tuple>
 
+#include "llmhw/disaggregated.hpp"
 #include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
 
@@ -222,6 +223,7 @@ std::string layout(const Deployment& d) {
 }
 
 std::vector<std::string> derivation(const Evaluation& e, const Query& q) {
+  if (e.disaggregated) return disaggregated_derivation(e, q);
   const Deployment& d = e.deployment;
   const MemoryPlan& m = e.memory;
   const LoadPoint& l = e.at_load;
@@ -491,6 +493,7 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
                           const Calibration& calibration, size_t explained, SizingCache* cache,
                           std::span<const Hardware> known) {
   RecommendResult result;
+  std::unordered_map<const Hardware*, Evaluation> alternatives;  // the other of aggregated/split
   if (known.empty()) known = catalog;
   const ModelFacts facts = derive_facts(model);
   for (const Hardware& hw : catalog) {
@@ -507,7 +510,16 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     search_slices(found, result, hw, checked, model, facts, *resolved.efficiency,
                   default_slots(hw, calibration), cache, step_tokens);
     if (found.best) {
+      // Disaggregated layouts of the aggregated winner's workers (disaggregated_search.cpp): the
+      // better of the two is the device's recommendation, the other its comparison.
+      std::optional<Evaluation> split;
+      if (query.disaggregated)
+        split = best_disaggregated(*found.best, checked, *resolved.efficiency, calibration.limits("", hw));
       found.best->deployment.facts = nullptr;  // `facts` lives only as long as this search
+      if (split && better(*split, *found.best, query) &&
+          primary(*split, query) < primary(*found.best, query) * (1 - 1e-9))
+        std::swap(*split, *found.best);
+      if (split) alternatives.emplace(&hw, std::move(*split));
       result.recommendations.push_back(
           {std::move(*found.best), {}, resolved.evidence, std::move(resolved.basis), resolved.bounds});
     } else {
@@ -523,7 +535,26 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
   for (size_t i = 0; i < result.recommendations.size(); ++i) {
     auto& r = result.recommendations[i];
     if (i >= explained) break;
-    r.reasons = explain(r, query, facts);
+    // Side by side with the other layout of the same device (aggregated or disaggregated).
+    const auto other = alternatives.find(r.evaluation.deployment.hardware);
+    const Evaluation* alternative = other == alternatives.end() ? nullptr : &other->second;
+    if (r.evaluation.disaggregated) {
+      r.reasons = disaggregated_reasons(r.evaluation, alternative, query);
+      // The targets as the rules checked them (with the band; under --confidence p90 its high end).
+      const Query q = for_device(query, r.bounds);
+      const LoadPoint& l = r.evaluation.at_load;
+      r.reasons.insert(
+          r.reasons.begin() + 3,
+          fmt::format("TTFT {} {} <= {}, TPOT {} {} <= {} at this load", percentile_label(q.ttft_percentile),
+                      with_band(l.ttft_at(q.ttft_percentile), r.bounds.ttft, q.ttft_check_factor),
+                      text::ms(q.ttft_ms), percentile_label(q.tpot_percentile),
+                      with_band(l.tpot_at(q.tpot_percentile), r.bounds.tpot, q.tpot_check_factor),
+                      text::ms(q.tpot_ms)));
+      r.reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
+    } else {
+      r.reasons = explain(r, query, facts);
+      if (alternative) r.reasons.push_back(versus_disaggregated(r.evaluation, *alternative));
+    }
     if (r.evaluation.deployment.hardware->vcpus > 0) r.reasons.push_back(slice_reason(r.evaluation, query));
     r.reasons.push_back(rank_reason(i, r.evaluation, result.recommendations.front().evaluation, query));
   }

@@ -178,6 +178,8 @@ LoadPoint load_point_for_rate(const ReplicaModel& model, double rate, double upp
   return at_hi;
 }
 
+}  // namespace
+
 void add_cost(Evaluation& e, const Query& q) {
   const Hardware& hw = *e.deployment.hardware;
   const auto devices = static_cast<double>(e.total_devices());
@@ -187,8 +189,7 @@ void add_cost(Evaluation& e, const Query& q) {
   e.energy_cost_per_hour = e.energy_kwh_per_hour * q.usd_per_kwh;
   if (!e.price) return;
   // Whole instances of the cheapest instance type that can host the replica.
-  if (auto rental =
-          cheapest_rental(hw, q.price_basis(), e.replicas, e.deployment.devices(), e.deployment.tp)) {
+  if (auto rental = cheapest_rental(hw, q.price_basis(), e.replicas, e.devices(), e.deployment.tp)) {
     e.rental = *rental;
     e.price = rental->price;
   }
@@ -199,8 +200,6 @@ void add_cost(Evaluation& e, const Query& q) {
   const double tokens_per_hour = q.qps * q.workload.output_tokens * 3600.0;
   e.cost_per_million_tokens = e.total_cost_per_hour / tokens_per_hour * 1e6;
 }
-
-}  // namespace
 
 double LoadPoint::ttft_at(double percentile) const {
   if (percentile <= 0) return ttft_s;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "llmhw/disaggregated.hpp"
 #include "llmhw/render.hpp"
 #include "render/json_writer.hpp"
 #include "render/numbers.hpp"
@@ -218,11 +219,41 @@ void closest_json(JsonWriter& w, const Rejection& r, const Query& q) {
       .end_object();
 }
 
+// A disaggregated recommendation's two sides and its KV transfer (schema: prefill, decode, kv_transfer).
+void disaggregated_json(JsonWriter& w, const DisaggregatedPlan& p) {
+  const auto side = [&w](const char* name, const Deployment& d, int workers) {
+    w.key(name)
+        .begin_object()
+        .field("workers", workers)
+        .field("tp", d.tp)
+        .field("dp", d.dp)
+        .field("ep", d.moe_ep)
+        .field("devices_per_worker", d.devices());
+  };
+  const DisaggregatedPoint& at = p.at_load;
+  side("prefill", p.deployment.prefill, p.deployment.prefill_workers);
+  w.field("prefill_ms", json_number(at.prefill_s * 1e3, "prefill"))
+      .field("queue_ms", json_number(at.prefill_wait_s * 1e3, "wait"))
+      .field("utilisation", json_number(at.prefill_utilisation, "utilisation"))
+      .end_object();
+  side("decode", p.deployment.decode, p.deployment.decode_workers);
+  w.field("running_per_worker", json_number(at.decode_running, "concurrency"))
+      .field("step_ms", json_number(at.decode_step.total_s() * 1e3, "step"))
+      .end_object()
+      .key("kv_transfer")
+      .begin_object()
+      .field("bytes_per_request", json_number(at.transfer.bytes, "kv"))
+      .field("link", at.transfer.link)
+      .field("scale_out", at.transfer.scale_out)
+      .field("ms_per_request", json_number(at.transfer.seconds * 1e3, "transfer"))
+      .end_object();
+}
+
 void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, const RecommendContext& ctx) {
   const Evaluation& e = r.evaluation;
   w.begin_object().field("rank", rank).key("hardware");
   hardware_ref(w, *e.deployment.hardware);
-  w.field("devices_per_replica", e.deployment.devices());
+  w.field("devices_per_replica", e.devices());
   // CPUs are rented by the vCPU: the instance size each replica takes (absent for other kinds).
   const Hardware& hw = *e.deployment.hardware;
   if (hw.kind == DeviceKind::cpu)
@@ -232,9 +263,9 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
       .field("precision", to_string(e.deployment.weights))
       .field("tp", e.deployment.tp)
       .field("pp", e.deployment.pp)
-      .field("ep", e.deployment.moe_ep)
-      .field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency"))
-      .key("metrics");
+      .field("ep", e.deployment.moe_ep);
+  if (e.disaggregated) disaggregated_json(w, *e.disaggregated);
+  w.field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency")).key("metrics");
   metrics_json(w, e);
   w.key("bounds");
   bounds_json(w, e, r.bounds);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "llmhw/disaggregated.hpp"
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
 #include "render/numbers.hpp"
@@ -46,9 +47,9 @@ std::string with_band(double seconds, const Band& band) {
 
 std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& q) {
   const Evaluation& e = r.evaluation;
-  return {std::to_string(rank), e.deployment.hardware->id,
-          fmt::format("{}x{}", e.deployment.devices(), e.replicas),
-          std::string(to_string(e.deployment.weights)), layout_cell(e.deployment),
+  return {std::to_string(rank), e.deployment.hardware->id, fmt::format("{}x{}", e.devices(), e.replicas),
+          std::string(to_string(e.deployment.weights)),
+          e.disaggregated ? layout_cell(e.disaggregated->deployment) : layout_cell(e.deployment),
           with_band(e.at_load.ttft_at(q.ttft_percentile), r.bounds.ttft),
           with_band(e.at_load.tpot_at(q.tpot_percentile), r.bounds.tpot), text::usd(e.total_cost_per_hour),
           text::usd(e.cost_per_million_tokens),

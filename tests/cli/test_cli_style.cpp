@@ -159,7 +159,8 @@ TEST_CASE("color takes auto, always or never", "[cli][style]") {
 }
 
 TEST_CASE("quiet prints the data only and keeps the exit code", "[cli][style]") {
-  const std::vector<std::string> args = {"recommend", "--model", "70b", "--qps", "50"};
+  // Aggregated layouts only: a disaggregated row's wider layout cell wraps the last column.
+  const std::vector<std::string> args = {"recommend", "--model", "70b", "--qps", "50", "--no-disaggregated"};
   const auto full = run_cli(with_data(args));
   auto q = args;
   q.push_back("--quiet");

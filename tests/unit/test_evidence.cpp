@@ -263,6 +263,7 @@ TEST_CASE("confidence p90: targets are checked at prediction x the band's high e
   q.precisions = {llmhw::Precision::bf16};
   q.ttft_ms = 10'000;
   q.tpot_ms = 50;
+  q.disaggregated = false;  // the aggregated layout's sizing under the band (not a layout change)
 
   const llmhw::RecommendResult expected = llmhw::recommend(q, m, {gpu}, c);
   REQUIRE(expected.recommendations.size() == 1);

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Accuracy of `llmhw estimate --prefill SPEC --decode SPEC` against measured disaggregated runs.
+
+  python3 bench/disaggregated_validation.py [--binary build/release/llmhw] [--rows] [--csv OUT]
+
+Reads two files of data/calibration/external/ (see data/calibration/README.md):
+  - silicon_disaggregated.csv: aiconfigurator's silicon sample, disaggregated TRT-LLM, SGLang and
+    vLLM closed-loop runs with per-side workers, TP, attention DP and MoE EP;
+  - inferencex.csv: the rows with disagg=True in `notes` (Dynamo with TRT-LLM or SGLang), per-side
+    GPUs, workers, TP/EP and attention-DP in `notes`.
+Predicts each run with the same model, device, engine, weight precision, lengths, concurrency and
+per-side layout, and prints the mean absolute percentage error (MAPE) of TTFT and TPOT, overall and
+per device, engine and source.
+
+No parameter of the disaggregated model is fitted to any of these rows (the efficiencies are the
+aggregated fits of data/efficiency.json), so every row is held out of the disaggregated fit. The
+`held-out model` line restricts to rows whose model family was not in the aggregated fit of the
+row's device group either (DeepSeek on H100: the hopper fit saw only Qwen3 and Llama rows).
+
+Rows are skipped, with the count per reason: devices without a profile (GB300), runs whose worker
+counts are not recorded (most of the silicon sample's 2026-03/04 rows), speculative decoding
+(spec_method=mtp), InferenceX rows without a mean TTFT.
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXT = os.path.join(HERE, "..", "data", "calibration", "external")
+
+MODELS = {
+    "deepseek-ai/DeepSeek-R1": "deepseek-r1",
+    "deepseek-ai/DeepSeek-V3": "deepseek-v3",
+    "Qwen/Qwen3-32B": "qwen3-32b",
+    "nvidia/Qwen3-32B-NVFP4": "qwen3-32b",
+    "Qwen/Qwen3-235B-A22B-FP8": "qwen3-235b-a22b",
+}
+SYSTEMS = {"gb200": "gb200", "b200_sxm": "b200", "b300_sxm": "b300", "h100_sxm": "h100-sxm",
+           "b200": "b200", "b300": "b300", "h100": "h100-sxm", "h200": "h200-sxm"}
+ENGINES = {"trtllm": "trtllm", "sglang": "sglang", "vllm": "vllm", "dynamo-trt": "trtllm",
+           "dynamo-sglang": "sglang"}
+# (device, model family) pairs the aggregated fit had rows for (data/calibration/serving_ttft_tpot.csv,
+# InferenceX aggregated rows): a row outside them is held out by model as well.
+HOPPER = {"h100-sxm", "h200-sxm"}
+
+
+def spec(workers, tp, dp, ep):
+    return f"workers={workers},tp={tp},dp={dp},ep={ep}"
+
+
+def silicon_rows(skipped):
+    with open(os.path.join(EXT, "silicon_disaggregated.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            hw = SYSTEMS.get(r["system"])
+            if not hw:
+                skipped[f"no profile for {r['system']}"] += 1
+                continue
+            if not r["prefill_num_workers"] or not r["decode_num_workers"]:
+                skipped["silicon: worker counts not recorded"] += 1
+                continue
+            src = dict(kv.split("=", 1) for kv in (x.strip() for x in r["silicon_data_source"].split(";")) if "=" in kv)
+            if "silicon_concurrency" not in src:
+                skipped["silicon: concurrency not recorded"] += 1
+                continue
+            sides = []
+            for side in ("prefill", "decode"):
+                tp, dp = int(r[f"{side}_tp_size"]), int(r[f"{side}_attention_dp_size"])
+                # tp_size is the attention TP; tp x dp = moe_tp x moe_ep = the worker's GPUs.
+                ep = max(1, int(r[f"{side}_moe_ep_size"] or 1))
+                sides.append(spec(r[f"{side}_num_workers"], tp, dp, ep))
+            yield {
+                "source": "silicon", "id": r["id"], "model": MODELS[r["model_path"]], "hardware": hw,
+                "engine": ENGINES[r["backend"]], "precision": "fp4" if r["precision"] == "fp4" else "fp8",
+                "isl": r["isl"], "osl": r["osl"], "concurrency": src["silicon_concurrency"],
+                "prefill": sides[0], "decode": sides[1],
+                "ttft": float(r["silicon_ttft_ms"]), "tpot": float(r["silicon_tpot_ms"]),
+                # The run's decode max batch per engine instance (attention-DP rank), when recorded.
+                "max_batch": r["decode_batch_size"],
+            }
+
+
+def inferencex_rows(skipped):
+    with open(os.path.join(EXT, "inferencex.csv"), newline="") as f:
+        for i, r in enumerate(csv.DictReader(f), start=1):
+            n = dict(kv.split("=", 1) for kv in (x.strip() for x in r["notes"].split(";")) if "=" in kv)
+            if n.get("disagg") != "True":
+                continue
+            if n.get("spec_method", "none") != "none":
+                skipped["inferencex: speculative decoding"] += 1
+                continue
+            hw = SYSTEMS.get(r["hardware"])
+            engine = ENGINES.get(r["engine"])
+            if not hw or not engine:
+                skipped[f"inferencex: no profile or engine for {r['hardware']}/{r['engine']}"] += 1
+                continue
+            if not r["ttft_ms_mean"] or not r["tpot_ms_mean"]:
+                skipped["inferencex: no mean TTFT/TPOT"] += 1
+                continue
+            sides = []
+            for side in ("prefill", "decode"):
+                gpus = int(n.get(f"num_{side}_gpu", 0) or 0)
+                workers = int(n.get(f"{side}_num_workers", 0) or 0)
+                tp = int(n.get(f"{side}_tp", r["tp"] if side == "decode" else 0) or 0)
+                ep = int(n.get(f"{side}_ep", r["ep"] if side == "decode" else 1) or 1)
+                if not gpus or not tp or workers <= 0:
+                    sides = None
+                    break
+                per_worker = gpus // workers
+                dp_attn = n.get(f"{side}_dp_attention") == "True"
+                # Attention DP: the worker's GPUs each run attention for their own sequences.
+                layout = (1, per_worker) if dp_attn else (per_worker, 1)
+                sides.append(spec(workers, layout[0], layout[1], min(ep, per_worker)))
+            if not sides:
+                skipped["inferencex: per-side workers not recorded"] += 1
+                continue
+            yield {
+                "source": "inferencex", "id": f"x{i}", "model": "deepseek-r1", "hardware": hw,
+                "engine": engine, "precision": r["precision"], "isl": r["isl"], "osl": r["osl"],
+                "concurrency": r["concurrency"], "prefill": sides[0], "decode": sides[1],
+                "ttft": float(r["ttft_ms_mean"]), "tpot": float(r["tpot_ms_mean"]), "max_batch": "",
+            }
+
+
+def predict(binary, row):
+    args = [binary, "estimate", "--model", row["model"], "--hardware", row["hardware"],
+            "--engine", row["engine"], "--precision", row["precision"],
+            "--input-tokens", row["isl"], "--output-tokens", row["osl"],
+            "--concurrency", row["concurrency"], "--prefill", row["prefill"], "--decode", row["decode"],
+            "--format", "json"]
+    if row["max_batch"]:
+        args += ["--max-batch", row["max_batch"]]
+    run = subprocess.run(args, capture_output=True, text=True)
+    if run.returncode != 0:
+        return None, run.stderr.strip() or f"exit {run.returncode}"
+    out = json.loads(run.stdout)
+    return out["metrics"], None
+
+
+def mape(pairs):
+    return 100 * sum(abs(p - m) / m for p, m in pairs) / len(pairs) if pairs else float("nan")
+
+
+def held_out_model(row):
+    return row["hardware"] in HOPPER and row["model"].startswith("deepseek")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--binary", default=os.path.join(HERE, "..", "build", "release", "llmhw"))
+    ap.add_argument("--rows", action="store_true", help="print every row")
+    ap.add_argument("--csv", help="write the per-row predictions here")
+    a = ap.parse_args()
+    skipped = collections.Counter()
+    rows = list(silicon_rows(skipped))
+    # InferenceX republishes some of the silicon sample's runs (the same TTFT and TPOT to the
+    # microsecond): count each run once.
+    seen = {(r["hardware"], round(r["ttft"], 3), round(r["tpot"], 3)) for r in rows}
+    for r in inferencex_rows(skipped):
+        if (r["hardware"], round(r["ttft"], 3), round(r["tpot"], 3)) in seen:
+            skipped["inferencex: the same run as a silicon row"] += 1
+            continue
+        rows.append(r)
+    results, failures = [], collections.Counter()
+    for row in rows:
+        m, err = predict(a.binary, row)
+        if m is None:
+            failures[err.splitlines()[0][:120]] += 1
+            continue
+        results.append((row, m["ttft_ms"], m["tpot_ms"]))
+        if a.rows:
+            print(f"{row['id']}: {row['hardware']} {row['engine']} {row['model']} c={row['concurrency']} "
+                  f"P[{row['prefill']}] D[{row['decode']}] TTFT {m['ttft_ms']:.0f}/{row['ttft']:.0f} "
+                  f"TPOT {m['tpot_ms']:.1f}/{row['tpot']:.1f}")
+    if a.csv:
+        with open(a.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["source", "id", "hardware", "engine", "model", "concurrency", "prefill", "decode",
+                        "ttft_ms", "ttft_ms_predicted", "tpot_ms", "tpot_ms_predicted"])
+            for row, t, p in results:
+                w.writerow([row["source"], row["id"], row["hardware"], row["engine"], row["model"],
+                            row["concurrency"], row["prefill"], row["decode"], row["ttft"], t, row["tpot"], p])
+
+    def line(label, sel):
+        sel = list(sel)
+        if not sel:
+            return
+        ttft = mape([(t, r["ttft"]) for r, t, _ in sel])
+        tpot = mape([(p, r["tpot"]) for r, _, p in sel])
+        print(f"{label:<34} {len(sel):>5}  {ttft:>9.1f}%  {tpot:>9.1f}%")
+
+    print(f"{'subset':<34} {'rows':>5}  {'TTFT MAPE':>10}  {'TPOT MAPE':>10}")
+    line("all (held out of the disagg fit)", results)
+    line("held-out model (DeepSeek on H100)", (x for x in results if held_out_model(x[0])))
+    for key in ("source", "hardware", "engine", "model"):
+        for value in sorted({x[0][key] for x in results}):
+            line(f"  {key}={value}", (x for x in results if x[0][key] == value))
+    for reason, n in sorted(skipped.items()):
+        print(f"skipped {n}: {reason}")
+    for reason, n in sorted(failures.items()):
+        print(f"not predicted {n}: {reason}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
