@@ -24,9 +24,10 @@ json run_json(std::vector<std::string> args, int code = 0) {
 }
 
 // Devices recommend's first choice on one hardware uses at a rate.
-long devices_recommend_needs(const std::string& hardware, double qps, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"recommend", "--model",          "70b", "--hardware", hardware, "--qps",
-                                   fmt::format("{}", qps), "--top", "1"};
+long devices_recommend_needs(const std::string& hardware, double qps,
+                             const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {
+      "recommend", "--model", "70b", "--hardware", hardware, "--qps", fmt::format("{}", qps), "--top", "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   const json j = run_json(args);
   return j.at("recommendations").at(0).at("total_devices").get<long>();
@@ -36,9 +37,12 @@ long devices_recommend_needs(const std::string& hardware, double qps, const std:
 
 TEST_CASE("capacity of owned H100s agrees with recommend at 95% and 130% of its rate", "[cli][capacity]") {
   for (const auto& [devices, extra] : std::vector<std::pair<long, std::vector<std::string>>>{
-           {16, {}}, {8, {}}, {16, {"--tpot", "30ms"}}, {12, {"--ttft", "p90:800ms", "--precision", "bf16"}}}) {
-    std::vector<std::string> args = {"capacity", "--model", "70b", "--hardware", "h100-sxm", "--devices",
-                                     std::to_string(devices)};
+           {16, {}},
+           {8, {}},
+           {16, {"--tpot", "30ms"}},
+           {12, {"--ttft", "p90:800ms", "--precision", "bf16"}}}) {
+    std::vector<std::string> args = {
+        "capacity", "--model", "70b", "--hardware", "h100-sxm", "--devices", std::to_string(devices)};
     args.insert(args.end(), extra.begin(), extra.end());
     const json j = run_json(args);
     const double max = j.at("max_requests_per_s").get<double>();
@@ -50,8 +54,9 @@ TEST_CASE("capacity of owned H100s agrees with recommend at 95% and 130% of its 
     CHECK(replicas * per_replica + j.at("unused_devices").get<long>() == devices);
     CHECK(j.at("unused_devices").get<long>() < per_replica);
     // The rate is the replicas' capacity at the targets at the 85% utilisation cap (by hand).
-    CHECK(max == Approx(static_cast<double>(replicas) * pool.at("requests_per_s_per_replica").get<double>() * 0.85)
-                     .epsilon(2e-3));
+    CHECK(max ==
+          Approx(static_cast<double>(replicas) * pool.at("requests_per_s_per_replica").get<double>() * 0.85)
+              .epsilon(2e-3));
     CHECK(j.at("limited_by").is_string());
     CHECK(devices_recommend_needs("h100-sxm", 0.95 * max, extra) <= devices);
     CHECK(devices_recommend_needs("h100-sxm", 1.30 * max, extra) > devices);
@@ -96,7 +101,8 @@ TEST_CASE("capacity of a mixed inventory adds up its pools", "[cli][capacity]") 
 
 TEST_CASE("capacity rejects a bad inventory with one line naming the item", "[cli][capacity]") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--devices", "16xh100-sxn"}, "--devices: '16xh100-sxn': unknown hardware 'h100-sxn'; did you mean 'h100-sxm'"},
+      {{"--devices", "16xh100-sxn"},
+       "--devices: '16xh100-sxn': unknown hardware 'h100-sxn'; did you mean 'h100-sxm'"},
       {{"--devices", "16xh100-sxm,4xh100-sxm"},
        "--devices: '4xh100-sxm' lists h100-sxm a second time; give one count per hardware"},
       {{"--devices", "16"}, "--devices 16 needs --hardware ID (or write 16xID)"},

@@ -37,7 +37,8 @@ std::string day_csv() {
 }
 
 double per_hour_at(double qps, const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"recommend", "--model", "70b", "--hardware", "h100-sxm", "--qps", fmt::format("{}", qps)};
+  std::vector<std::string> args = {"recommend",           "--model", "70b", "--hardware", "h100-sxm", "--qps",
+                                   fmt::format("{}", qps)};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_json(args).at("recommendations").at(0).at("cost").at("total_per_hour_usd").get<double>();
 }
@@ -52,7 +53,8 @@ TEST_CASE("a 24-hour profile costs between the mean and the peak, summed by hand
   // Per-device prices (--price): a fleet costs replicas x devices x $2.50, so the day can be summed
   // from the schedule alone; then the shipped list prices, rented as whole instances.
   for (const auto& extra : std::vector<std::vector<std::string>>{{"--price", "h100-sxm=2.5"}, {}}) {
-    std::vector<std::string> args = {"recommend", "--model", "70b", "--hardware", "h100-sxm", "--load-profile", file};
+    std::vector<std::string> args = {"recommend", "--model",        "70b", "--hardware",
+                                     "h100-sxm",  "--load-profile", file};
     args.insert(args.end(), extra.begin(), extra.end());
     const json j = run_json(args);
     CHECK(j.at("query").at("qps") == peak);
@@ -75,8 +77,9 @@ TEST_CASE("a 24-hour profile costs between the mean and the peak, summed by hand
       const long next = schedule[(i + 1) % 24].at("replicas");
       CHECK(s.at("warming_replicas") == std::max(0L, next - s.at("replicas").get<long>()));
       sum += s.at("cost_usd").get<double>();
-      by_hand += (s.at("replicas").get<double>() * 1.0 + s.at("warming_replicas").get<double>() * 5.0 / 60.0) *
-                 static_cast<double>(per_replica) * 2.5;
+      by_hand +=
+          (s.at("replicas").get<double>() * 1.0 + s.at("warming_replicas").get<double>() * 5.0 / 60.0) *
+          static_cast<double>(per_replica) * 2.5;
     }
     // More replicas in the afternoon than at night.
     CHECK(schedule[14].at("replicas").get<long>() > schedule[3].at("replicas").get<long>());
@@ -94,12 +97,13 @@ TEST_CASE("load profiles rank by cost per day and accept time,qps periods", "[cl
   TempDir tmp;
   // Periods of any length: 8 h at 4 req/s, 10 h at 40, 6 h at 10.
   const std::string file = tmp.write("shifts.csv", "time,qps\n00:00,4\n08:00,40\n18:00,10\n").string();
-  const json j = run_json({"recommend", "--model", "70b", "--kind", "gpu", "--load-profile", file, "--top", "5",
-                           "--scale-up-minutes", "10", "--baseline", "reserved"});
+  const json j = run_json({"recommend", "--model", "70b", "--kind", "gpu", "--load-profile", file, "--top",
+                           "5", "--scale-up-minutes", "10", "--baseline", "reserved"});
   const json& recs = j.at("recommendations");
   REQUIRE(recs.size() >= 2);
   for (size_t i = 1; i < recs.size(); ++i)
-    CHECK(recs[i - 1].at("cost").at("per_day_usd").get<double>() <= recs[i].at("cost").at("per_day_usd").get<double>());
+    CHECK(recs[i - 1].at("cost").at("per_day_usd").get<double>() <=
+          recs[i].at("cost").at("per_day_usd").get<double>());
   const json& s = recs[0].at("schedule");
   REQUIRE(s.size() == 3);
   CHECK(s[0].at("hours") == 8);
@@ -121,10 +125,12 @@ TEST_CASE("a malformed load profile is one error line naming the line", "[cli][l
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"hour,qps\n0,3\n1\n", "bad.csv:3: expected 2 columns (hour,qps), got '1'"},
       {"hour,qps\n0,3\n1,-2\n", "bad.csv:3: qps '-2' is negative"},
-      {"hour,qps\n0,3\n5,2\n4,1\n", "bad.csv:4: hour '4' comes before the line before's; periods must be in "
-                                    "increasing time order"},
-      {"hour,qps\n0,3\n0,2\n", "bad.csv:3: hour '0' repeats the line before's; periods must be in increasing "
-                               "time order"},
+      {"hour,qps\n0,3\n5,2\n4,1\n",
+       "bad.csv:4: hour '4' comes before the line before's; periods must be in "
+       "increasing time order"},
+      {"hour,qps\n0,3\n0,2\n",
+       "bad.csv:3: hour '0' repeats the line before's; periods must be in increasing "
+       "time order"},
       {"hour,rate\n0,3\n", "bad.csv:1: expected the header 'hour,qps' or 'time,qps', got 'hour,rate'"},
       {"time,qps\n00:00,3\n25:00,3\n", "bad.csv:3: time '25:00' is not a time of day from 00:00 to 23:59"},
       {"hour,qps\n0,x\n", "bad.csv:2: qps 'x' is not a number"},
@@ -137,15 +143,15 @@ TEST_CASE("a malformed load profile is one error line naming the line", "[cli][l
     CHECK(r.out.empty());
     CHECK(r.err == "llmhw: error: " + (tmp.dir / message).string() + "\n");
   }
-  const auto both = run_cli({"--data-dir", LLMHW_DATA, "recommend", "--model", "70b", "--qps", "5",
-                             "--baseline", "spot"});
+  const auto both =
+      run_cli({"--data-dir", LLMHW_DATA, "recommend", "--model", "70b", "--qps", "5", "--baseline", "spot"});
   CHECK(both.code == 2);
   CHECK(both.err == "llmhw: error: --baseline: only with --load-profile FILE\n");
 }
 
 TEST_CASE("a power budget is a hard rule on devices x TDP x PUE", "[cli][power]") {
-  const json j = run_json({"recommend", "--model", "70b", "--qps", "20", "--power-budget", "40kW", "--pue", "1.2",
-                           "--kind", "gpu", "--top", "100"});
+  const json j = run_json({"recommend", "--model", "70b", "--qps", "20", "--power-budget", "40kW", "--pue",
+                           "1.2", "--kind", "gpu", "--top", "100"});
   CHECK(j.at("query").at("power_budget_kw") == 40);
   REQUIRE(!j.at("recommendations").empty());
   for (const json& rec : j.at("recommendations")) {
@@ -157,7 +163,8 @@ TEST_CASE("a power budget is a hard rule on devices x TDP x PUE", "[cli][power]"
   }
   // 1 kW holds no 70B fleet at 20 req/s: every device is rejected, those that would serve
   // saying so with their draw.
-  const json none = run_json({"recommend", "--model", "70b", "--qps", "20", "--power-budget", "1kW", "--kind", "gpu"}, 3);
+  const json none =
+      run_json({"recommend", "--model", "70b", "--qps", "20", "--power-budget", "1kW", "--kind", "gpu"}, 3);
   bool named = false;
   for (const json& r : none.at("rejected")) {
     if (r.at("rule") != "within-power-budget") continue;
@@ -165,7 +172,9 @@ TEST_CASE("a power budget is a hard rule on devices x TDP x PUE", "[cli][power]"
     CHECK_THAT(r.at("reasons").at(0).get<std::string>(), Catch::Contains("> power budget 1 kW"));
   }
   CHECK(named);
-  const auto bad = run_cli({"--data-dir", LLMHW_DATA, "recommend", "--model", "70b", "--qps", "5", "--power-budget", "40"});
+  const auto bad = run_cli(
+      {"--data-dir", LLMHW_DATA, "recommend", "--model", "70b", "--qps", "5", "--power-budget", "40"});
   CHECK(bad.code == 2);
-  CHECK(bad.err == "llmhw: error: --power-budget: '40' is not a power (expected e.g. 40kW, 40000W or 0.5MW)\n");
+  CHECK(bad.err ==
+        "llmhw: error: --power-budget: '40' is not a power (expected e.g. 40kW, 40000W or 0.5MW)\n");
 }
