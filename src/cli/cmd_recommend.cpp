@@ -73,6 +73,7 @@ std::vector<std::string> list_or_empty(const std::string& text, const char* flag
 Query build_query(const RecommendOptions& o) {
   Query q;
   q.model_text = o.model.empty() ? o.model_config : o.model;
+  // Empty only when --qps was not given (a load profile, capacity): `--qps ''` is checked by run_recommend.
   if (!o.qps.empty()) q.qps = parse_rate_per_second(o.qps, "--qps", kMaxQps);
   const TokenCount input = parse_token_count(o.input_tokens, "--input-tokens", kMaxTokens);
   const TokenCount output = parse_token_count(o.output_tokens, "--output-tokens", kMaxTokens);
@@ -380,9 +381,11 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
   if (!o.load_profile.empty()) {
     if (out.qps_given) throw usage_error("--qps: give --qps or --load-profile, not both");
     if (!out.plot.empty()) throw usage_error("--plot: not available with --load-profile");
-  } else if (!out.qps_given || o.qps.empty()) {
+  } else if (!out.qps_given) {
     throw usage_error(
         "--qps is required (or --load-profile FILE, or --scenarios FILE for a batch of queries)");
+  } else if (o.qps.empty()) {
+    parse_rate_per_second(o.qps, "--qps", kMaxQps);  // `--qps ''`: the parser's own message
   } else if (o.scale_up_minutes != "5" || !o.baseline.empty()) {
     throw usage_error(fmt::format("{}: only with --load-profile FILE",
                                   o.baseline.empty() ? "--scale-up-minutes" : "--baseline"));

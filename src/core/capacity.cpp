@@ -56,9 +56,10 @@ std::string why_none(const std::vector<Deployment>& candidates, const std::vecto
     if (candidates[i].devices() <= pool.devices) {
       if (sizings[i].best_concurrency > 0) {
         return fmt::format(
-            "{} devices hold {} of {} devices, all of them --n-plus spares", pool.devices,
+            "{} hold {} of {}, all of them --n-plus spares",
+            text::counted(static_cast<double>(pool.devices), "device"),
             text::counted(static_cast<double>(pool.devices / candidates[i].devices()), "replica"),
-            candidates[i].devices());
+            text::counted(candidates[i].devices(), "device"));
       }
       if (!slow) slow = i;
     }

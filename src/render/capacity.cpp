@@ -1,6 +1,8 @@
 // llmhw capacity as a table with reasons, or as JSON (data/schema/capacity.schema.json).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "llmhw/render_capacity.hpp"
 #include "llmhw/text.hpp"
 #include "render/json_writer.hpp"
@@ -29,10 +31,11 @@ std::string why(const PoolCapacity& p, const Query& q) {
   const Evaluation& e = *p.best;
   const long serving = e.replicas - q.n_plus;
   std::string out = fmt::format(
-      "{} replicas of {}x {} ({}, {}){}: one replica meets the targets up to {} req/s ({} at {}); at "
+      "{} of {}x {} ({}, {}){}: one replica meets the targets up to {} req/s ({} at {}); at "
       "most {:.0f}% utilised that is {} req/s each, {} req/s in all",
-      e.replicas, e.deployment.devices(), p.pool.hardware->id, to_string(e.deployment.weights),
-      layout(e.deployment), q.n_plus > 0 ? fmt::format(", {} of them spare", q.n_plus) : std::string(),
+      text::counted(static_cast<double>(e.replicas), "replica"), e.deployment.devices(), p.pool.hardware->id,
+      to_string(e.deployment.weights), layout(e.deployment),
+      q.n_plus > 0 ? fmt::format(", {} of them spare", q.n_plus) : std::string(),
       text::rate(e.capacity.requests_per_s), e.limited_by,
       text::counted(e.capacity.concurrency, "concurrent request"), q.max_utilisation * 100,
       text::rate(replica_rate(e, q)), text::rate(p.max_requests_per_s));
@@ -79,9 +82,10 @@ std::string capacity_table(const CapacityResult& result, const CapacityContext& 
                        text::rate(result.max_requests_per_s));
   if (style.quiet) return out;
   out += "\nWhy:\n";
+  size_t indent = 0;  // one column for every pool's text
+  for (const PoolCapacity& p : result.pools) indent = std::max(indent, p.pool.hardware->id.size() + 4);
   for (const PoolCapacity& p : result.pools)
-    out +=
-        labelled(p.pool.hardware->id, p.best ? why(p, q) : p.reason, p.pool.hardware->id.size() + 4, style);
+    out += labelled(p.pool.hardware->id, p.best ? why(p, q) : p.reason, indent, style);
   return out;
 }
 

@@ -52,13 +52,15 @@ std::string schedule_table(const Recommendation& r, const DayPlan& day, const St
 std::string day_plans_table(const RecommendResult& result, const RecommendContext& ctx, const Style& style) {
   if (!ctx.days || ctx.days->empty()) return "";
   const LoadProfile& profile = *ctx.profile;
-  std::string out = fmt::format(
-      "\nDaily load profile {}: {} periods, mean {} req/s, peak {} req/s; scaling up takes {:g} min{}; "
-      "ranked by cost per day:\n",
+  const std::string head = fmt::format(
+      "Daily load profile {}: {} periods, mean {} req/s, peak {} req/s; scaling up takes {:g} min{}; "
+      "ranked by cost per day:",
       profile.source, profile.periods.size(), text::rate(profile.mean_qps()), text::rate(profile.peak_qps()),
       ctx.day_options->scale_up_minutes,
       ctx.day_options->baseline.empty() ? ""
                                         : fmt::format("; the always-on floor {}", ctx.day_options->baseline));
+  std::string out(1, '\n');
+  out += wrap(head, kTableWidth, "", "");
   std::vector<std::vector<std::string>> rows = {
       {"#", "hardware", "replicas", "$/day", "$/day at peak", "saving", "$/1M out", "floor"}};
   const size_t shown = std::min(ctx.top, result.recommendations.size());
