@@ -30,6 +30,9 @@ std::string recommend_table(const RecommendResult& result, const RecommendContex
 std::string recommend_json(const RecommendResult& result, const RecommendContext& ctx);
 // --load-profile: each fleet's cost per day and the rank 1 schedule, for the table output.
 std::string day_plans_table(const RecommendResult& result, const RecommendContext& ctx, const Style& style);
+// --load-profile --plot: the load and rank 1's replicas over the day, as an SVG (deterministic;
+// each period is a <g class="period"> with data-start, data-qps and data-replicas).
+std::string day_svg(const RecommendResult& result, const RecommendContext& ctx);
 // "07:30" for 7.5 hours after midnight.
 std::string clock_time(double hours);
 

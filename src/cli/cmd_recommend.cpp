@@ -369,7 +369,13 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     ctx.day_options = &day_options;
     ctx.days = &days;
   }
-  std::string text = render_recommend(result, ctx, how);
+  // With a profile, --plot draws the day instead of the cost/TPOT trade-off.
+  RecommendOutput shown = how;
+  if (profile && !how.plot.empty()) {
+    io::write_text_file(how.plot, render::day_svg(result, ctx), "--plot");
+    shown.plot.clear();
+  }
+  std::string text = render_recommend(result, ctx, shown);
   if (profile && how.format == render::Format::table) text += render::day_plans_table(result, ctx, how.style);
   return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
 }
@@ -380,7 +386,6 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
                             output_style(global, s), out.plot};
   if (!o.load_profile.empty()) {
     if (out.qps_given) throw usage_error("--qps: give --qps or --load-profile, not both");
-    if (!out.plot.empty()) throw usage_error("--plot: not available with --load-profile");
   } else if (!out.qps_given) {
     throw usage_error(
         "--qps is required (or --load-profile FILE, or --scenarios FILE for a batch of queries)");
@@ -668,7 +673,8 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  printf '{\"qps\": 10}\\n{\"qps\": 100}\\n' | llmhw recommend --model 70b --scenarios -\n"
       "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
       "  llmhw recommend --model 70b --qps 50 --plot tradeoff.svg --quiet\n"
-      "  llmhw recommend --model 70b --hardware h100-sxm --load-profile day.csv --baseline reserved\n"
+      "  llmhw recommend --model 70b --hardware h100-sxm --load-profile day.csv --baseline reserved --plot "
+      "day.svg\n"
       "  llmhw recommend --model 70b --qps 20 --power-budget 40kW --pue 1.2\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");

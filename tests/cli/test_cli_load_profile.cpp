@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_harness.hpp"
@@ -118,6 +121,25 @@ TEST_CASE("load profiles rank by cost per day and accept time,qps periods", "[cl
   CHECK(table.code == 0);
   CHECK_THAT(table.out, Catch::Contains("ranked by cost per day"));
   CHECK_THAT(table.out, Catch::Contains("Schedule of rank 1"));
+}
+
+TEST_CASE("load profile --plot draws the load and the replicas of each period", "[cli][load-profile]") {
+  TempDir tmp;
+  const std::string file = tmp.write("day.csv", day_csv()).string();
+  const std::string svg = (tmp.dir / "day.svg").string();
+  const json j = run_json(
+      {"recommend", "--model", "70b", "--hardware", "h100-sxm", "--load-profile", file, "--plot", svg});
+  std::ifstream in(svg);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const json& schedule = j.at("recommendations").at(0).at("schedule");
+  REQUIRE(schedule.size() == 24);
+  for (const json& s : schedule) {
+    CHECK_THAT(text, Catch::Contains(fmt::format("data-start=\"{}\" data-qps=\"{}\" data-replicas=\"{}\"",
+                                                 s.at("start").get<std::string>(), s.at("qps").get<double>(),
+                                                 s.at("replicas").get<long>())));
+  }
+  CHECK_THAT(text, Catch::Contains("<path id=\"load\""));
+  CHECK_THAT(text, Catch::Contains("<path id=\"replicas\""));
 }
 
 TEST_CASE("a malformed load profile is one error line naming the line", "[cli][load-profile]") {
