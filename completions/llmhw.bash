@@ -49,7 +49,7 @@ _llmhw() {
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --emit --rank --sweep --kv-precision --tp --pp --ep --dp --engine --concurrency
-        --prefill --decode --color"
+        --prefill --decode --color --devices --power-budget --load-profile --scale-up-minutes --baseline"
     with_value=" $(echo $with_value) "
 
     # The command path so far: recommend, estimate, validate, hardware list, models show, ...
@@ -65,7 +65,7 @@ _llmhw() {
             continue
         fi
         case "$cmd:$word" in
-            :recommend | :estimate | :validate | :hardware | :models | :config) cmd=$word ;;
+            :recommend | :estimate | :capacity | :validate | :hardware | :models | :config) cmd=$word ;;
             hardware:list | hardware:show | models:list | models:show | config:show) cmd="$cmd $word" ;;
             *) ((positionals++)) ;;
         esac
@@ -74,7 +74,9 @@ _llmhw() {
     case $prev in
         --format)
             # CSV is for lists: the show commands have table, json and markdown.
-            if [[ $cmd == *" show" && $cmd != "config show" ]]; then
+            if [[ $cmd == capacity ]]; then
+                COMPREPLY=($(compgen -W "table json" -- "$cur"))
+            elif [[ $cmd == *" show" && $cmd != "config show" ]]; then
                 COMPREPLY=($(compgen -W "table json markdown" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "table json csv markdown" -- "$cur"))
@@ -121,8 +123,19 @@ _llmhw() {
             COMPREPLY=($(compgen -W "max" -- "$cur"))
             return
             ;;
+        --baseline)
+            COMPREPLY=($(compgen -W "reserved spot" -- "$cur"))
+            return
+            ;;
+        --devices)
+            # COUNTxID items: after the count and its x, the ids.
+            if [[ $cur =~ ^(.*,)?([0-9]+x)[^,]*$ ]]; then
+                COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -P "${BASH_REMATCH[1]}${BASH_REMATCH[2]}" -- "${cur##*x}"))
+            fi
+            return
+            ;;
         --hardware | --exclude)
-            if [[ $cmd == estimate ]]; then
+            if [[ $cmd == estimate || $cmd == capacity ]]; then
                 COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -- "$cur"))
             else
                 _llmhw_list "$cur" "$(_llmhw_catalog hardware id)"
@@ -152,7 +165,7 @@ _llmhw() {
             COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -S = -- "$cur"))
             return
             ;;
-        --model-config | --hardware-file | --scenarios | --plot | --price-file)
+        --model-config | --hardware-file | --scenarios | --plot | --price-file | --load-profile)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -166,19 +179,23 @@ _llmhw() {
             return
             ;;
         --qps | --input-tokens | --output-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
-            --budget | --top | --tp | --pp | --ep | --dp | --rank)
+            --budget | --top | --tp | --pp | --ep | --dp | --rank | --power-budget | --scale-up-minutes)
             return # a number or a quantity: nothing to offer
             ;;
     esac
 
     local opts words=""
     case $cmd in
-        "") opts=$global_opts words="recommend estimate hardware models validate config" ;;
+        "") opts=$global_opts words="recommend estimate capacity hardware models validate config" ;;
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
-                --plot --emit --rank --scenarios --no-disaggregated"
+                --plot --emit --rank --scenarios --no-disaggregated --power-budget --load-profile --scale-up-minutes --baseline"
+            ;;
+        capacity)
+            opts="-m --model --model-config --hardware --devices --input-tokens --output-tokens --ttft --tpot
+                --e2e --precision --confidence --max-utilisation --n-plus --format"
             ;;
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp

@@ -66,8 +66,9 @@ struct Query {
   std::optional<double> e2e_ms;  // end-to-end latency target, if any
   double e2e_percentile = 0;
   std::optional<double> budget_per_hour;
-  std::vector<Precision> precisions;  // empty = auto (16-bit and 8-bit formats)
-  std::vector<DeviceKind> kinds;      // empty = all
+  std::optional<double> power_budget_kw;  // --power-budget: devices x TDP x PUE at most this
+  std::vector<Precision> precisions;      // empty = auto (16-bit and 8-bit formats)
+  std::vector<DeviceKind> kinds;          // empty = all
   std::string pricing = "on-demand";
   std::vector<std::string> providers;  // prices only from these (--cloud); empty = any
   // Headroom (docs/estimation.md "Replicas"): the share of a replica's capacity at the targets
@@ -264,6 +265,16 @@ std::vector<int> candidate_tp_sizes(const Hardware& hw, const Model& model);
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,
                           const Calibration& calibration, size_t explained = SIZE_MAX,
                           SizingCache* cache = nullptr, std::span<const Hardware> known = {});
+
+// Every precision x layout recommend tries on a device (facts: derive_facts(model), which the
+// deployments point to; slots: default_slots()), best quality first, then by layout.
+std::vector<Deployment> candidate_deployments(const Hardware& hw, const Query& query, const Model& model,
+                                              const ModelFacts& facts, const Efficiency& eff, int slots);
+
+// The sizing of one candidate (memory plan, largest per-replica concurrency within the targets),
+// which size_and_price() uses; with a cache, looked up or stored there.
+Sizing size_candidate(const Deployment& deployment, const Query& query, const Efficiency& eff,
+                      SizingCache* cache = nullptr);
 
 // Precisions llmhw considers for a query on a device, best quality first.
 std::vector<Precision> candidate_precisions(const Query& query, const Hardware& hw, const Model& model);

@@ -180,6 +180,7 @@ int run(int argc, const char* const* argv, Streams streams) {
   Action action;
   setup_recommend(app, global, action);
   setup_estimate(app, global, action);
+  setup_capacity(app, global, action);
   setup_hardware(app, global, action);
   setup_models(app, global, action);
   setup_validate(app, action);

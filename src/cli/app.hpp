@@ -39,6 +39,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
 void setup_hardware(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_models(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_capacity(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_validate(CLI::App& app, Action& action);
 void setup_config(CLI::App& app, const GlobalOptions& global, Action& action);
 

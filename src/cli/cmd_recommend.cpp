@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <thread>
 #include <tuple>
@@ -18,9 +19,13 @@
 #include "cli/emit.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
+#include "cli/query_options.hpp"
 #include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
+#include "llmhw/io/load_profile.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "llmhw/load_profile.hpp"
+#include "llmhw/power.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render.hpp"
 #include "llmhw/suggest.hpp"
@@ -29,18 +34,6 @@
 
 namespace llmhw::cli {
 namespace {
-
-// What to compute (as typed; parsed after CLI11 so that every error names its flag).
-struct RecommendOptions {
-  std::string model, model_config, qps, input_tokens = "1024", output_tokens = "256";
-  std::string ttft, tpot, e2e, budget, precision = "auto", kinds, pricing = "on-demand";
-  std::string optimize = "cost", pue, electricity_price, confidence = "expected";
-  std::string max_utilisation, n_plus;             // headroom
-  std::string vendors, hardware, exclude, clouds;  // catalog filters
-  std::vector<std::string> prices;                 // --price ID=USD/h, repeatable
-  std::string price_file;                          // --price-file FILE
-  bool no_disaggregated = false;                   // --no-disaggregated
-};
 
 // How to print it.
 struct OutputOptions {
@@ -79,10 +72,13 @@ std::vector<std::string> list_or_empty(const std::string& text, const char* flag
   return text.empty() ? std::vector<std::string>{} : split_list(text, flag);
 }
 
+}  // namespace
+
 Query build_query(const RecommendOptions& o) {
   Query q;
   q.model_text = o.model.empty() ? o.model_config : o.model;
-  q.qps = parse_rate_per_second(o.qps, "--qps", kMaxQps);
+  // Empty only when --qps was not given (a load profile, capacity): `--qps ''` is checked by run_recommend.
+  if (!o.qps.empty()) q.qps = parse_rate_per_second(o.qps, "--qps", kMaxQps);
   const TokenCount input = parse_token_count(o.input_tokens, "--input-tokens", kMaxTokens);
   const TokenCount output = parse_token_count(o.output_tokens, "--output-tokens", kMaxTokens);
   q.workload = {input.mean, output.mean};
@@ -126,6 +122,7 @@ Query build_query(const RecommendOptions& o) {
   if (!o.electricity_price.empty())
     q.usd_per_kwh = parse_positive(o.electricity_price, "--electricity-price", 10.0);
   if (!o.budget.empty()) q.budget_per_hour = parse_budget_per_hour(o.budget, "--budget");
+  if (!o.power_budget.empty()) q.power_budget_kw = parse_power_kw(o.power_budget, "--power-budget");
   q.precisions = parse_precisions(o.precision);
   q.kinds = parse_kinds(o.kinds);
   check_pricing(o.pricing);
@@ -137,6 +134,8 @@ Query build_query(const RecommendOptions& o) {
     q.n_plus = static_cast<int>(parse_count(o.n_plus, "--n-plus", 1000));
   return q;
 }
+
+namespace {
 
 // A --vendor or --cloud value the catalog does not know is a typo (a usage error with a
 // suggestion), not a filter that matches nothing (which would exit 3, "nothing meets the
@@ -346,25 +345,61 @@ std::string emit_text(const RecommendResult& result, const Query& q, const Outpu
       target, plan_from_recommendation(r, q, out.model_ref, static_cast<int>(rank), calibration, engine));
 }
 
+// --scale-up-minutes and --baseline, checked; a load profile prints as a table or JSON.
+DayOptions parse_day_options(const RecommendOptions& o, render::Format format) {
+  if (format != render::Format::table && format != render::Format::json)
+    throw usage_error("--format: --load-profile prints a table or json");
+  DayOptions d;
+  d.scale_up_minutes =
+      o.scale_up_minutes == "0" ? 0.0 : parse_positive(o.scale_up_minutes, "--scale-up-minutes", 1440);
+  if (!o.baseline.empty() && o.baseline != "reserved" && o.baseline != "spot")
+    throw usage_error(fmt::format("--baseline: '{}' is not one of reserved, spot", o.baseline));
+  d.baseline = o.baseline;
+  return d;
+}
+
 Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session& session, const Model& model,
               bool compact, const RecommendOutput& how, SizingCache* cache = nullptr) {
   const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
-  const Query query = build_query(o);
+  Query query = build_query(o);
+  // --load-profile: recommend sizes each hardware at the profile's peak, then plans the day.
+  std::optional<LoadProfile> profile;
+  DayOptions day_options;
+  if (!o.load_profile.empty()) {
+    profile = io::load_load_profile(o.load_profile);
+    day_options = parse_day_options(o, how.format);
+    query.qps = profile->peak_qps();
+  }
   // Copied only when a flag narrows it (a batch line would otherwise copy every profile).
   const bool narrowed = !o.vendors.empty() || !o.hardware.empty() || !o.exclude.empty() || !o.clouds.empty();
   const std::vector<Hardware> filtered =
       narrowed ? filter_catalog(session.catalog, o) : std::vector<Hardware>{};
   const std::vector<Hardware>& candidates = narrowed ? filtered : session.catalog.hardware;
   check_some_left(candidates, query, o);
-  const RecommendResult result =
-      recommend(query, model, candidates, session.calibration, top, cache, session.catalog.hardware);
+  // With a profile every recommendation is explained: the day re-ranks them.
+  RecommendResult result = recommend(query, model, candidates, session.calibration, profile ? SIZE_MAX : top,
+                                     cache, session.catalog.hardware);
   if (!out.emit.empty() && !result.recommendations.empty())
     return {emit_text(result, query, out, session.calibration), ExitCode::ok};
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
   ctx.explain = out.explain;
-  std::string text = render_recommend(result, ctx, how);
+  std::vector<DayPlan> days;
+  if (profile) {
+    days = plan_days(result, query, session.calibration, session.catalog.hardware, *profile, day_options);
+    ctx.profile = &*profile;
+    ctx.day_options = &day_options;
+    ctx.days = &days;
+  }
+  // With a profile, --plot draws the day instead of the cost/TPOT trade-off.
+  RecommendOutput shown = how;
+  if (profile && !how.plot.empty()) {
+    io::write_text_file(how.plot, render::day_svg(result, ctx), "--plot");
+    shown.plot.clear();
+  }
+  std::string text = render_recommend(result, ctx, shown);
+  if (profile && how.format == render::Format::table) text += render::day_plans_table(result, ctx, how.style);
   return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
 }
 
@@ -372,7 +407,17 @@ int run_recommend(const RecommendOptions& o, const OutputOptions& out, const Glo
                   Streams& s) {
   const RecommendOutput how{output_format(out.format, global, s, kAllFormats, "recommend"),
                             output_style(global, s), out.plot};
-  if (!out.qps_given) throw usage_error("--qps is required (or --scenarios FILE for a batch of queries)");
+  if (!o.load_profile.empty()) {
+    if (out.qps_given) throw usage_error("--qps: give --qps or --load-profile, not both");
+  } else if (!out.qps_given) {
+    throw usage_error(
+        "--qps is required (or --load-profile FILE, or --scenarios FILE for a batch of queries)");
+  } else if (o.qps.empty()) {
+    parse_rate_per_second(o.qps, "--qps", kMaxQps);  // `--qps ''`: the parser's own message
+  } else if (o.scale_up_minutes != "5" || !o.baseline.empty()) {
+    throw usage_error(fmt::format("{}: only with --load-profile FILE",
+                                  o.baseline.empty() ? "--scale-up-minutes" : "--baseline"));
+  }
   emit_target(out.emit);  // a bad --emit is a usage error before any work
   Session session(global, o);
   OutputOptions shown = out;
@@ -401,6 +446,7 @@ const std::vector<std::pair<std::string, Field>>& scenario_fields() {
       {"pue", &RecommendOptions::pue},
       {"electricity_price", &RecommendOptions::electricity_price},
       {"budget", &RecommendOptions::budget},
+      {"power_budget", &RecommendOptions::power_budget},
       {"precision", &RecommendOptions::precision},
       {"kind", &RecommendOptions::kinds},
       {"pricing", &RecommendOptions::pricing},
@@ -532,6 +578,7 @@ int run_scenarios(const RecommendOptions& flags, const OutputOptions& out, const
   }
   if (!out.plot.empty()) throw usage_error("--plot: one plot per query, not with --scenarios");
   if (!out.emit.empty()) throw usage_error("--emit: one deployment per query, not with --scenarios");
+  if (!flags.load_profile.empty()) throw usage_error("--load-profile: not with --scenarios");
   std::ifstream file;
   std::istream* in = s.in ? s.in : &std::cin;
   if (out.scenarios != "-") {
@@ -596,6 +643,8 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--pue", o->pue, "Power usage effectiveness of the site, 1..3 (default 1.3)");
   cmd->add_option("--electricity-price", o->electricity_price, "USD per kWh (default 0.10)");
   cmd->add_option("--budget", o->budget, "Maximum cost in USD: 30/h or 20000/month");
+  cmd->add_option("--power-budget", o->power_budget,
+                  "Maximum power of the fleet at full load, devices x TDP x --pue: 40kW, 40000W, 0.5MW");
   cmd->add_option("--precision", o->precision,
                   "auto (16- and 8-bit formats) or a list of bf16, fp16, fp8, int8, int4, fp4")
       ->capture_default_str();
@@ -622,6 +671,15 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--price-file", o->price_file,
                   "A JSON object of your prices per device: {\"h100-sxm\": 2.5, \"mi300x\": \"3/h\"}; "
                   "--price wins for the same id");
+  cmd->add_option("--load-profile", o->load_profile,
+                  "A day's load instead of --qps: CSV 'hour,qps' (0-23) or 'time,qps' (HH:MM), one period a "
+                  "row; replicas per period, cost per day, ranked by it");
+  cmd->add_option("--scale-up-minutes", o->scale_up_minutes,
+                  "With --load-profile: minutes a new replica takes to serve (model load, warm-up); a period "
+                  "also holds the next period's replicas for that long")
+      ->capture_default_str();
+  cmd->add_option("--baseline", o->baseline,
+                  "With --load-profile: rent the always-on floor reserved or spot, the rest at --pricing");
   cmd->add_option("--top", out->top, "How many recommendations to show")->capture_default_str();
   cmd->add_flag("--all", out->all, "Show every hardware's best configuration, not only the top N");
   cmd->add_flag("--explain", out->explain,
@@ -652,6 +710,9 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  llmhw recommend --model 70b --qps 50 --format csv > ranking.csv\n"
       "  llmhw recommend --model 70b --qps 50 --plot tradeoff.svg --quiet\n"
       "  llmhw recommend --model 70b --qps 20 --hardware h100-sxm --emit k8s > llama-70b.yaml\n"
+      "  llmhw recommend --model 70b --hardware h100-sxm --load-profile day.csv --baseline reserved --plot "
+      "day.svg\n"
+      "  llmhw recommend --model 70b --qps 20 --power-budget 40kW --pue 1.2\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {

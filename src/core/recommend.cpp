@@ -337,15 +337,8 @@ struct DeviceSearch {
 DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
                              const ModelFacts& facts, const Efficiency& eff, int slots, SizingCache* cache,
                              int step_tokens = 0) {
-  std::vector<Deployment> candidates;
-  const std::vector<int> tps = candidate_tp_sizes(hw, model);
-  for (Precision p : candidate_precisions(query, hw, model)) {
-    add_candidate_layouts(candidates, model, hw, p, tps, facts, query, eff);
-  }
-  for (Deployment& d : candidates) {
-    d.max_batch = slots;
-    d.max_num_tokens = step_tokens;
-  }
+  std::vector<Deployment> candidates = candidate_deployments(hw, query, model, facts, eff, slots);
+  for (Deployment& d : candidates) d.max_num_tokens = step_tokens;
   // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
   // price is the same in every layout. Once one passes every rule, a candidate whose replica
   // alone costs more than that fleet is not sized, and one whose fleet costs more (known from
@@ -487,6 +480,17 @@ std::vector<Precision> candidate_precisions(const Query& query, const Hardware& 
     std::erase(offered, Precision::fp8);
   }
   return offered;
+}
+
+std::vector<Deployment> candidate_deployments(const Hardware& hw, const Query& query, const Model& model,
+                                              const ModelFacts& facts, const Efficiency& eff, int slots) {
+  std::vector<Deployment> candidates;
+  const std::vector<int> tps = candidate_tp_sizes(hw, model);
+  for (Precision p : candidate_precisions(query, hw, model)) {
+    add_candidate_layouts(candidates, model, hw, p, tps, facts, query, eff);
+  }
+  for (Deployment& d : candidates) d.max_batch = slots;
+  return candidates;
 }
 
 RecommendResult recommend(const Query& query, const Model& model, const std::vector<Hardware>& catalog,

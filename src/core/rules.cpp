@@ -1,6 +1,7 @@
 // The hard rules: each a named check of an evaluated deployment, with the numbers behind it.
 #include <fmt/format.h>
 
+#include "llmhw/power.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/text.hpp"
 
@@ -158,6 +159,7 @@ const std::vector<Rule>& hard_rules() {
       {"sane-replica-count", sane_replica_count, why_not_sane_replica_count},
       {"has-price", has_price, why_not_price},
       {"within-budget", within_budget, why_not_budget},
+      {"within-power-budget", within_power_budget, why_not_power_budget},
   };
   return rules;
 }

@@ -306,22 +306,34 @@ const Sizing& SizingCache::insert(const Key& key, Sizing sizing) {
   return entries_.insert_or_assign(key, std::move(sizing)).first->second;
 }
 
+namespace {
+
+// The sizing in the cache, or worked out into `local` (and stored when there is a cache).
+const Sizing& find_or_size(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache,
+                           Sizing& local) {
+  std::optional<SizingCache::Key> key;
+  if (cache) {
+    key = cache_key(d, q, eff);
+    if (const Sizing* found = cache->find(*key)) return *found;
+  }
+  local.memory = plan_memory(d, q.workload, eff);
+  if (local.memory.fits()) size_replica(local, ReplicaModel(d, q, eff), q, d);
+  return cache ? cache->insert(*key, std::move(local)) : local;
+}
+
+}  // namespace
+
+Sizing size_candidate(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {
+  Sizing local;
+  return find_or_size(d, q, eff, cache, local);
+}
+
 Evaluation size_and_price(const Deployment& d, const Query& q, const Efficiency& eff, SizingCache* cache) {
   Evaluation e;
   e.deployment = d;
   e.price = lowest_hosting_price(*d.hardware, q.price_basis(), d.devices(), d.tp);
-  std::optional<SizingCache::Key> key;
-  const Sizing* sizing = nullptr;
-  if (cache) {
-    key = cache_key(d, q, eff);
-    sizing = cache->find(*key);
-  }
   Sizing local;
-  if (!sizing) {
-    local.memory = plan_memory(d, q.workload, eff);
-    if (local.memory.fits()) size_replica(local, ReplicaModel(d, q, eff), q, d);
-    sizing = cache ? &cache->insert(*key, std::move(local)) : &local;
-  }
+  const Sizing* sizing = &find_or_size(d, q, eff, cache, local);
   e.memory = sizing->memory;
   if (!e.memory.fits()) return e;
   e.limited_by = sizing->limited_by;

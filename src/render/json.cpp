@@ -63,8 +63,9 @@ void query_json(JsonWriter& w, const RecommendContext& ctx) {
       .field("optimize", to_string(q.objective))
       .field("pue", json_number(q.pue, "pue"))
       .field("electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity"))
-      .field("confidence", to_string(q.confidence))
-      .end_object();
+      .field("confidence", to_string(q.confidence));
+  if (q.power_budget_kw) w.field("power_budget_kw", json_number(*q.power_budget_kw, "power"));
+  w.end_object();
 }
 
 void model_json(JsonWriter& w, const Model& m) {
@@ -109,7 +110,39 @@ void bounds_json(JsonWriter& w, const Evaluation& e, const Bounds& b) {
   w.end_object();
 }
 
-void cost_json(JsonWriter& w, const Evaluation& e, const Query& q) {
+// --load-profile: the day's cost, inside "cost".
+void day_cost_json(JsonWriter& w, const DayPlan& day) {
+  w.field("per_day_usd", usd_number(day.per_day_usd, "cost"))
+      .field("peak_sized_per_day_usd", usd_number(day.peak_sized_per_day_usd, "cost"))
+      .field("per_million_tokens_day_usd", json_number(day.per_million_tokens_usd, "cost"))
+      .field("floor_replicas", day.floor_replicas)
+      .field("floor_pricing",
+             day.floor_price ? std::optional<std::string>(day.floor_price->pricing) : std::nullopt);
+}
+
+void schedule_json(JsonWriter& w, const DayPlan& day) {
+  w.begin_array();
+  for (const ScheduleEntry& s : day.schedule) {
+    const auto ms = [&s](double seconds, const char* what) {
+      return s.served ? std::optional<double>(json_number(seconds * 1e3, what)) : std::nullopt;
+    };
+    w.begin_object()
+        .field("start", clock_time(s.period.start_h))
+        .field("hours", json_number(s.period.hours, "hours"))
+        .field("qps", json_number(s.period.qps, "qps"))
+        .field("replicas", s.replicas)
+        .field("warming_replicas", s.warming_replicas)
+        .field("utilisation", json_number(s.utilisation, "utilisation"))
+        .field("ttft_ms", ms(s.at_load.ttft_s, "ttft"))
+        .field("tpot_ms", ms(s.at_load.tpot_s, "tpot"))
+        .field("cost_per_hour_usd", json_number(s.cost_per_hour_usd, "cost"))
+        .field("cost_usd", json_number(s.cost_usd, "cost"))
+        .end_object();
+  }
+  w.end_array();
+}
+
+void cost_json(JsonWriter& w, const Evaluation& e, const Query& q, const DayPlan* day) {
   const Price& p = *e.price;
   const auto if_known = [&e](double v, const char* what) {
     return e.energy_known ? std::optional<double>(json_number(v, what)) : std::nullopt;
@@ -126,8 +159,9 @@ void cost_json(JsonWriter& w, const Evaluation& e, const Query& q) {
       .field("devices_rented", e.rental.devices)
       .field("idle_devices", e.rental.idle_devices)
       .field("per_request_usd", json_number(cost_per_request(e, q), "cost"))
-      .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"))
-      .key("price")
+      .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"));
+  if (day) day_cost_json(w, *day);
+  w.key("price")
       .begin_object()
       .field("pricing", p.pricing)
       .field("usd_per_device_hour", p.usd_per_device_hour)
@@ -251,6 +285,7 @@ void disaggregated_json(JsonWriter& w, const DisaggregatedPlan& p) {
 
 void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, const RecommendContext& ctx) {
   const Evaluation& e = r.evaluation;
+  const DayPlan* day = ctx.days ? &(*ctx.days)[rank - 1] : nullptr;
   w.begin_object().field("rank", rank).key("hardware");
   hardware_ref(w, *e.deployment.hardware);
   w.field("devices_per_replica", e.devices());
@@ -298,7 +333,11 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
       .end_object()
       .field("bottleneck", to_string(e.at_load.step.bottleneck()))
       .key("cost");
-  cost_json(w, e, *ctx.query);
+  cost_json(w, e, *ctx.query, day);
+  if (day) {
+    w.key("schedule");
+    schedule_json(w, *day);
+  }
   w.field("reasons", r.reasons);
   if (ctx.explain) {
     w.field("derivation", derivation(e, *ctx.query)).key("derivation_numbers");
@@ -326,7 +365,21 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
     closest_json(w, r, *ctx.query);
     w.end_object();
   }
-  w.end_array().field("calibration", ctx.calibration_status).field("notes", ctx.notes).end_object();
+  w.end_array().field("calibration", ctx.calibration_status).field("notes", ctx.notes);
+  if (ctx.profile) {
+    w.key("load_profile")
+        .begin_object()
+        .field("file", ctx.profile->source)
+        .field("periods", ctx.profile->periods.size())
+        .field("mean_qps", json_number(ctx.profile->mean_qps(), "qps"))
+        .field("peak_qps", json_number(ctx.profile->peak_qps(), "qps"))
+        .field("scale_up_minutes", json_number(ctx.day_options->scale_up_minutes, "minutes"))
+        .field("baseline", ctx.day_options->baseline.empty()
+                               ? std::optional<std::string>()
+                               : std::optional<std::string>(ctx.day_options->baseline))
+        .end_object();
+  }
+  w.end_object();
   std::string out = w.take();
   out += '\n';
   return out;

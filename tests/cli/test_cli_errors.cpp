@@ -89,7 +89,8 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {recommend({"--model", "70b", "--qps", "5", "--pricing", "free"}), 2,
        "llmhw: error: --pricing: 'free' is not one of on-demand, spot, reserved, amortized-purchase\n"},
       {recommend({"--model", "70b"}), 2,
-       "llmhw: error: --qps is required (or --scenarios FILE for a batch of queries)\n"},
+       "llmhw: error: --qps is required (or --load-profile FILE, or --scenarios FILE for a batch of "
+       "queries)\n"},
       {recommend({"--qps", "5"}), 2,
        "llmhw: error: --model: give a model (id, alias, size) or --model-config PATH\n"},
       {recommend({"--model", "70b", "--model-config", "x.json", "--qps", "5"}), 2,
@@ -99,12 +100,13 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
        "options\n"},
       {{"frobnicate"},
        2,
-       "llmhw: error: unknown command 'frobnicate'; commands: recommend, estimate, hardware, models, "
+       "llmhw: error: unknown command 'frobnicate'; commands: recommend, estimate, capacity, hardware, "
+       "models, "
        "validate, config\n"},
       {{"recomend", "--model", "8b"},
        2,
        "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, estimate, "
-       "hardware, models, validate, config\n"},
+       "capacity, hardware, models, validate, config\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
   check_all(cases);

@@ -46,7 +46,7 @@ expect() {
 ids() { (cd "$1" && for f in "$2"*.json; do [[ -e $f ]] && echo "${f%.json}"; done); }
 
 expect "recommend" rec
-expect "config estimate hardware models recommend validate" ""
+expect "capacity config estimate hardware models recommend validate" ""
 expect "hardware" h
 expect "--data-dir" --data
 expect "--format" recommend --for
@@ -76,6 +76,11 @@ expect "--explain --exclude" recommend --ex
 expect "" recommend --e2e ""
 expect "llama.cpp" estimate --engine ll
 expect "max" estimate --concurrency m
+expect "reserved spot" recommend --baseline ""
+expect "json table" capacity --format ""
+expect "16xh100-nvl 16xh100-pcie 16xh100-sxm" capacity --devices 16xh100
+expect "8xl40s,4xl4 8xl40s,4xl40s" capacity --devices 8xl40s,4xl4
+expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" recommend --load-profile "$data/models/deepseek"
 expect "" recommend --qps ""
 expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" recommend --scenarios "$data/models/deepseek"
 expect "list show" hardware ""
@@ -107,7 +112,7 @@ expect "nvidia,intel" recommend --vendor nvidia,int
 # Every command's options: exactly what its --help lists, plus the global options.
 help_options() { "$binary" "$@" --help | sed -n 's/^  \(-[a-z],\)\{0,1\}\(--[a-z][a-z0-9-]*\).*/\2/p'; }
 global=$(help_options | grep -v -x -e --version)
-for command in recommend estimate "hardware list" "hardware show" "models list" "models show" "config show" \
+for command in recommend estimate capacity "hardware list" "hardware show" "models list" "models show" "config show" \
     validate; do
     # shellcheck disable=SC2086
     expected=$( (help_options $command; echo "$global") | LC_ALL=C sort -u)

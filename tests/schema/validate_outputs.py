@@ -205,6 +205,41 @@ for args, blocks in shows:
     if ok:
         print(f"ok   {label} ({', '.join(model['features']) or 'dense'})")
 
+# capacity: one pool, a mixed inventory, spares, and a model that does not fit (exit 3)
+capacities = [
+    (["--model", "70b", "--hardware", "h100-sxm", "--devices", "16"], 0),
+    (["--model", "70b", "--devices", "16xh100-sxm,8xl40s", "--tpot", "40ms"], 0),
+    (["--model", "8b", "--devices", "3xl4", "--n-plus", "1"], 0),
+    (["--model", "405b", "--hardware", "l4", "--devices", "2"], 3),
+]
+for args, want in capacities:
+    label = f"capacity {' '.join(args)}"
+    doc, code = run_json(["capacity", *args, "--format", "json"], codes=(want,))
+    if doc is not None and validate("capacity.schema.json", label, doc):
+        total = sum(p["max_requests_per_s"] for p in doc["pools"])
+        if expect(label, abs(total - doc["max_requests_per_s"]) <= 1e-3 * max(1.0, total),
+                  f"pools add up to {total}, not {doc['max_requests_per_s']}"):
+            print(f"ok   {label} (exit {code}, {doc['max_requests_per_s']} req/s)")
+
+# recommend --load-profile (schedule, cost per day) and --power-budget
+with tempfile.TemporaryDirectory() as tmp:
+    profile = pathlib.Path(tmp) / "day.csv"
+    profile.write_text("hour,qps\n" + "".join(f"{h},{60 if 12 <= h < 18 else 3}\n" for h in range(24)))
+    for extra in ([], ["--baseline", "reserved"], ["--baseline", "spot", "--scale-up-minutes", "15"]):
+        args = ["--model", "70b", "--load-profile", str(profile), *extra]
+        label = f"recommend {' '.join(args)}"
+        doc, code = run_json(["recommend", *args, "--format", "json", "--top", "5"])
+        if doc is not None and validate("recommend.schema.json", label, doc):
+            days = [r["cost"]["per_day_usd"] for r in doc["recommendations"]]
+            if expect(label, days == sorted(days), f"not ranked by cost per day: {days}") and \
+                    expect(label, all(len(r["schedule"]) == 24 for r in doc["recommendations"]), "24 periods"):
+                print(f"ok   {label} ({len(days)} recommendations)")
+for budget, want in (("40kW", (0,)), ("1kW", (3,))):
+    args = ["--model", "70b", "--qps", "20", "--power-budget", budget]
+    doc, code = run_json(["recommend", *args, "--format", "json", "--top", "100"], codes=want)
+    if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(args)}", doc):
+        print(f"ok   recommend {' '.join(args)} (exit {code})")
+
 # hardware.schema.json is used through $ref; every other schema must have been exercised above.
 unused = set(schemas) - used - {"hardware.schema.json"}
 for name in sorted(unused):

@@ -385,7 +385,8 @@ TEST_CASE("hard_rules are in their documented order", "[recommend][rules]") {
   std::vector<std::string> names;
   for (const llmhw::Rule& rule : llmhw::hard_rules()) names.emplace_back(rule.name);
   CHECK(names == std::vector<std::string>{"fits-memory", "meets-tpot", "meets-ttft", "meets-e2e",
-                                          "sane-replica-count", "has-price", "within-budget"});
+                                          "sane-replica-count", "has-price", "within-budget",
+                                          "within-power-budget"});
 }
 
 TEST_CASE("Calibration picks the efficiency of the device kind", "[recommend]") {
