@@ -22,9 +22,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "fit.hpp"
 #include "llmhw/error.hpp"
+#include "llmhw/fit.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "observations_io.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;

@@ -1,6 +1,7 @@
 #pragma once
 // Measured observations (data/calibration/observations.csv) and the estimator's prediction of
-// each, shared by tools/calibrate and tools/accuracy.
+// each, shared by tools/calibrate, tools/accuracy and `llmhw calibrate` (pure: the CSV and
+// catalog loading is tools/observations_io.hpp).
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,14 +26,11 @@ struct Observation {
   bool excluded = false;
 };
 
-std::vector<Observation> read_observations(const std::filesystem::path& csv);
-
-// Catalog models and hardware by id, loaded once.
+// Catalog models and hardware by id, loaded once (tools/observations_io.hpp loads them).
 struct Catalogs {
   std::map<std::string, Model> models;
   std::map<std::string, Hardware> hardware;
 };
-Catalogs load_catalogs(const std::filesystem::path& data_dir);
 
 struct Prediction {
   bool ok = false;
