@@ -170,6 +170,9 @@ int run(int argc, const char* const* argv, Streams streams) {
   app.add_option("--hardware-file", global.hardware_files,
                  "Add or override a hardware profile (repeatable); $XDG_CONFIG_HOME/llmhw/hardware/*.json "
                  "are read too");
+  app.add_option("--calibration", global.calibration_files,
+                 "Apply a calibration overlay written by `llmhw calibrate` (repeatable, a later one wins); "
+                 "$XDG_CONFIG_HOME/llmhw/calibration/*.json are applied first");
   app.add_option("--color", global.color,
                  "Colour in table output: auto (when stdout is a terminal and NO_COLOR is not set), always "
                  "or never; always and never win over NO_COLOR");
@@ -184,6 +187,7 @@ int run(int argc, const char* const* argv, Streams streams) {
   setup_models(app, global, action);
   setup_validate(app, action);
   setup_config(app, global, action);
+  setup_calibrate(app, global, action);
   if (auto unknown = unknown_command(app, argc, argv)) {
     streams.err << "llmhw: error: " << *unknown << "\n";
     return static_cast<int>(ExitCode::usage);

@@ -7,6 +7,7 @@
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
+#include "cli/overlays.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/recommend.hpp"
@@ -219,7 +220,8 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   std::optional<Hardware> sliced;
   if (!o.vcpus.empty()) sliced = slice(socket, static_cast<int>(parse_count(o.vcpus, "--vcpus", 100000)));
   const Hardware& hw = sliced ? *sliced : socket;
-  const Calibration calibration = io::load_calibration(data / "efficiency.json");
+  Calibration calibration = io::load_calibration(data / "efficiency.json");
+  const std::vector<std::string> overlay_notes = apply_overlays(calibration, global, catalog);
   const Resolution resolved = calibration.resolve(socket, o.engine, catalog.hardware);
   EngineLimits limits = engine_limits(o, calibration, hw);
   const Efficiency eff = with_engine_memory(*resolved.efficiency, limits);
@@ -235,6 +237,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   v.evidence = resolved.evidence;
   v.evidence_basis = resolved.basis;
   v.notes = catalog.notes;
+  if (resolved.evidence == Evidence::calibrated) v.notes.push_back(resolved.basis);
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
   v.notes.push_back("kv precision: " + kv.why);
   v.notes.push_back(engine_note(o, limits, eff));

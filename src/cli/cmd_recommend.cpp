@@ -17,6 +17,7 @@
 #include "cli/catalog.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
+#include "cli/overlays.hpp"
 #include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -308,6 +309,8 @@ struct Session {
         catalog(load_catalog(global)),
         calibration(io::load_calibration(data / "efficiency.json")) {
     apply_user_prices(catalog, flags);
+    for (std::string& note : apply_overlays(calibration, global, catalog))
+      catalog.notes.push_back(std::move(note));
   }
 
   const Model& model(const RecommendOptions& o) {
