@@ -41,7 +41,7 @@ namespace {
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-dir" || arg == "--hardware-file" || arg == "--color") {
+    if (arg == "--data-dir" || arg == "--hardware-file" || arg == "--calibration" || arg == "--color") {
       ++i;
       continue;
     }
