@@ -164,7 +164,7 @@ TEST_CASE("runs below the physical TPOT floor or of mixed deployments are refuse
           0);
   }
   runs[1].tpot_ms = 20.0;
-  runs[1].metadata["tensor_parallel_size"] = "4";
+  runs[1].metadata["tensor_parallel_size"] = std::string("4");  // (= "4" trips GCC 12 -Wrestrict)
   CHECK_THROWS_WITH(
       check_runs(runs, s.target, s.catalogs, s.shipped, s.start),
       Catch::Contains("tensor_parallel_size: '4', but") && Catch::Contains("different deployments"));
@@ -296,4 +296,31 @@ TEST_CASE("llmhw calibrate writes a schema-valid overlay that estimate applies",
   CHECK(std::count(failed.err.begin(), failed.err.end(), '\n') == 1);
   CHECK_FALSE(fs::exists(second));
   fs::remove_all(dir);
+}
+
+TEST_CASE("overlays in $XDG_CONFIG_HOME/llmhw/calibration apply; a bad overlay names file and field",
+          "[calibrate][cli]") {
+  const llmhw::test::TempDir home;
+  fs::create_directories(home.dir / "llmhw" / "calibration");
+  const std::string overlay = (home.dir / "llmhw" / "calibration" / "h100.json").string();
+  std::vector<std::string> args = {"--data-dir", LLMHW_DATA, "calibrate", "--model", "qwen3-32b",
+                                   "--hardware", "h100-sxm", "--engine",  "vllm",    "--tp",
+                                   "2",          "--out",    overlay};
+  for (size_t i = 0; i < 3; ++i) args.push_back(run_file(kTrain[i]));
+  REQUIRE(run_cli(args).code == 0);
+  const std::vector<std::string> estimate = {
+      "--data-dir", LLMHW_DATA,      "estimate", "--model",        "qwen3-32b", "--hardware",
+      "h100-sxm",   "--tp",          "2",        "--input-tokens", "1024",      "--output-tokens",
+      "128",        "--concurrency", "8",        "--format",       "json"};
+  const llmhw::test::ScopedEnv xdg("XDG_CONFIG_HOME", home.dir.string());
+  const auto with_user = run_cli(estimate);
+  REQUIRE(with_user.code == 0);
+  CHECK(nlohmann::json::parse(with_user.out).at("evidence") == "calibrated");  // no --engine: the overlay too
+  // A schema-invalid overlay: the error names the file and the JSON pointer.
+  auto doc = nlohmann::json::parse(std::ifstream(overlay));
+  doc["factors"]["decode_compute"]["value"] = "fast";
+  std::ofstream(overlay) << doc.dump();
+  const auto bad = run_cli(estimate);
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("llmhw: error: " + overlay + ": /factors/decode_compute/value") == 0);
 }
