@@ -235,9 +235,8 @@ TEST_CASE("an applied overlay wins for its hardware and engine and says so in th
 }
 
 TEST_CASE("llmhw calibrate writes a schema-valid overlay that estimate applies", "[calibrate][cli]") {
-  const fs::path dir = fs::temp_directory_path() / "llmhw-test-calibrate";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const llmhw::test::TempDir scratch;
+  const fs::path& dir = scratch.dir;
   const std::string out = (dir / "h100-vllm.json").string();
   std::vector<std::string> args = {"--data-dir", LLMHW_DATA, "calibrate", "--model",  "qwen3-32b",
                                    "--hardware", "h100-sxm", "--engine",  "vllm",     "--tp",
@@ -295,10 +294,9 @@ TEST_CASE("llmhw calibrate writes a schema-valid overlay that estimate applies",
   CHECK(failed.err.find("llmhw: error: " + bad + ":1: truncated or not JSON") == 0);
   CHECK(std::count(failed.err.begin(), failed.err.end(), '\n') == 1);
   CHECK_FALSE(fs::exists(second));
-  fs::remove_all(dir);
 }
 
-TEST_CASE("overlays in $XDG_CONFIG_HOME/llmhw/calibration apply; a bad overlay names file and field",
+TEST_CASE("overlays in XDG_CONFIG_HOME/llmhw/calibration apply, and a bad overlay names file and field",
           "[calibrate][cli]") {
   const llmhw::test::TempDir home;
   fs::create_directories(home.dir / "llmhw" / "calibration");
