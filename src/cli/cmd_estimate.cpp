@@ -220,9 +220,10 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   std::optional<Hardware> sliced;
   if (!o.vcpus.empty()) sliced = slice(socket, static_cast<int>(parse_count(o.vcpus, "--vcpus", 100000)));
   const Hardware& hw = sliced ? *sliced : socket;
-  Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const std::vector<std::string> overlay_notes = apply_overlays(calibration, global, catalog);
-  const Resolution resolved = calibration.resolve(socket, o.engine, catalog.hardware);
+  const Calibration calibration = io::load_calibration(data / "efficiency.json");
+  Calibration calibrated = calibration;  // with the user's overlays (cli/overlays.hpp)
+  apply_overlays(calibrated, global, catalog);
+  const Resolution resolved = calibrated.resolve(socket, o.engine, catalog.hardware);
   EngineLimits limits = engine_limits(o, calibration, hw);
   const Efficiency eff = with_engine_memory(*resolved.efficiency, limits);
 
@@ -237,9 +238,9 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Streams&
   v.evidence = resolved.evidence;
   v.evidence_basis = resolved.basis;
   v.notes = catalog.notes;
-  if (resolved.evidence == Evidence::calibrated) v.notes.push_back(resolved.basis);
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
   v.notes.push_back("kv precision: " + kv.why);
+  if (resolved.evidence == Evidence::calibrated) v.notes.push_back(resolved.basis);
   v.notes.push_back(engine_note(o, limits, eff));
   if (compute_precision(hw, v.deployment.weights) != v.deployment.weights) {
     v.notes.push_back(fmt::format(
