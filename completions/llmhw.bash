@@ -44,9 +44,9 @@ _llmhw() {
         prev=${COMP_WORDS[cword - 2]}
     fi
 
-    local global_opts="--help --version --data-dir --hardware-file --color -q --quiet"
+    local global_opts="--help --version --data-dir --hardware-file --calibration --color -q --quiet"
     # Options that take a value (so their value is not a command or positional).
-    local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
+    local with_value="--data-dir --hardware-file --calibration --out -m --model --model-config --qps --input-tokens
         --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --emit --rank --sweep --kv-precision --tp --pp --ep --dp --engine --concurrency
         --prefill --decode --color --devices --power-budget --load-profile --scale-up-minutes --baseline"
@@ -65,7 +65,7 @@ _llmhw() {
             continue
         fi
         case "$cmd:$word" in
-            :recommend | :estimate | :capacity | :validate | :hardware | :models | :config) cmd=$word ;;
+            :recommend | :estimate | :capacity | :validate | :hardware | :models | :config | :calibrate) cmd=$word ;;
             hardware:list | hardware:show | models:list | models:show | config:show) cmd="$cmd $word" ;;
             *) ((positionals++)) ;;
         esac
@@ -74,7 +74,7 @@ _llmhw() {
     case $prev in
         --format)
             # CSV is for lists: the show commands have table, json and markdown.
-            if [[ $cmd == capacity ]]; then
+            if [[ $cmd == capacity || $cmd == calibrate ]]; then
                 COMPREPLY=($(compgen -W "table json" -- "$cur"))
             elif [[ $cmd == *" show" && $cmd != "config show" ]]; then
                 COMPREPLY=($(compgen -W "table json markdown" -- "$cur"))
@@ -92,7 +92,7 @@ _llmhw() {
             return
             ;;
         --precision)
-            if [[ $cmd == estimate ]]; then
+            if [[ $cmd == estimate || $cmd == calibrate ]]; then
                 COMPREPLY=($(compgen -W "bf16 fp16 fp8 int8 int4 fp4" -- "$cur"))
             else
                 _llmhw_list "$cur" "auto bf16 fp16 fp8 int8 int4 fp4"
@@ -135,7 +135,7 @@ _llmhw() {
             return
             ;;
         --hardware | --exclude)
-            if [[ $cmd == estimate || $cmd == capacity ]]; then
+            if [[ $cmd == estimate || $cmd == capacity || $cmd == calibrate ]]; then
                 COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -- "$cur"))
             else
                 _llmhw_list "$cur" "$(_llmhw_catalog hardware id)"
@@ -165,7 +165,7 @@ _llmhw() {
             COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -S = -- "$cur"))
             return
             ;;
-        --model-config | --hardware-file | --scenarios | --plot | --price-file | --load-profile)
+        --model-config | --hardware-file | --scenarios | --plot | --price-file | --load-profile | --calibration | --out)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -186,7 +186,7 @@ _llmhw() {
 
     local opts words=""
     case $cmd in
-        "") opts=$global_opts words="recommend estimate capacity hardware models validate config" ;;
+        "") opts=$global_opts words="recommend estimate capacity hardware models validate config calibrate" ;;
         recommend)
             opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
@@ -201,6 +201,15 @@ _llmhw() {
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
                 --engine --vcpus --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
                 --gpu-memory-utilization --format --plot --sweep --emit --prefill --decode"
+            ;;
+        calibrate)
+            opts="-m --model --model-config --hardware --engine --precision --kv-precision --tp --pp --dp --ep --out
+                --format"
+            if [[ $cur != -* ]]; then
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -X '!*.json*' -- "$cur") $(compgen -d -- "$cur"))
+                return
+            fi
             ;;
         hardware | models) opts="" words="list show" ;;
         config) opts="" words="show" ;;
@@ -225,7 +234,7 @@ _llmhw() {
             ;;
     esac
     # After a command, its own options first, then the global ones (they may follow it).
-    [[ -n $cmd ]] && opts="$opts --help --data-dir --hardware-file --color -q --quiet"
+    [[ -n $cmd ]] && opts="$opts --help --data-dir --hardware-file --calibration --color -q --quiet"
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     else

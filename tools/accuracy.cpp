@@ -14,8 +14,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "fit.hpp"
+#include "llmhw/fit.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "observations_io.hpp"
 
 namespace fs = std::filesystem;
 using namespace llmhw;

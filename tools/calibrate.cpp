@@ -29,9 +29,10 @@
 #include <sstream>
 #include <thread>
 
-#include "fit.hpp"
 #include "llmhw/error.hpp"
+#include "llmhw/fit.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "observations_io.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;

@@ -34,6 +34,9 @@ struct FittedEfficiency {
   Bounds bounds;                        // of the measured devices
   std::optional<Bounds> family_bounds;  // for devices that borrow the fit, when calibrate measured it
   int rows = 0;                         // calibration rows the fit used
+  // A user's calibration overlay (`llmhw calibrate`, `--calibration`): what it was fitted to,
+  // for the evidence basis; empty for the shipped fits.
+  std::string overlay;
   bool measured_on(std::string_view id) const;
 };
 
@@ -41,8 +44,10 @@ struct FittedEfficiency {
 //   measured:  the device has calibration rows of its own in the fit that predicts it;
 //   family:    it borrows the fit of a calibrated sibling (same fitted group, else the same
 //              vendor and kind, nearest memory bandwidth), and its band is widened;
-//   datasheet: no calibrated sibling: the per-kind defaults on the datasheet's peaks.
-enum class Evidence { measured, family, datasheet };
+//   datasheet: no calibrated sibling: the per-kind defaults on the datasheet's peaks;
+//   calibrated: a user's calibration overlay (`llmhw calibrate`) fitted to runs of this device
+//              and engine.
+enum class Evidence { measured, family, datasheet, calibrated };
 std::string_view to_string(Evidence e);
 
 // What a device is predicted with, and why: the one answer to "which efficiency, which band".

@@ -41,7 +41,7 @@ namespace {
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-dir" || arg == "--hardware-file" || arg == "--color") {
+    if (arg == "--data-dir" || arg == "--hardware-file" || arg == "--calibration" || arg == "--color") {
       ++i;
       continue;
     }
@@ -170,6 +170,9 @@ int run(int argc, const char* const* argv, Streams streams) {
   app.add_option("--hardware-file", global.hardware_files,
                  "Add or override a hardware profile (repeatable); $XDG_CONFIG_HOME/llmhw/hardware/*.json "
                  "are read too");
+  app.add_option("--calibration", global.calibration_files,
+                 "Apply a calibration overlay written by `llmhw calibrate` (repeatable, a later one wins); "
+                 "$XDG_CONFIG_HOME/llmhw/calibration/*.json are applied first");
   app.add_option("--color", global.color,
                  "Colour in table output: auto (when stdout is a terminal and NO_COLOR is not set), always "
                  "or never; always and never win over NO_COLOR");
@@ -185,6 +188,7 @@ int run(int argc, const char* const* argv, Streams streams) {
   setup_models(app, global, action);
   setup_validate(app, action);
   setup_config(app, global, action);
+  setup_calibrate(app, global, action);
   if (auto unknown = unknown_command(app, argc, argv)) {
     streams.err << "llmhw: error: " << *unknown << "\n";
     return static_cast<int>(ExitCode::usage);

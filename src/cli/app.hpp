@@ -28,6 +28,9 @@ struct GlobalOptions {
   std::string color;                        // --color; its effective value is settings.get("color")
   bool quiet = false;                       // --quiet
   Settings settings;                        // config file and flags, after parsing
+
+  // --calibration, repeatable (cli/overlays.hpp)
+  std::vector<std::string> calibration_files;
 };
 
 std::filesystem::path resolve_data_dir(const GlobalOptions& global);
@@ -42,6 +45,7 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_capacity(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_validate(CLI::App& app, Action& action);
 void setup_config(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_calibrate(CLI::App& app, const GlobalOptions& global, Action& action);
 
 inline constexpr std::initializer_list<render::Format> kAllFormats = {
     render::Format::table, render::Format::json, render::Format::csv, render::Format::markdown};

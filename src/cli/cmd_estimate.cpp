@@ -9,6 +9,7 @@
 #include "cli/emit.hpp"
 #include "cli/estimate_disaggregated.hpp"
 #include "cli/model_lookup.hpp"
+#include "cli/overlays.hpp"
 #include "cli/sweep.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -267,7 +268,9 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
   const Hardware& hw = sliced ? *sliced : socket;
   engine_for_emit(o, hw);
   const Calibration calibration = io::load_calibration(data / "efficiency.json");
-  const Resolution resolved = calibration.resolve(socket, o.engine, catalog.hardware);
+  Calibration calibrated = calibration;  // with the user's overlays (cli/overlays.hpp)
+  apply_overlays(calibrated, global, catalog);
+  const Resolution resolved = calibrated.resolve(socket, o.engine, catalog.hardware);
   EngineLimits limits = engine_limits(o, calibration, hw);
   const Efficiency eff = with_engine_memory(*resolved.efficiency, limits);
 
@@ -309,6 +312,7 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
   if (!defaults.empty()) v.notes.push_back(defaults);
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
   v.notes.push_back("kv precision: " + kv.why);
+  if (resolved.evidence == Evidence::calibrated) v.notes.push_back(resolved.basis);
   v.notes.push_back(engine_note(o, limits, eff));
   if (compute_precision(hw, v.deployment.weights) != v.deployment.weights) {
     v.notes.push_back(fmt::format(

@@ -19,6 +19,7 @@
 #include "cli/emit.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
+#include "cli/overlays.hpp"
 #include "cli/query_options.hpp"
 #include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
@@ -313,6 +314,8 @@ struct Session {
         catalog(load_catalog(global)),
         calibration(io::load_calibration(data / "efficiency.json")) {
     apply_user_prices(catalog, flags);
+    for (std::string& note : apply_overlays(calibration, global, catalog))
+      catalog.notes.push_back(std::move(note));
   }
 
   const Model& model(const RecommendOptions& o) {

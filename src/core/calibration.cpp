@@ -14,12 +14,13 @@ bool listed(const std::vector<std::string>& ids, std::string_view id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-// The fit whose group lists `id`: this engine's, else any engine's.
+// The fit whose group lists `id`: this engine's, else any engine's. `shipped_only` skips users'
+// overlays (a sibling lends only the shipped fit: an overlay is one cluster's, not a family's).
 const FittedEfficiency* find_id(const std::vector<FittedEfficiency>& fitted, std::string_view id,
-                                std::string_view engine) {
+                                std::string_view engine, bool shipped_only = false) {
   const FittedEfficiency* any_engine = nullptr;
   for (const FittedEfficiency& f : fitted) {
-    if (!listed(f.hardware, id)) continue;
+    if (!listed(f.hardware, id) || (shipped_only && !f.overlay.empty())) continue;
     if (!engine.empty() && f.engine == engine) return &f;
     if (f.engine == "*" && !any_engine) any_engine = &f;
   }
@@ -81,7 +82,7 @@ Sibling nearest_sibling(const std::vector<FittedEfficiency>& fitted, const Hardw
   };
   for (const Hardware& d : catalog) {
     if (d.id == hw.id || d.vendor != hw.vendor || d.kind != hw.kind) continue;
-    const FittedEfficiency* f = find_id(fitted, d.id, engine);
+    const FittedEfficiency* f = find_id(fitted, d.id, engine, true);
     if (!f || !f->measured_on(d.id)) continue;
     const Sibling s{&d, f};
     if (!best.device || key(s) < key(best)) best = s;
@@ -103,6 +104,8 @@ std::string_view to_string(Evidence e) {
       return "family";
     case Evidence::datasheet:
       return "datasheet";
+    case Evidence::calibrated:
+      return "calibrated";
   }
   return "?";
 }
@@ -139,10 +142,11 @@ Resolution Calibration::resolve(const Hardware& hw, std::string_view engine,
   if (const FittedEfficiency* f = find(hw, engine); f && f->measured_on(profile_id(hw))) {
     r.efficiency = &f->efficiency;
     r.fit = f;
-    r.evidence = Evidence::measured;
+    r.evidence = f->overlay.empty() ? Evidence::measured : Evidence::calibrated;
     r.bounds = f->bounds;
-    r.basis = fmt::format("fitted to {} calibration rows of {} with engine {}", f->rows, group_label(*f),
-                          f->engine);
+    r.basis = f->overlay.empty() ? fmt::format("fitted to {} calibration rows of {} with engine {}", f->rows,
+                                               group_label(*f), f->engine)
+                                 : f->overlay;
     return r;
   }
   // A borrowed fit's band: the one calibrate measured for borrowers, else the fit's own band

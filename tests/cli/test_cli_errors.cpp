@@ -101,12 +101,11 @@ TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
       {{"frobnicate"},
        2,
        "llmhw: error: unknown command 'frobnicate'; commands: recommend, estimate, capacity, hardware, "
-       "models, "
-       "validate, config\n"},
+       "models, validate, config, calibrate\n"},
       {{"recomend", "--model", "8b"},
        2,
        "llmhw: error: unknown command 'recomend' (did you mean 'recommend'?); commands: recommend, estimate, "
-       "capacity, hardware, models, validate, config\n"},
+       "capacity, hardware, models, validate, config, calibrate\n"},
       {{}, 2, "llmhw: error: A subcommand is required\n"},
   };
   check_all(cases);

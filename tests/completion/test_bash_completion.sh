@@ -46,7 +46,7 @@ expect() {
 ids() { (cd "$1" && for f in "$2"*.json; do [[ -e $f ]] && echo "${f%.json}"; done); }
 
 expect "recommend" rec
-expect "capacity config estimate hardware models recommend validate" ""
+expect "calibrate capacity config estimate hardware models recommend validate" ""
 expect "hardware" h
 expect "--data-dir" --data
 expect "--format" recommend --for
@@ -113,7 +113,7 @@ expect "nvidia,intel" recommend --vendor nvidia,int
 help_options() { "$binary" "$@" --help | sed -n 's/^  \(-[a-z],\)\{0,1\}\(--[a-z][a-z0-9-]*\).*/\2/p'; }
 global=$(help_options | grep -v -x -e --version)
 for command in recommend estimate capacity "hardware list" "hardware show" "models list" "models show" "config show" \
-    validate; do
+    validate calibrate; do
     # shellcheck disable=SC2086
     expected=$( (help_options $command; echo "$global") | LC_ALL=C sort -u)
     # shellcheck disable=SC2086

@@ -47,7 +47,7 @@ expect() {
 ids() { (cd "$1" && for f in "$2"*.json; do [[ -e $f ]] && echo "${f%.json}"; done); }
 
 expect "recommend" "llmhw rec"
-expect "capacity config estimate hardware models recommend validate" "llmhw "
+expect "calibrate capacity config estimate hardware models recommend validate" "llmhw "
 expect "--format" "llmhw recommend --for"
 expect "csv json markdown table" "llmhw recommend --format "
 expect "json markdown table" "llmhw hardware show --format "
@@ -72,7 +72,7 @@ expect "$data/models/deepseek-r1.json $data/models/deepseek-v3.json" "llmhw reco
 help_options() { "$binary" "$@" --help | sed -n 's/^  \(-[a-z],\)\{0,1\}\(--[a-z][a-z0-9-]*\).*/\2/p'; }
 global=$(help_options | grep -v -x -e --version)
 for command in recommend estimate capacity "hardware list" "hardware show" "models list" "models show" "config show" \
-    validate; do
+    validate calibrate; do
     # shellcheck disable=SC2086
     expect "$( (help_options $command; echo "$global") | LC_ALL=C sort -u)" "llmhw $command --"
 done

@@ -240,6 +240,24 @@ for budget, want in (("40kW", (0,)), ("1kW", (3,))):
     if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(args)}", doc):
         print(f"ok   recommend {' '.join(args)} (exit {code})")
 
+# calibrate: a fit on three of the shipped fixture runs, the overlay it writes, and an estimate
+# that applies it.
+runs_dir = config_dir.parent / "calibration" / "vllm-qwen3-32b-h100-tp2"
+with tempfile.TemporaryDirectory() as scratch:
+    overlay_path = str(pathlib.Path(scratch) / "overlay.json")
+    runs = [str(runs_dir / f"{name}.json") for name in ("i1024-o128-c8", "i1024-o512-c32", "i4096-o128-c16")]
+    doc, _ = run_json(["calibrate", "--model", "qwen3-32b", "--hardware", "h100-sxm", "--engine", "vllm", "--tp", "2",
+                       "--out", overlay_path, "--format", "json", *runs])
+    if doc is not None and validate("calibrate.schema.json", "calibrate", doc):
+        written = json.loads(pathlib.Path(overlay_path).read_text())
+        if validate("calibration-overlay.schema.json", "calibrate --out", written):
+            expect("calibrate --out", written == doc["overlay"], "the file is not the overlay printed")
+    doc, _ = run_json(["--calibration", overlay_path, "estimate", "--model", "qwen3-32b", "--hardware", "h100-sxm",
+                       "--engine", "vllm", "--tp", "2", "--input-tokens", "2048", "--output-tokens", "256",
+                       "--concurrency", "16", "--format", "json"])
+    if doc is not None and validate("estimate.schema.json", "estimate --calibration", doc):
+        expect("estimate --calibration", doc["evidence"] == "calibrated", f"evidence {doc['evidence']}")
+
 # hardware.schema.json is used through $ref; every other schema must have been exercised above.
 unused = set(schemas) - used - {"hardware.schema.json"}
 for name in sorted(unused):

@@ -1,12 +1,14 @@
-// The calibration machinery (tools/observations.cpp, tools/fit.cpp): CSV reading, mapping,
-// quantiles, and that the fit recovers known efficiencies from data the estimator generated.
+// The calibration machinery (src/core/observations.cpp, src/core/fit.cpp, tools/observations_io.cpp):
+// CSV reading, mapping, quantiles, and that the fit recovers known efficiencies from data the
+// estimator generated.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
-#include "fit.hpp"
+#include "llmhw/fit.hpp"
 #include "llmhw/io/loaders.hpp"
+#include "observations_io.hpp"
 
 namespace fs = std::filesystem;
 using namespace llmhw;

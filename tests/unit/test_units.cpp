@@ -108,7 +108,7 @@ TEST_CASE("parse_count accepts whole numbers in [1, max]", "[units]") {
   }
 }
 
-TEST_CASE("parse_positive accepts finite numbers in (0, max]", "[units]") {
+TEST_CASE("parse_positive accepts finite numbers above 0 up to max", "[units]") {
   CHECK(llmhw::parse_positive("2.5", "--qps", 10) == Approx(2.5));
   CHECK(llmhw::parse_positive("10", "--qps", 10) == Approx(10.0));
   CHECK(llmhw::parse_positive("0.001", "--qps", 10) == Approx(0.001));

@@ -1,4 +1,4 @@
-#include "fit.hpp"
+#include "llmhw/fit.hpp"
 
 #include <algorithm>
 #include <array>

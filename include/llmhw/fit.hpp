@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "observations.hpp"
+#include "llmhw/observations.hpp"
 
 namespace llmhw::tools {
 

@@ -1,6 +1,7 @@
 #pragma once
 // Measured observations (data/calibration/observations.csv) and the estimator's prediction of
-// each, shared by tools/calibrate and tools/accuracy.
+// each, shared by tools/calibrate, tools/accuracy and `llmhw calibrate` (pure: the CSV and
+// catalog loading is tools/observations_io.hpp).
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,9 +26,7 @@ struct Observation {
   bool excluded = false;
 };
 
-std::vector<Observation> read_observations(const std::filesystem::path& csv);
-
-// Catalog models and hardware by id, loaded once.
+// Catalog models and hardware by id, loaded once (tools/observations_io.hpp loads them).
 struct Catalogs {
   std::map<std::string, Model> models;
   std::map<std::string, Hardware> hardware;
@@ -35,7 +34,6 @@ struct Catalogs {
   // every row thousands of times, and deriving them on each call took 60% of the refit's time.
   std::map<std::string, ModelFacts> facts;
 };
-Catalogs load_catalogs(const std::filesystem::path& data_dir);
 // Adds the CPU slices the observations name ("graviton3@8vcpu": a run on 8 threads of one
 // socket, docs/hardware-profiles.md "CPU slices") to the catalog, so that they predict as
 // `llmhw estimate --vcpus` does.
