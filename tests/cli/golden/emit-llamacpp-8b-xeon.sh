@@ -3,7 +3,7 @@
 # dense-8b is llmhw's generic shape for a model of that size: put your checkpoint's Hugging Face id in its place
 # hardware: 1 x xeon-6980p per replica (TP=1), 1 replica; weights int4, KV cache bf16
 # workload: 1024 prompt + 256 output tokens per request
-# predicted: TTFT 457 ms, TPOT 23.3 ms; capacity 1.82 req/s per replica (1.82 req/s in all) with 64 requests in flight each
+# predicted: TTFT 456 ms, TPOT 22.3 ms; capacity 1.83 req/s per replica (1.83 req/s in all) with 64 requests in flight each
 # /models/dense-8b-Q4_0.gguf: convert dense-8b with convert_hf_to_gguf.py, then llama-quantize to Q4_0
 llama-server \
   -m /models/dense-8b-Q4_0.gguf \
