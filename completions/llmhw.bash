@@ -47,7 +47,7 @@ _llmhw() {
     local global_opts="--help --version --data-dir --hardware-file --color -q --quiet"
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file -m --model --model-config --qps --input-tokens
-        --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
+        --output-tokens --speculative --acceptance --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --kv-precision --tp --pp --ep --dp --engine --concurrency
         --color"
     with_value=" $(echo $with_value) "
@@ -157,7 +157,12 @@ _llmhw() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
-        --qps | --input-tokens | --output-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
+        --speculative)
+            COMPREPLY=($(compgen -W "mtp eagle draft: none" -- "$cur"))
+            return
+            ;;
+        --qps | --input-tokens | --output-tokens | --acceptance | --prefix-cache-hit | --shared-prefix-tokens | \
+            --ttft | --tpot | --e2e | --pue | --electricity-price | \
             --budget | --top | --tp | --pp | --ep | --dp)
             return # a number or a quantity: nothing to offer
             ;;
@@ -167,7 +172,8 @@ _llmhw() {
     case $cmd in
         "") opts=$global_opts words="recommend estimate hardware models validate config" ;;
         recommend)
-            opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
+            opts="-m --model --model-config --qps --input-tokens --output-tokens --speculative --acceptance
+                --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
                 --plot --scenarios"
@@ -175,7 +181,7 @@ _llmhw() {
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
                 --engine --vcpus --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
-                --gpu-memory-utilization --format"
+                --gpu-memory-utilization --speculative --acceptance --prefix-cache-hit --shared-prefix-tokens --format"
             ;;
         hardware | models) opts="" words="list show" ;;
         config) opts="" words="show" ;;

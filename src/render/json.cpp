@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "llmhw/prefix_cache.hpp"
 #include "llmhw/render.hpp"
 #include "render/json_writer.hpp"
 #include "render/numbers.hpp"
@@ -108,6 +109,21 @@ void bounds_json(JsonWriter& w, const Evaluation& e, const Bounds& b) {
   w.end_object();
 }
 
+// The speculative decoding a recommendation runs, or null.
+void speculative_json(JsonWriter& w, const Speculation& s) {
+  if (!s.active()) {
+    w.null();
+    return;
+  }
+  w.begin_object()
+      .field("method", std::string(to_string(s.method)))
+      .field("draft_model", s.draft_model.empty() ? std::nullopt : std::optional<std::string>(s.draft_model))
+      .field("draft_tokens", s.draft_tokens)
+      .field("acceptance", json_number(s.acceptance, "acceptance"))
+      .field("acceptance_source", s.source)
+      .end_object();
+}
+
 void cost_json(JsonWriter& w, const Evaluation& e, const Query& q) {
   const Price& p = *e.price;
   const auto if_known = [&e](double v, const char* what) {
@@ -125,7 +141,12 @@ void cost_json(JsonWriter& w, const Evaluation& e, const Query& q) {
       .field("devices_rented", e.rental.devices)
       .field("idle_devices", e.rental.idle_devices)
       .field("per_request_usd", json_number(cost_per_request(e, q), "cost"))
-      .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"))
+      .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"));
+  // Per input, output and cached input token, as API prices are quoted (prefix_cache.hpp).
+  const TokenPrices tokens = token_prices(e, q);
+  w.field("per_million_input_tokens_usd", json_number(tokens.input_usd, "cost"))
+      .field("per_million_output_tokens_usd", json_number(tokens.output_usd, "cost"))
+      .field("per_million_cached_input_tokens_usd", json_number(tokens.cached_input_usd, "cost"))
       .key("price")
       .begin_object()
       .field("pricing", p.pricing)
@@ -234,7 +255,9 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
       .field("pp", e.deployment.pp)
       .field("ep", e.deployment.moe_ep)
       .field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency"))
-      .key("metrics");
+      .key("speculative");
+  speculative_json(w, e.deployment.speculation);
+  w.key("metrics");
   metrics_json(w, e);
   w.key("bounds");
   bounds_json(w, e, r.bounds);
