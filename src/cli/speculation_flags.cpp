@@ -80,7 +80,13 @@ std::optional<Speculation> parse_speculation(const std::string& text, const std:
     if (parts.size() < 2 || parts[1].empty())
       throw usage_error("--speculative: draft needs a draft model: draft:MODEL[:K], e.g. draft:llama-3.2-1b");
     draft_id = parts[1];
-    draft = resolve_model(draft_id, "", models_dir).model;
+    try {
+      draft = resolve_model(draft_id, "", models_dir).model;
+    } catch (const Error& e) {
+      std::string why = e.what();
+      if (why.rfind("--model: ", 0) == 0) why = why.substr(9);
+      throw Error(e.code(), "--speculative: draft model: " + why);
+    }
     k_at = 2;
   } else {
     throw usage_error(fmt::format(

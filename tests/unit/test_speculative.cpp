@@ -107,11 +107,13 @@ TEST_CASE("speculative decoding wins at small batches and loses throughput where
   // Batch 4,096 (compute-bound: 4,096 x 15 GFLOP = 61 TFLOP per token step vs 15 GB read):
   // verifying 4 tokens per sequence costs 4x the compute for 2.74 tokens kept.
   CHECK(ratio(4096) < 1.0);
-  // The crossover lies between: throughput gain falls as the batch grows.
+  // The crossover lies between: the gain falls as the batch grows, and stays flat once both are
+  // compute-bound (then it is the tokens kept over the work of K + 1 tokens plus the drafter's).
   double last = ratio(1);
   for (double c : {16.0, 64.0, 256.0, 1024.0, 4096.0}) {
     const double r = ratio(c);
-    CHECK(r < last);
+    CHECK(r <= last * (1 + 1e-12));
     last = r;
   }
+  CHECK(ratio(64) < ratio(1));
 }
