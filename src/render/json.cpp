@@ -64,6 +64,11 @@ void query_json(JsonWriter& w, const RecommendContext& ctx) {
       .field("pue", json_number(q.pue, "pue"))
       .field("electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity"))
       .field("confidence", to_string(q.confidence))
+      .field("prefix_cache_hit", q.workload.prefix_cache_hit)
+      .field("shared_prefix_tokens", q.workload.shared_prefix_tokens)
+      .field("speculative_tried", q.speculation.active()
+                                      ? std::optional<std::string>(to_string(q.speculation.method))
+                                      : std::nullopt)
       .end_object();
 }
 
