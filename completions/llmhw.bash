@@ -47,7 +47,7 @@ _llmhw() {
     local global_opts="--help --version --data-dir --hardware-file --calibration --color -q --quiet"
     # Options that take a value (so their value is not a command or positional).
     local with_value="--data-dir --hardware-file --calibration --out -m --model --model-config --qps --input-tokens
-        --output-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
+        --output-tokens --speculative --acceptance --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --emit --rank --sweep --kv-precision --tp --pp --ep --dp --engine --concurrency
         --prefill --decode --color --devices --power-budget --load-profile --scale-up-minutes --baseline"
     with_value=" $(echo $with_value) "
@@ -170,6 +170,10 @@ _llmhw() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
+        --speculative)
+            COMPREPLY=($(compgen -W "mtp eagle draft: none" -- "$cur"))
+            return
+            ;;
         --emit)
             COMPREPLY=($(compgen -W "vllm sglang trtllm llama.cpp k8s" -- "$cur"))
             return
@@ -178,7 +182,7 @@ _llmhw() {
             COMPREPLY=($(compgen -W "concurrency" -- "$cur"))
             return
             ;;
-        --qps | --input-tokens | --output-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
+        --qps | --input-tokens | --output-tokens | --acceptance | --prefix-cache-hit | --shared-prefix-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
             --budget | --top | --tp | --pp | --ep | --dp | --rank | --power-budget | --scale-up-minutes)
             return # a number or a quantity: nothing to offer
             ;;
@@ -188,7 +192,8 @@ _llmhw() {
     case $cmd in
         "") opts=$global_opts words="recommend estimate capacity hardware models validate config calibrate" ;;
         recommend)
-            opts="-m --model --model-config --qps --input-tokens --output-tokens --ttft --tpot --e2e
+            opts="-m --model --model-config --qps --input-tokens --output-tokens --speculative --acceptance
+                --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
                 --plot --emit --rank --scenarios --no-disaggregated --power-budget --load-profile --scale-up-minutes --baseline"
@@ -200,7 +205,8 @@ _llmhw() {
         estimate)
             opts="-m --model --model-config --hardware --precision --kv-precision --tp --pp --ep --dp
                 --engine --vcpus --input-tokens --output-tokens --concurrency --qps --max-batch --max-batched-tokens
-                --gpu-memory-utilization --format --plot --sweep --emit --prefill --decode"
+                --gpu-memory-utilization --format --plot --sweep --emit --prefill --decode --speculative --acceptance --prefix-cache-hit
+                --shared-prefix-tokens"
             ;;
         calibrate)
             opts="-m --model --model-config --hardware --engine --precision --kv-precision --tp --pp --dp --ep --out

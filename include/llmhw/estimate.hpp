@@ -9,6 +9,7 @@
 #include "llmhw/hardware.hpp"
 #include "llmhw/model.hpp"
 #include "llmhw/precision.hpp"
+#include "llmhw/speculative.hpp"
 
 namespace llmhw {
 
@@ -47,6 +48,10 @@ struct Efficiency {
 struct Workload {
   double input_tokens = 1024;
   double output_tokens = 256;
+  // Prefix caching (prefix_cache.hpp): the share of prompt tokens served from the cache, and a
+  // prefix (system prompt) every request shares, cached and held in the KV cache once.
+  double prefix_cache_hit = 0;
+  double shared_prefix_tokens = 0;
 };
 
 // One replica: a model on `devices()` devices of one hardware, at a precision and parallelism.
@@ -73,6 +78,9 @@ struct Deployment {
   // The model's derived facts, when the caller has them (a search derives them once per model);
   // null = derived on each call.
   const ModelFacts* facts = nullptr;
+  // Speculative decoding, when active: each decode step verifies K + 1 tokens per sequence after
+  // K drafter steps, and keeps `acceptance` of them (speculative.hpp).
+  Speculation speculation = {};
   int devices() const { return tp * pp * dp; }
   int expert_tp() const { return moe_tp > 0 ? moe_tp : tp * dp / moe_ep; }
 };
@@ -125,6 +133,12 @@ StepTime prefill(const Deployment& d, double tokens, const Efficiency& eff, doub
 // second weight read and no second step overhead (docs/estimation.md "Mixed steps").
 StepTime mixed_step(const Deployment& d, double batch, double context, double prefill_tokens,
                     double prefill_context, const Efficiency& eff);
+// Prefill of `new_tokens` after `cached_tokens` found in the prefix cache (prefix_cache.hpp).
+StepTime prefill_with_cache(const Deployment& d, double new_tokens, double cached_tokens,
+                            const Efficiency& eff);
+// The decode step serving runs per output token: decode_step(), or with the deployment's
+// speculation one verification step plus the drafter's, divided by the tokens kept per step.
+StepTime speculative_decode_step(const Deployment& d, double batch, double context, const Efficiency& eff);
 
 // Steady state of continuous batching with `concurrency` requests in flight (closed loop).
 struct ServingPoint {

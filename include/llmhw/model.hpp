@@ -74,7 +74,10 @@ struct Model {
   bool attention_output_gate = false;        // q_proj also yields a gate (Qwen3.5)
   std::optional<LinearAttentionShape> linear_attention;
   std::optional<MambaShape> mamba;
-  double vision_params = 0;     // multimodal encoder and projector: memory only, not decode
+  double vision_params = 0;  // multimodal encoder and projector: memory only, not decode
+  // Multi-token-prediction layers (num_nextn_predict_layers, mtp_num_hidden_layers): not in the
+  // counts above; speculative decoding with --speculative mtp uses them (speculative.hpp).
+  int mtp_layers = 0;
   std::vector<LayerSpec> plan;  // explicit per-layer plan (hybrid models); empty = uniform
   // The checkpoint as published: "bfloat16", and e.g. "fp8", "mxfp4", "nvfp4" when quantized.
   std::string checkpoint_dtype;

@@ -87,6 +87,9 @@ struct Query {
   // them per device; see for_device()).
   double ttft_check_factor = 1;
   double tpot_check_factor = 1;
+  // Speculative decoding to try besides plain decoding on every layout (inactive = none): the
+  // model's MTP layers when it has them, or what --speculative asks for.
+  Speculation speculation = {};
 };
 
 // The query as checked on a device with this band: the check factors set from the confidence.
@@ -204,6 +207,9 @@ class SizingCache {
     double input_tokens, output_tokens, input_sd, output_sd;
     double ttft_ms, tpot_ms, e2e_ms, ttft_percentile, tpot_percentile, e2e_percentile;
     double ttft_check_factor, tpot_check_factor;
+    // Speculative decoding (K, tokens kept per step; 0 = off) and prefix caching (equality only).
+    double draft_tokens = 0, acceptance = 0, prefix_cache_hit = 0, shared_prefix_tokens = 0;
+    const Model* drafter = nullptr;
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {

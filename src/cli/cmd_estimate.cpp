@@ -10,6 +10,7 @@
 #include "cli/estimate_disaggregated.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/overlays.hpp"
+#include "cli/speculation_flags.hpp"
 #include "cli/sweep.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -29,9 +30,10 @@ struct EstimateOptions {
   std::string tp, pp = "1", ep = "1", dp = "1", engine, vcpus;
   std::string input_tokens, output_tokens, concurrency, qps, format = "table";
   std::string max_batch, max_batched_tokens, gpu_memory_utilization;  // "" = the engine's default
-  std::string emit;         // --emit: the launch command or manifest instead of the estimate
-  std::string plot, sweep;  // --plot FILE.svg --sweep concurrency
+  std::string emit;             // --emit: the launch command or manifest instead of the estimate
+  std::string plot, sweep;      // --plot FILE.svg --sweep concurrency
   std::string prefill, decode;  // disaggregated SPECs (estimate_disaggregated.cpp)
+  std::string speculative, acceptance, prefix_cache_hit, shared_prefix_tokens;  // "" = off
 };
 
 // Defaults for the flags left out (recommend's lengths; as many requests as fit), each noted in
@@ -252,8 +254,9 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
         "give at most one of --concurrency N (closed loop: requests in flight) and --qps R (open loop: "
         "Poisson arrivals at R requests/s)");
   }
-  const Workload w{static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens)),
-                   static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens))};
+  Workload w{static_cast<double>(parse_count(o.input_tokens, "--input-tokens", kMaxTokens)),
+             static_cast<double>(parse_count(o.output_tokens, "--output-tokens", kMaxTokens))};
+  apply_prefix_cache(w, o.prefix_cache_hit, o.shared_prefix_tokens);
   std::optional<double> concurrency, qps;
   if (!o.qps.empty()) qps = parse_positive(o.qps, "--qps", kMaxQps);
   if (!o.concurrency.empty() && o.concurrency != "max")
@@ -301,6 +304,9 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
   }
   render::EstimateView v;
   v.deployment = build_deployment(o, model.model, hw, w, eff, kv);
+  if (auto spec = parse_speculation(o.speculative, o.acceptance, model.model, data / "models")) {
+    v.deployment.speculation = *spec;
+  }
   v.workload = w;
   v.engine = o.engine;
   v.concurrency = concurrency;
@@ -314,6 +320,8 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
   v.notes.push_back("kv precision: " + kv.why);
   if (resolved.evidence == Evidence::calibrated) v.notes.push_back(resolved.basis);
   v.notes.push_back(engine_note(o, limits, eff));
+  if (v.deployment.speculation.active()) v.notes.push_back(speculation_note(v.deployment.speculation));
+  if (w.prefix_cache_hit > 0 || w.shared_prefix_tokens > 0) v.notes.push_back(prefix_cache_note(w));
   if (compute_precision(hw, v.deployment.weights) != v.deployment.weights) {
     v.notes.push_back(fmt::format(
         "{} is not native on {}: weight-only, as the engines' kernels run it: weights move at {} bits{} and "
@@ -406,6 +414,15 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
                   "with --decode");
   cmd->add_option("--decode", o->decode,
                   "Disaggregated: the decode workers, SPEC as --prefill; TTFT adds the KV transfer");
+  cmd->add_option("--speculative", o->speculative,
+                  "Speculative decoding: mtp, eagle or draft:MODEL, each with an optional :K draft tokens "
+                  "(default K: mtp 1, eagle 3, draft 4)");
+  cmd->add_option("--acceptance", o->acceptance,
+                  "Mean tokens kept per speculative step, 1 to K+1 (default: the method's published figure)");
+  cmd->add_option("--prefix-cache-hit", o->prefix_cache_hit,
+                  "Share of prompt tokens served from the prefix cache, 0 to 1 (default 0)");
+  cmd->add_option("--shared-prefix-tokens", o->shared_prefix_tokens,
+                  "Prompt tokens every request shares (a system prompt): cached, held once in the KV cache");
   cmd->add_option("--format", o->format, "table, json, csv or markdown")->capture_default_str();
   cmd->add_option(
       "--plot", o->plot,

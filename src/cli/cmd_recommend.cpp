@@ -21,6 +21,7 @@
 #include "cli/output.hpp"
 #include "cli/overlays.hpp"
 #include "cli/query_options.hpp"
+#include "cli/speculation_flags.hpp"
 #include "io/json_reader.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/load_profile.hpp"
@@ -85,6 +86,7 @@ Query build_query(const RecommendOptions& o) {
   q.workload = {input.mean, output.mean};
   q.input_sd = input.sd;
   q.output_sd = output.sd;
+  apply_prefix_cache(q.workload, o.prefix_cache_hit, o.shared_prefix_tokens);
   if (!o.ttft.empty()) {
     const LatencyTarget t = parse_latency_target(o.ttft, "--ttft");
     q.ttft_ms = t.ms, q.ttft_percentile = t.percentile;
@@ -361,6 +363,15 @@ DayOptions parse_day_options(const RecommendOptions& o, render::Format format) {
   return d;
 }
 
+// --speculative as asked; without it, the model's own MTP layers where it has them (DeepSeek-V3/R1,
+// GLM, Qwen3.5); --speculative none turns that off.
+Speculation speculation_to_try(const RecommendOptions& o, const Model& model,
+                               const std::filesystem::path& models) {
+  if (auto asked = parse_speculation(o.speculative, o.acceptance, model, models)) return *asked;
+  if (!has_mtp_head(model)) return {};
+  return make_speculation(model, SpecMethod::mtp, default_draft_tokens(SpecMethod::mtp), std::nullopt);
+}
+
 Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session& session, const Model& model,
               bool compact, const RecommendOutput& how, SizingCache* cache = nullptr) {
   const auto top = out.all ? SIZE_MAX : static_cast<size_t>(parse_count(out.top, "--top", 100000));
@@ -373,6 +384,7 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     day_options = parse_day_options(o, how.format);
     query.qps = profile->peak_qps();
   }
+  query.speculation = speculation_to_try(o, model, session.data / "models");
   // Copied only when a flag narrows it (a batch line would otherwise copy every profile).
   const bool narrowed = !o.vendors.empty() || !o.hardware.empty() || !o.exclude.empty() || !o.clouds.empty();
   const std::vector<Hardware> filtered =
@@ -459,6 +471,10 @@ const std::vector<std::pair<std::string, Field>>& scenario_fields() {
       {"cloud", &RecommendOptions::clouds},
       {"max_utilisation", &RecommendOptions::max_utilisation},
       {"n_plus", &RecommendOptions::n_plus},
+      {"speculative", &RecommendOptions::speculative},
+      {"acceptance", &RecommendOptions::acceptance},
+      {"prefix_cache_hit", &RecommendOptions::prefix_cache_hit},
+      {"shared_prefix_tokens", &RecommendOptions::shared_prefix_tokens},
   };
   return fields;
 }
@@ -628,6 +644,15 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--input-tokens", o->input_tokens,
                   "Prompt tokens per request: N, mean+-sd (1024+-256) or min..max")
       ->capture_default_str();
+  cmd->add_option("--speculative", o->speculative,
+                  "Speculative decoding to try: mtp, eagle or draft:MODEL, each with an optional :K; none "
+                  "(default: mtp where the model has MTP layers)");
+  cmd->add_option("--acceptance", o->acceptance,
+                  "Mean tokens kept per speculative step, 1 to K+1 (default: the method's published figure)");
+  cmd->add_option("--prefix-cache-hit", o->prefix_cache_hit,
+                  "Share of prompt tokens served from the prefix cache, 0 to 1 (default 0)");
+  cmd->add_option("--shared-prefix-tokens", o->shared_prefix_tokens,
+                  "Prompt tokens every request shares (a system prompt): cached, held once in the KV cache");
   cmd->add_option("--output-tokens", o->output_tokens,
                   "Generated tokens per request: N, mean+-sd or min..max")
       ->capture_default_str();

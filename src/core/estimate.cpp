@@ -8,6 +8,8 @@
 #include "llmhw/mixing.hpp"
 #include "llmhw/queueing.hpp"
 
+#include "llmhw/prefix_cache.hpp"
+
 namespace llmhw {
 namespace {
 
@@ -239,20 +241,30 @@ MemoryPlan plan_memory(const Deployment& d, const Workload& w, const Efficiency&
   MemoryPlan plan;
   plan.weights_gb =
       ((s.c.dense_body * bpp + unquantized) / s.dense_ranks + s.routed_total * bpp / s.expert_ranks) / kGB;
+  // A drafter's weights sit next to the target's, split like its dense layers.
+  plan.weights_gb += drafter_parameters(d.speculation) * bpp / s.dense_ranks / kGB;
   const double context = w.input_tokens + w.output_tokens;
   const double per_device = kv_shard_fraction(*d.model, d.tp) / d.pp / kGB;
-  plan.kv_gb_per_sequence = f.kv_bytes_per_sequence(context, element_bytes(d.kv)) * per_device;
+  // A prefix every request shares is held once per attention data-parallel group, not per
+  // sequence (prefix caching); the drafter keeps KV of its own layers for every sequence.
+  const double eb = element_bytes(d.kv);
+  const double shared = f.kv_bytes_per_sequence(shared_prefix_tokens(w), eb) - f.kv_bytes_per_sequence(0, eb);
+  const auto sequence_kv = [&](double tokens) {
+    double bytes = f.kv_bytes_per_sequence(tokens, eb) - shared;
+    if (d.speculation.active()) bytes += d.speculation.drafter_facts->kv_bytes_per_sequence(tokens, eb);
+    return bytes * per_device;
+  };
+  plan.kv_gb_per_sequence = sequence_kv(context);
   // Paged KV caches (vLLM, SGLang, TensorRT-LLM) hold each sequence at its current length; with
   // requests at every stage of generation that averages isl + osl / 2 tokens per sequence.
-  plan.kv_gb_per_running_sequence =
-      f.kv_bytes_per_sequence(w.input_tokens + w.output_tokens / 2.0, element_bytes(d.kv)) * per_device;
+  plan.kv_gb_per_running_sequence = sequence_kv(w.input_tokens + w.output_tokens / 2.0);
   plan.reserve_gb = eff.reserve_gb;
   plan.capacity_gb = d.hardware->memory_gb * eff.usable_memory_fraction;
   if (eff.usable_fraction_of_free) {
     const double free_gb = d.hardware->memory_gb - plan.weights_gb - plan.reserve_gb;
     plan.capacity_gb = plan.weights_gb + plan.reserve_gb + eff.usable_memory_fraction * free_gb;
   }
-  const double kv_budget = plan.capacity_gb - plan.weights_gb - plan.reserve_gb;
+  const double kv_budget = plan.capacity_gb - plan.weights_gb - plan.reserve_gb - shared * per_device;
   // At least one sequence must fit at its full length.
   if (kv_budget >= plan.kv_gb_per_sequence && plan.kv_gb_per_running_sequence > 0) {
     // Each attention data-parallel group holds its own sequences.
@@ -292,8 +304,10 @@ Bottleneck StepTime::bottleneck() const {
 namespace {
 
 // `peak` is peak_flops(d), which the callers compute once.
+// `tokens_per_sequence` > 1: a speculative verification step (K + 1 tokens of each sequence pass
+// the model; the KV read is the same).
 StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, double batch, double context,
-                     const Efficiency& eff) {
+                     const Efficiency& eff, double tokens_per_sequence = 1) {
   // With pipeline stages, the batch moves through the stages in pp micro-batches; a token of
   // one micro-batch crosses every stage, so per token the replica reads all its weights as a
   // pp = 1 replica would, for batch / pp sequences (docs/estimation.md "Parallelism").
@@ -303,19 +317,22 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   const Model& m = *d.model;
   const double kv_bytes =
       micro_batch / d.dp * f.kv_bytes_per_sequence(context, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
+  const double tokens = micro_batch * tokens_per_sequence;
   StepTime t;
-  t.memory_s = (streamed_weight_bytes(stage, f, micro_batch) + kv_bytes) /
+  t.memory_s = (streamed_weight_bytes(stage, f, tokens) + kv_bytes) /
                (d.hardware->memory_bandwidth_gbps * kGB * eff.memory_bandwidth);
-  t.compute_s = device_flops(stage, f, micro_batch, context) / (peak * eff.decode_compute);
-  t.communication_s = communication_seconds(stage, f, micro_batch, eff) +
-                      (d.pp - 1) * stage_hop_seconds(d, micro_batch * m.hidden * kActivationBytes, eff);
+  t.compute_s = device_flops(stage, f, tokens, context) / (peak * eff.decode_compute);
+  t.communication_s = communication_seconds(stage, f, tokens, eff) +
+                      (d.pp - 1) * stage_hop_seconds(d, tokens * m.hidden * kActivationBytes, eff);
   // Each dp group's engine handles its own sequences on the host, one after another.
   t.overhead_s = overhead_seconds(m, eff) + eff.sequence_overhead_us * 1e-6 * micro_batch / d.dp;
   return t;
 }
 
+// `cached`: earlier prompt tokens of each prompt found in the prefix cache: not computed, but the
+// new tokens attend to them.
 StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double tokens, const Efficiency& eff,
-                 double prompts, double groups = 1) {
+                 double prompts, double groups = 1, double cached = 0) {
   // The prompts run on each of `groups` dp groups prefilling in the same step; their tokens all
   // reach the experts, which every rank shares, so the expert work adds up over the groups while
   // attention and dense layers see one group's prompts.
@@ -325,8 +342,9 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
   group.dp = static_cast<int>(std::max(1.0, groups));
   const double all_tokens = group.dp * prompts * tokens;
   const Model& m = *d.model;
-  // Causal attention: token i attends to i earlier tokens of its own prompt, tokens/2 on average.
-  const double flops = device_flops(group, f, all_tokens, tokens / 2.0);
+  // Causal attention: token i attends to i earlier tokens of its own prompt, tokens/2 on average,
+  // after the cached ones.
+  const double flops = device_flops(group, f, all_tokens, cached + tokens / 2.0);
   const double kv_write =
       prompts * f.kv_bytes_per_sequence(tokens, element_bytes(d.kv)) * kv_shard_fraction(m, d.tp);
   StepTime t;
@@ -335,6 +353,36 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
   t.compute_s = flops / (mixed_peak(*d.hardware, peak, eff.quantized_share) * eff.prefill_compute);
   t.communication_s = communication_seconds(group, f, all_tokens, eff);
   t.overhead_s = overhead_seconds(m, eff);
+  return t;
+}
+
+// The decode step serving runs, per output token: plain, or with speculative decoding one
+// verification of K + 1 tokens per sequence plus K drafter steps, which keep `acceptance` tokens
+// per sequence. The drafter's steps run in the same engine step (no scheduling or per-sequence
+// host work of their own). Memory-bound, verification costs what a plain step does and the
+// tokens come `acceptance` times faster; compute-bound (large batches), verification costs K + 1
+// times a plain step and speculation loses (docs/estimation.md "Speculative decoding").
+StepTime serving_step(const Deployment& d, const ModelFacts& f, double peak, double batch, double context,
+                      const Efficiency& eff) {
+  const Speculation& spec = d.speculation;
+  if (!spec.active()) return decode_step(d, f, peak, batch, context, eff);
+  StepTime t = decode_step(d, f, peak, batch, context, eff, spec.draft_tokens + 1.0);
+  Deployment drafter = d;
+  drafter.model = spec.drafter.get();
+  drafter.facts = spec.drafter_facts.get();
+  drafter.speculation = {};
+  drafter.pp = 1;
+  if (!spec.drafter->moe) drafter.moe_ep = 1, drafter.moe_tp = 0;
+  if (spec.drafter->heads % drafter.tp != 0) drafter.tp = 1;  // a draft model too small to split
+  Efficiency in_step = eff;
+  in_step.step_overhead_ms = 0;
+  in_step.sequence_overhead_us = 0;
+  const StepTime draft = decode_step(drafter, *drafter.facts, peak, batch, context, in_step);
+  const double k = spec.draft_tokens, per_token = 1.0 / std::max(1.0, spec.acceptance);
+  t.memory_s = (t.memory_s + k * draft.memory_s) * per_token;
+  t.compute_s = (t.compute_s + k * draft.compute_s) * per_token;
+  t.communication_s = (t.communication_s + k * draft.communication_s) * per_token;
+  t.overhead_s = (t.overhead_s + k * draft.overhead_s) * per_token;
   return t;
 }
 
@@ -366,6 +414,17 @@ StepTime with_prefill(const Deployment& d, const ModelFacts& f, double peak, con
 
 }  // namespace
 
+StepTime speculative_decode_step(const Deployment& d, double batch, double context, const Efficiency& eff) {
+  ModelFacts local;
+  return serving_step(d, facts_of(d, local), peak_flops(d), batch, context, eff);
+}
+
+StepTime prefill_with_cache(const Deployment& d, double new_tokens, double cached_tokens,
+                            const Efficiency& eff) {
+  ModelFacts local;
+  return prefill(d, facts_of(d, local), peak_flops(d), new_tokens, eff, 1, 1, cached_tokens);
+}
+
 StepTime mixed_step(const Deployment& d, double batch, double context, double prefill_tokens,
                     double prefill_context, const Efficiency& eff) {
   ModelFacts local;
@@ -393,7 +452,8 @@ OpenLoop::OpenLoop(const Deployment& d, const Workload& w, const Efficiency& eff
   }
   peak_flops_ = peak_flops(d);
   const auto prefill_s = [&](double tokens) {
-    return prefill(deployment_, *deployment_.facts, peak_flops_, tokens, eff, 1);
+    return prefill(deployment_, *deployment_.facts, peak_flops_, new_prompt_tokens(w, tokens), eff, 1, 1,
+                   cached_prompt_tokens(w, tokens));
   };
   prompt_ = prefill_s(w.input_tokens);
   // The prompt-length distribution by three-point Gauss-Hermite quadrature (exact for the
@@ -429,31 +489,39 @@ OpenLoop::Detail OpenLoop::detail(double concurrency) const {
   Detail out;
   ServingPoint& s = out.point;
   s.concurrency = concurrency;
-  s.step = decode_step(d, f, peak_flops_, c, isl + w.output_tokens / 2.0, efficiency_);
-  // Causal attention within the prompt: isl / 2 earlier tokens on average, chunked or not.
+  // Speculative decoding (serving_step): the step per output token; prefix caching: a prompt
+  // computes only its uncached tokens, which attend to the cached ones and half their own.
+  s.step = serving_step(d, f, peak_flops_, c, isl + w.output_tokens / 2.0, efficiency_);
+  const double fresh = new_prompt_tokens(w, isl), cached = cached_prompt_tokens(w, isl);
+  // Causal attention within the prompt: fresh / 2 earlier tokens on average, chunked or not.
   const auto step_with = [&](double tokens) {
-    return with_prefill(d, f, peak_flops_, s.step, c, tokens, isl / 2.0, efficiency_);
+    return with_prefill(d, f, peak_flops_, s.step, c, tokens, cached + fresh / 2.0, efficiency_);
   };
   const auto step_s = [&](double tokens) { return step_with(tokens).total_s(); };
   // The running requests' decode tokens take the budget first (vLLM schedules RUNNING before
   // WAITING); prompts get the rest, at least one token.
-  const double chunk = d.max_num_tokens > 0 ? std::max(1.0, d.max_num_tokens - per_group) : 0.0;
+  // With speculation each running request takes K + 1 tokens of the budget, and in steps per
+  // output token a step's budget is spread over the `kept` tokens it yields.
+  const Speculation& spec = d.speculation;
+  const double kept = spec.active() ? std::max(1.0, spec.acceptance) : 1.0;
+  const double decode_tokens = per_group * (spec.active() ? spec.draft_tokens + 1.0 : 1.0);
+  const double chunk = d.max_num_tokens > 0 ? std::max(1.0, d.max_num_tokens - decode_tokens) / kept : 0.0;
   const double m = per_group / osl;
-  const mixing::StepMix mix = mixing::mix_steps(m, isl, chunk, step_s);
+  const mixing::StepMix mix = mixing::mix_steps(m, fresh, chunk, step_s);
   const double step = mix.mean_s;
   out.step_second_moment = mix.second_moment;
   out.residual_s = mix.second_moment / (2.0 * step);
   s.tpot_s = step;
   s.requests_per_s = c / (osl * step);
   // Prompts beyond one budget per step cannot be served, however many requests run.
-  if (chunk > 0) s.requests_per_s = std::min(s.requests_per_s, d.dp * chunk / (isl * step));
+  if (chunk > 0) s.requests_per_s = std::min(s.requests_per_s, d.dp * chunk / (fresh * step));
   s.prefill_share = std::max(0.0, 1.0 - s.step.total_s() / step);
   // The first token, over the prompt lengths (the same quadrature as the prefill's).
   const auto first = [&](double own) {
-    const mixing::FirstToken ft = mixing::first_token_steps(own, m, isl, chunk);
+    const mixing::FirstToken ft = mixing::first_token_steps(new_prompt_tokens(w, own), m, fresh, chunk);
     return ft.steps * step_s(ft.tokens_per_step);
   };
-  const mixing::FirstToken at_mean = mixing::first_token_steps(isl, m, isl, chunk);
+  const mixing::FirstToken at_mean = mixing::first_token_steps(fresh, m, fresh, chunk);
   s.prompt = step_with(at_mean.tokens_per_step);
   const double f0 = first(isl);
   out.first_step_mean_s = f0;
@@ -468,7 +536,7 @@ OpenLoop::Detail OpenLoop::detail(double concurrency) const {
   if (chunk > 0) {
     // The budget serves a prompt in isl / chunk of a step; beyond one budget per step prompts
     // queue without bound.
-    out.budget_service_s = isl / chunk * step;
+    out.budget_service_s = fresh / chunk * step;
     out.budget_scv = std::pow(input_sd_ / isl, 2);
     const queueing::Wait queue =
         queueing::mgc_wait(s.requests_per_s, out.budget_service_s, out.budget_scv, d.dp);
@@ -514,17 +582,19 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   double running = std::max(1.0, std::min(concurrency, slots));
   if (limits.reserve_full_length) running = std::max(1.0, std::min(running, kv));
   const double resident = std::max(1.0, std::min(running, kv));
-  const double per_step = std::max(1.0, std::floor(limits.max_num_tokens / w.input_tokens));
+  // With prefix caching a step's token budget goes to the prompts' uncached tokens only.
+  const double fresh = new_prompt_tokens(w, w.input_tokens), cached = cached_prompt_tokens(w, w.input_tokens);
+  const double per_step = std::max(1.0, std::floor(limits.max_num_tokens / fresh));
   const double group = std::min(resident, per_step);
   const double prefill_steps = std::max(1.0, std::ceil(resident / group / d.dp - 1e-9));
   ModelFacts local;
   const ModelFacts& f = facts_of(d, local);
   const double peak = peak_flops(d);
-  s.step = decode_step(d, f, peak, resident, w.input_tokens + w.output_tokens / 2.0, eff);
+  s.step = serving_step(d, f, peak, resident, w.input_tokens + w.output_tokens / 2.0, eff);
   // With attention data parallelism a wave reaches every dp group at once (as far as it has
   // requests for them), and the experts all groups share process all their prompts in one step.
   const double groups = std::min<double>(d.dp, std::ceil(resident / group - 1e-9));
-  s.prompt = prefill(d, f, peak, w.input_tokens, eff, group, groups);
+  s.prompt = prefill(d, f, peak, fresh, eff, group, groups, cached);
   const double step = s.step.total_s();
   const double group_prefill = s.prompt.total_s();
   const double decode_steps = std::max(0.0, w.output_tokens - 1);
@@ -547,7 +617,7 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   // decode step, half a step on average).
   const double together = 1.0 + sync * (group - 1.0);
   const double own_prefill =
-      prefill(d, f, peak, w.input_tokens, eff, together, std::round(1.0 + sync * (groups - 1.0))).total_s();
+      prefill(d, f, peak, fresh, eff, together, std::round(1.0 + sync * (groups - 1.0)), cached).total_s();
   const double first_token = own_prefill + group_prefill * ahead + (1.0 - sync) * step / 2.0;
   // Little's law: the `running` requests each live running / lambda in the engine; the
   // requests beyond it wait (concurrency - running) / lambda in the queue, for a free slot (or,

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "llmhw/disaggregated.hpp"
+#include "llmhw/prefix_cache.hpp"
 #include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
 
@@ -209,6 +210,20 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
                   describe(e.rental, hw), text::usd(e.price->instance_hour_usd()),
                   e.price->devices_per_instance == 0 ? "per device" : "each", price_source(*e.price),
                   describe(q.price_basis(), hw, d.devices(), d.tp), text::usd(e.cost_per_million_tokens)));
+  if (q.workload.prefix_cache_hit > 0 || q.workload.shared_prefix_tokens > 0) {
+    reasons.push_back(fmt::format(
+        "prefix cache: {} of {} prompt tokens served from the cache ({} shared by all requests, held once "
+        "in the KV cache); the prefill computes {}",
+        text::grouped(cached_prompt_tokens(q.workload, q.workload.input_tokens)),
+        text::grouped(q.workload.input_tokens), text::grouped(shared_prefix_tokens(q.workload)),
+        text::grouped(new_prompt_tokens(q.workload, q.workload.input_tokens))));
+  }
+  if (const Speculation& sp = e.deployment.speculation; sp.active()) {
+    reasons.push_back(fmt::format(
+        "speculative decoding: {} with K={} draft tokens keeps {:.2f} tokens per step ({}); it ranked above "
+        "the same layouts decoding one token per step on {}",
+        to_string(sp.method), sp.draft_tokens, sp.acceptance, sp.source, hw.id));
+  }
   reasons.push_back(fmt::format("evidence: {} ({})", to_string(r.evidence), r.evidence_basis));
   return reasons;
 }
@@ -219,6 +234,8 @@ std::string layout(const Deployment& d) {
   std::string out = fmt::format("TP={}", d.tp);
   if (d.pp > 1) out += fmt::format(", PP={}", d.pp);
   if (d.moe_ep > 1) out += fmt::format(", EP={}", d.moe_ep);
+  if (d.speculation.active())
+    out += fmt::format(", {} K={}", to_string(d.speculation.method), d.speculation.draft_tokens);
   return out;
 }
 
@@ -339,6 +356,15 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
                              int step_tokens = 0) {
   std::vector<Deployment> candidates = candidate_deployments(hw, query, model, facts, eff, slots);
   for (Deployment& d : candidates) d.max_num_tokens = step_tokens;
+  // Speculative decoding is tried on every layout besides plain decoding: it wins at the small
+  // batches tight TPOT targets allow and loses where decode is compute-bound.
+  if (query.speculation.active()) {
+    const size_t plain = candidates.size();
+    for (size_t i = 0; i < plain; ++i) {
+      candidates.push_back(candidates[i]);
+      candidates.back().speculation = query.speculation;
+    }
+  }
   // Ranking by cost, candidates go fewest devices (cheapest replica) first, as one device's
   // price is the same in every layout. Once one passes every rule, a candidate whose replica
   // alone costs more than that fleet is not sized, and one whose fleet costs more (known from

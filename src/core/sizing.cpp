@@ -271,7 +271,12 @@ SizingCache::Key cache_key(const Deployment& d, const Query& q, const Efficiency
           q.tpot_percentile,
           q.e2e_percentile,
           q.ttft_check_factor,
-          q.tpot_check_factor};
+          q.tpot_check_factor,
+          d.speculation.active() ? static_cast<double>(d.speculation.draft_tokens) : 0.0,
+          d.speculation.active() ? d.speculation.acceptance : 0.0,
+          q.workload.prefix_cache_hit,
+          q.workload.shared_prefix_tokens,
+          d.speculation.drafter.get()};
 }
 
 }  // namespace

@@ -234,9 +234,10 @@ void warn_unmodelled(const JsonReader& r, Model& m) {
         "KV cache is overestimated for long contexts");
   }
   if (const char* key = first_present(r, {"num_nextn_predict_layers", "mtp_num_hidden_layers"})) {
+    m.mtp_layers = r.integer(key, 0, 64);
     m.warnings.push_back(
-        fmt::format("multi-token-prediction layers ({}) are not counted: speculative decoding is "
-                    "not modelled",
+        fmt::format("multi-token-prediction layers ({}) are not counted unless --speculative mtp "
+                    "uses them",
                     key));
   }
 }

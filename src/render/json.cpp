@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "llmhw/disaggregated.hpp"
+#include "llmhw/prefix_cache.hpp"
 #include "llmhw/render.hpp"
 #include "render/json_writer.hpp"
 #include "render/numbers.hpp"
@@ -63,7 +64,12 @@ void query_json(JsonWriter& w, const RecommendContext& ctx) {
       .field("optimize", to_string(q.objective))
       .field("pue", json_number(q.pue, "pue"))
       .field("electricity_usd_per_kwh", json_number(q.usd_per_kwh, "electricity"))
-      .field("confidence", to_string(q.confidence));
+      .field("confidence", to_string(q.confidence))
+      .field("prefix_cache_hit", q.workload.prefix_cache_hit)
+      .field("shared_prefix_tokens", q.workload.shared_prefix_tokens)
+      .field("speculative_tried", q.speculation.active()
+                                      ? std::optional<std::string>(to_string(q.speculation.method))
+                                      : std::nullopt);
   if (q.power_budget_kw) w.field("power_budget_kw", json_number(*q.power_budget_kw, "power"));
   w.end_object();
 }
@@ -108,6 +114,21 @@ void bounds_json(JsonWriter& w, const Evaluation& e, const Bounds& b) {
   range("ttft_ms", e.at_load.ttft_s * 1e3, b.ttft, "ttft");
   range("tpot_ms", e.at_load.tpot_s * 1e3, b.tpot, "tpot");
   w.end_object();
+}
+
+// The speculative decoding a recommendation runs, or null.
+void speculative_json(JsonWriter& w, const Speculation& s) {
+  if (!s.active()) {
+    w.null();
+    return;
+  }
+  w.begin_object()
+      .field("method", std::string(to_string(s.method)))
+      .field("draft_model", s.draft_model.empty() ? std::nullopt : std::optional<std::string>(s.draft_model))
+      .field("draft_tokens", s.draft_tokens)
+      .field("acceptance", json_number(s.acceptance, "acceptance"))
+      .field("acceptance_source", s.source)
+      .end_object();
 }
 
 // --load-profile: the day's cost, inside "cost".
@@ -161,7 +182,12 @@ void cost_json(JsonWriter& w, const Evaluation& e, const Query& q, const DayPlan
       .field("per_request_usd", json_number(cost_per_request(e, q), "cost"))
       .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"));
   if (day) day_cost_json(w, *day);
-  w.key("price")
+  // Per input, output and cached input token, as API prices are quoted (prefix_cache.hpp).
+  const TokenPrices tokens = token_prices(e, q);
+  w.field("per_million_input_tokens_usd", json_number(tokens.input_usd, "cost"))
+      .field("per_million_output_tokens_usd", json_number(tokens.output_usd, "cost"))
+      .field("per_million_cached_input_tokens_usd", json_number(tokens.cached_input_usd, "cost"))
+      .key("price")
       .begin_object()
       .field("pricing", p.pricing)
       .field("usd_per_device_hour", p.usd_per_device_hour)
@@ -300,7 +326,9 @@ void recommendation_json(JsonWriter& w, size_t rank, const Recommendation& r, co
       .field("pp", e.deployment.pp)
       .field("ep", e.deployment.moe_ep);
   if (e.disaggregated) disaggregated_json(w, *e.disaggregated);
-  w.field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency")).key("metrics");
+  w.field("concurrency_per_replica", json_number(e.at_load.concurrency, "concurrency")).key("speculative");
+  speculative_json(w, e.deployment.speculation);
+  w.key("metrics");
   metrics_json(w, e);
   w.key("bounds");
   bounds_json(w, e, r.bounds);

@@ -31,6 +31,8 @@ std::string layout_cell(const Deployment& d) {
   std::string out = fmt::format("TP{}", d.tp);
   if (d.pp > 1) out += fmt::format(" PP{}", d.pp);
   if (d.moe_ep > 1) out += fmt::format(" EP{}", d.moe_ep);
+  if (d.speculation.active())
+    out += fmt::format(" {}{}", to_string(d.speculation.method), d.speculation.draft_tokens);
   return out;
 }
 
