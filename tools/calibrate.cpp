@@ -342,7 +342,13 @@ std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& all_subse
 // group out (a device held out of its group takes the value from the vendor's other groups).
 Prior shared_prior(Prior p, const Subset& s, const std::vector<EngineEvidence>& first_pass,
                    const std::vector<double Efficiency::*>& shared, const std::string& without_group) {
+  // A group's own sourced centre for a factor (fit_groups.json `prior` in the group: the CPU
+  // groups' per-layer barrier cost) wins over sharing it with the vendor's other groups.
+  const Prior own = s.prior.empty() ? Prior{} : read_prior(s.prior);
   for (double Efficiency::*factor : shared) {
+    if (std::any_of(own.centres.begin(), own.centres.end(),
+                    [factor](const Prior::Centre& c) { return c.factor == factor; }))
+      continue;
     std::vector<std::pair<double, double>> evidence;
     for (const EngineEvidence& f : first_pass) {
       if (f.vendor == s.vendor && f.engine == s.engine && f.group != without_group)
