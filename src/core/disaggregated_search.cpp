@@ -166,9 +166,12 @@ std::string verdict(double cost_ratio, const Evaluation& e, const Evaluation& ag
 
 }  // namespace
 
+// "2P1D TP1": 2 prefill and 1 decode workers (the xPyD notation of SGLang's and Dynamo's docs),
+// each side's layout once when they share it, short enough for the table's layout column.
 std::string layout_cell(const DisaggregatedDeployment& d) {
-  return fmt::format("P{}x{}+D{}x{}", d.prefill_workers, side_layout(d.prefill), d.decode_workers,
-                     side_layout(d.decode));
+  const std::string prefill = side_layout(d.prefill), decode = side_layout(d.decode);
+  if (prefill == decode) return fmt::format("{}P{}D {}", d.prefill_workers, d.decode_workers, prefill);
+  return fmt::format("{}P {}+{}D {}", d.prefill_workers, prefill, d.decode_workers, decode);
 }
 
 std::optional<Evaluation> best_disaggregated(const Evaluation& aggregated, const Query& q,
