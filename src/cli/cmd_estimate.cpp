@@ -283,7 +283,9 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
       throw usage_error(
           "--tp/--pp/--dp/--ep: with --prefill and --decode, give each side's layout in its SPEC");
     }
-    DisaggregatedRequest r{o.prefill, o.decode};
+    DisaggregatedRequest r;
+    r.prefill_spec = o.prefill;
+    r.decode_spec = o.decode;
     r.base = Deployment{&model.model, &hw, weights_precision(o, model.model, hw), kv.kv};
     r.workload = w;
     r.concurrency = concurrency;
