@@ -23,6 +23,9 @@ struct Autoscaling {
   long min_replicas = 1;  // the schedule's floor (the fewest replicas of any period)
   long max_replicas = 1;  // the schedule's peak (the most replicas of any period)
   std::string profile;    // the load profile's file, for the comment
+  // Requests in flight per replica at the peak with the peak's replicas: the operating point the
+  // sizing chose (its headroom included), which the HPA holds each replica at.
+  double target_running = 1;
 };
 
 // Everything an emitter needs: the deployment as estimated, its memory plan and engine limits,

@@ -350,7 +350,7 @@ std::string emit_text(const RecommendResult& result, const Query& q, const Outpu
   const std::string engine = emit_engine(target, "", *r.evaluation.deployment.hardware);
   render::EmitPlan plan =
       plan_from_recommendation(r, q, out.model_ref, static_cast<int>(rank), calibration, engine);
-  if (profile && days && rank <= days->size()) add_day_plan(plan, (*days)[rank - 1], *profile);
+  if (profile && days && rank <= days->size()) add_day_plan(plan, r.evaluation, (*days)[rank - 1], *profile);
   return render::emit(target, plan);
 }
 

@@ -32,7 +32,8 @@ render::EmitPlan plan_from_recommendation(const Recommendation& r, const Query& 
 
 // --load-profile: the plan's k8s manifest also autoscales, between the day plan's fewest and most
 // replicas (its schedule), and the header names the profile's ranking.
-void add_day_plan(render::EmitPlan& p, const DayPlan& day, const LoadProfile& profile);
+void add_day_plan(render::EmitPlan& p, const Evaluation& at_peak, const DayPlan& day,
+                  const LoadProfile& profile);
 
 // The estimate as computed: its memory plan, the engine limits it ran with, its prediction.
 render::EmitPlan plan_from_estimate(const render::EstimateView& v, const EngineLimits& limits,

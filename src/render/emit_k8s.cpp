@@ -219,9 +219,9 @@ std::string adapter_name(const std::string& prometheus) {
 std::string autoscaler(const EmitPlan& p, const std::string& name, const std::string& api_version,
                        const std::string& kind, const RunningMetric& metric) {
   const Autoscaling& a = *p.autoscaling;
-  // The estimate's requests in flight per replica at capacity (each still meeting the latency
-  // targets): scale out before a replica holds more.
-  const long target = std::max(1L, static_cast<long>(std::floor(p.capacity_concurrency + 1e-9)));
+  // At the peak's operating point the HPA asks for about the peak's replicas (its 10% tolerance
+  // dwarfs the rounding); capacity_concurrency is the most a replica holds within the targets.
+  const long target = std::max(1L, std::lround(a.target_running));
   // minReplicas >= 1 unless the cluster enables the alpha HPAScaleToZero feature gate.
   const long min_replicas = std::max(1L, a.min_replicas);
   const std::string series = metric.prometheus;
@@ -231,12 +231,12 @@ std::string autoscaler(const EmitPlan& p, const std::string& name, const std::st
       "# Autoscaling for the load profile {}: {} replica{} in its quietest period, {} in its busiest\n",
       a.profile, a.min_replicas, a.min_replicas == 1 ? "" : "s", a.max_replicas);
   if (a.min_replicas < 1) o += "# (minReplicas is 1: 0 needs the alpha HPAScaleToZero feature gate)\n";
-  o += "# (recommend --load-profile's schedule).\n";
   o += fmt::format(
-      "# It scales on {} per pod, target {}: the requests in flight per replica the estimate\n"
-      "# sized for. The HPA reacts to load; a new replica serves only after its model loads, so the\n"
+      "# (recommend --load-profile's schedule). It scales on {} per pod, target {}:\n"
+      "# the requests in flight per replica at the peak as sized (at most {:.0f} meet the latency\n"
+      "# targets). The HPA reacts to load; a new replica serves only after its model loads, so the\n"
       "# day plan's early start for a busier period is not reproduced.\n",
-      series, target);
+      series, target, std::floor(p.capacity_concurrency + 1e-9));
   o += "# Needs a metrics adapter serving Prometheus series as Pods metrics, such as prometheus-adapter, "
        "with\n";
   o += fmt::format("# the rule: seriesQuery: '{}{{namespace!=\"\",pod!=\"\"}}'\n", series);
