@@ -17,6 +17,17 @@ std::optional<EmitTarget> parse_emit_target(std::string_view text);
 const char* to_string(EmitTarget t);
 inline constexpr const char* kEmitTargets = "vllm, sglang, trtllm, llama.cpp, k8s";
 
+// k8s under a load profile (recommend --load-profile): a HorizontalPodAutoscaler whose bounds are
+// the day plan's schedule, from its quietest period's replicas to its busiest's.
+struct Autoscaling {
+  long min_replicas = 1;  // the schedule's floor (the fewest replicas of any period)
+  long max_replicas = 1;  // the schedule's peak (the most replicas of any period)
+  std::string profile;    // the load profile's file, for the comment
+  // Requests in flight per replica at the peak with the peak's replicas: the operating point the
+  // sizing chose (its headroom included), which the HPA holds each replica at.
+  double target_running = 1;
+};
+
 // Everything an emitter needs: the deployment as estimated, its memory plan and engine limits,
 // and the predictions for the header comment.
 struct EmitPlan {
@@ -31,11 +42,12 @@ struct EmitPlan {
   int max_num_tokens = 8192;  // tokens per engine step
   long replicas = 1;
   double ttft_s = 0, tpot_s = 0;
-  double capacity_rps = 0;          // requests/s one replica serves at capacity_concurrency
-  double capacity_concurrency = 0;  // requests in flight per replica at that rate
-  std::string origin;               // "recommend rank 1", "estimate": for the header
-  std::string engine_for_manifest;  // k8s: the engine the pods run ("" = the kind's usual one)
-  std::string instance_type;        // k8s: the instance the fleet rents ("" = unknown)
+  double capacity_rps = 0;                 // requests/s one replica serves at capacity_concurrency
+  double capacity_concurrency = 0;         // requests in flight per replica at that rate
+  std::string origin;                      // "recommend rank 1", "estimate": for the header
+  std::string engine_for_manifest;         // k8s: the engine the pods run ("" = the kind's usual one)
+  std::string instance_type;               // k8s: the instance the fleet rents ("" = unknown)
+  std::optional<Autoscaling> autoscaling;  // k8s: also a HorizontalPodAutoscaler
 };
 
 // An engine's share of device memory that yields the plan's KV budget: vLLM

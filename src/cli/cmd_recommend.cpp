@@ -335,8 +335,10 @@ struct Answer {
 };
 
 // --emit: recommendation --rank N as an engine launch command or a Kubernetes manifest.
+// With a load profile the ranks are the day's (plan_days) and `days` their plans, in that order.
 std::string emit_text(const RecommendResult& result, const Query& q, const OutputOptions& out,
-                      const Calibration& calibration) {
+                      const Calibration& calibration, const LoadProfile* profile = nullptr,
+                      const std::vector<DayPlan>* days = nullptr) {
   const render::EmitTarget target = *emit_target(out.emit);
   const auto rank = static_cast<size_t>(parse_count(out.rank, "--rank", 100000));
   if (rank > result.recommendations.size()) {
@@ -346,8 +348,10 @@ std::string emit_text(const RecommendResult& result, const Query& q, const Outpu
   }
   const Recommendation& r = result.recommendations[rank - 1];
   const std::string engine = emit_engine(target, "", *r.evaluation.deployment.hardware);
-  return render::emit(
-      target, plan_from_recommendation(r, q, out.model_ref, static_cast<int>(rank), calibration, engine));
+  render::EmitPlan plan =
+      plan_from_recommendation(r, q, out.model_ref, static_cast<int>(rank), calibration, engine);
+  if (profile && days && rank <= days->size()) add_day_plan(plan, r.evaluation, (*days)[rank - 1], *profile);
+  return render::emit(target, plan);
 }
 
 // --scale-up-minutes and --baseline, checked; a load profile prints as a table or JSON.
@@ -394,7 +398,7 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
   // With a profile every recommendation is explained: the day re-ranks them.
   RecommendResult result = recommend(query, model, candidates, session.calibration, profile ? SIZE_MAX : top,
                                      cache, session.catalog.hardware);
-  if (!out.emit.empty() && !result.recommendations.empty())
+  if (!out.emit.empty() && !result.recommendations.empty() && !profile)
     return {emit_text(result, query, out, session.calibration), ExitCode::ok};
   render::RecommendContext ctx{
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
@@ -406,6 +410,9 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     ctx.profile = &*profile;
     ctx.day_options = &day_options;
     ctx.days = &days;
+    // --emit deploys the day's rank N, its manifest autoscaling over the day's schedule.
+    if (!out.emit.empty() && !result.recommendations.empty())
+      return {emit_text(result, query, out, session.calibration, &*profile, &days), ExitCode::ok};
   }
   // With a profile, --plot draws the day instead of the cost/TPOT trade-off.
   RecommendOutput shown = how;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 
 #include "llmhw/error.hpp"
 
@@ -76,6 +77,19 @@ render::EmitPlan plan_from_recommendation(const Recommendation& r, const Query& 
   p.engine_for_manifest = engine;
   p.instance_type = instance_type(e.price);
   return p;
+}
+
+void add_day_plan(render::EmitPlan& p, const Evaluation& at_peak, const DayPlan& day,
+                  const LoadProfile& profile) {
+  render::Autoscaling a;
+  a.min_replicas = day.floor_replicas;
+  a.max_replicas = 0;
+  for (const ScheduleEntry& s : day.schedule) a.max_replicas = std::max(a.max_replicas, s.replicas);
+  // The file's name, not its path: the manifest is the same wherever the profile lives.
+  a.profile = std::filesystem::path(profile.source).filename().string();
+  a.target_running = at_peak.at_load.concurrency;
+  p.autoscaling = a;
+  p.origin += ", ranked by cost per day over " + a.profile;
 }
 
 render::EmitPlan plan_from_estimate(const render::EstimateView& v, const EngineLimits& limits,

@@ -6,6 +6,7 @@
 
 #include "cli/model_lookup.hpp"
 #include "llmhw/calibration.hpp"
+#include "llmhw/load_profile.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render_emit.hpp"
 #include "llmhw/render_estimate.hpp"
@@ -28,6 +29,11 @@ std::string model_ref(const ResolvedModel& m);
 render::EmitPlan plan_from_recommendation(const Recommendation& r, const Query& q, const std::string& ref,
                                           int rank, const Calibration& calibration,
                                           const std::string& engine);
+
+// --load-profile: the plan's k8s manifest also autoscales, between the day plan's fewest and most
+// replicas (its schedule), and the header names the profile's ranking.
+void add_day_plan(render::EmitPlan& p, const Evaluation& at_peak, const DayPlan& day,
+                  const LoadProfile& profile);
 
 // The estimate as computed: its memory plan, the engine limits it ran with, its prediction.
 render::EmitPlan plan_from_estimate(const render::EstimateView& v, const EngineLimits& limits,

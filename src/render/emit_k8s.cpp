@@ -187,13 +187,90 @@ std::string joined_shell(const std::vector<std::string>& argv) {
   return out;
 }
 
+// The engine's gauge of requests it is running, as Prometheus scrapes it from the pod's /metrics
+// (vLLM's metrics docs; SGLang with --enable-metrics; llama-server with --metrics), and the flag
+// that turns the endpoint on ("" = always on).
+struct RunningMetric {
+  std::string prometheus, flag;
+};
+RunningMetric running_metric(EmitTarget engine) {
+  switch (engine) {
+    case EmitTarget::sglang:
+      return {"sglang:num_running_reqs", "--enable-metrics"};
+    case EmitTarget::llama_cpp:
+      return {"llamacpp:requests_processing", "--metrics"};
+    default:
+      return {"vllm:num_requests_running", ""};
+  }
+}
+
+// The Custom Metrics API name prometheus-adapter gives a series under the rule quoted in the
+// comment: the engine prefix's ':' becomes '_' ("vllm:num_requests_running" -> "vllm_num_requests_running").
+std::string adapter_name(const std::string& prometheus) {
+  std::string out = prometheus;
+  const auto colon = out.find(':');
+  if (colon != std::string::npos) out[colon] = '_';
+  return out;
+}
+
+// autoscaling/v2 HorizontalPodAutoscaler over the Deployment or LeaderWorkerSet `kind`, bounded by
+// the day plan, scaling on running requests per pod (per replica: an LWS exposes its leader pods to
+// the HPA, and the leader runs the engine's API server).
+std::string autoscaler(const EmitPlan& p, const std::string& name, const std::string& api_version,
+                       const std::string& kind, const RunningMetric& metric) {
+  const Autoscaling& a = *p.autoscaling;
+  // At the peak's operating point the HPA asks for about the peak's replicas (its 10% tolerance
+  // dwarfs the rounding); capacity_concurrency is the most a replica holds within the targets.
+  const long target = std::max(1L, std::lround(a.target_running));
+  // minReplicas >= 1 unless the cluster enables the alpha HPAScaleToZero feature gate.
+  const long min_replicas = std::max(1L, a.min_replicas);
+  const std::string series = metric.prometheus;
+  const std::string prefix = series.substr(0, series.find(':'));
+  std::string o = "---\n";
+  o += fmt::format(
+      "# Autoscaling for the load profile {}: {} replica{} in its quietest period, {} in its busiest\n",
+      a.profile, a.min_replicas, a.min_replicas == 1 ? "" : "s", a.max_replicas);
+  if (a.min_replicas < 1) o += "# (minReplicas is 1: 0 needs the alpha HPAScaleToZero feature gate)\n";
+  o += fmt::format(
+      "# (recommend --load-profile's schedule). It scales on {} per pod, target {}:\n"
+      "# the requests in flight per replica at the peak as sized (at most {:.0f} meet the latency\n"
+      "# targets). The HPA reacts to load; a new replica serves only after its model loads, so the\n"
+      "# day plan's early start for a busier period is not reproduced.\n",
+      series, target, std::floor(p.capacity_concurrency + 1e-9));
+  o += "# Needs a metrics adapter serving Prometheus series as Pods metrics, such as prometheus-adapter, "
+       "with\n";
+  o += fmt::format("# the rule: seriesQuery: '{}{{namespace!=\"\",pod!=\"\"}}'\n", series);
+  o += "#   resources: {overrides: {namespace: {resource: namespace}, pod: {resource: pod}}}\n";
+  o += fmt::format("#   name: {{matches: \"^{}:(.*)$\", as: \"{}_${{1}}\"}}\n", prefix, prefix);
+  o += "#   metricsQuery: 'sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)'\n";
+  o += "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: " + name + "\n" +
+       labels("  ", name);
+  o += "spec:\n  scaleTargetRef:\n    apiVersion: " + api_version + "\n    kind: " + kind +
+       "\n    name: " + name + "\n";
+  o += fmt::format("  minReplicas: {}\n  maxReplicas: {}\n", min_replicas,
+                   std::max(min_replicas, a.max_replicas));
+  o += "  metrics:\n    - type: Pods\n      pods:\n        metric:\n          name: " + adapter_name(series) +
+       "\n";
+  o += fmt::format("        target:\n          type: AverageValue\n          averageValue: {}\n", target);
+  return o;
+}
+
+// spec.replicas: the count, or under an HPA none (kubectl apply would reset the HPA's count to it:
+// kubernetes.io, "Horizontal Pod Autoscaling", migrating Deployments to horizontal autoscaling).
+std::string replicas_line(const EmitPlan& p) {
+  if (p.autoscaling) return "  # replicas: set by the HorizontalPodAutoscaler below\n";
+  return fmt::format("  replicas: {}\n", p.replicas);
+}
+
 }  // namespace
 
 std::string emit_k8s(const EmitPlan& p) {
   const Deployment& d = p.deployment;
   const Hardware& hw = *d.hardware;
   const EmitTarget engine = manifest_engine(p);
-  const EngineCommand c = engine_command(engine, p);
+  EngineCommand c = engine_command(engine, p);
+  const RunningMetric metric = running_metric(engine);
+  if (p.autoscaling && !metric.flag.empty()) c.argv.push_back(metric.flag);  // the HPA's metric
   const std::string name = dns_name(fmt::format("{}-{}", d.model->id, hw.id));
   const int nodes = (d.devices() + hw.devices_per_node - 1) / hw.devices_per_node;
   std::string out = emit_header(p, fmt::format("Kubernetes manifest ({})", to_string(engine)));
@@ -202,11 +279,13 @@ std::string emit_k8s(const EmitPlan& p) {
   if (nodes <= 1) {
     const Pod pod = pod_shape(p, 1);
     out += "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n" + labels("  ", name);
-    out += fmt::format("spec:\n  replicas: {}\n", p.replicas);
+    out += "spec:\n" + replicas_line(p);
     out += "  selector:\n    matchLabels:\n      app.kubernetes.io/name: " + name + "\n";
     out += "  template:\n    metadata:\n" + labels("      ", name) + "    spec:\n";
     out += pod_spec(c, pod, "      ", true, c.argv);
-    return out + service(name, c, false);
+    out += service(name, c, false);
+    if (p.autoscaling) out += autoscaler(p, name, "apps/v1", "Deployment", metric);
+    return out;
   }
   if (engine != EmitTarget::vllm) {
     throw usage_error(
@@ -219,7 +298,7 @@ std::string emit_k8s(const EmitPlan& p) {
   const Pod pod = pod_shape(p, nodes);
   out += "apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata:\n  name: " + name + "\n" +
          labels("  ", name);
-  out += fmt::format("spec:\n  replicas: {}\n  leaderWorkerTemplate:\n    size: {}\n", p.replicas, nodes);
+  out += "spec:\n" + replicas_line(p) + fmt::format("  leaderWorkerTemplate:\n    size: {}\n", nodes);
   out += "    restartPolicy: RecreateGroupOnPodRestart\n";
   out += "    leaderTemplate:\n      metadata:\n" + labels("        ", name) + "      spec:\n";
   out += pod_spec(c, pod, "        ", true,
@@ -227,7 +306,9 @@ std::string emit_k8s(const EmitPlan& p) {
   out += "    workerTemplate:\n      metadata:\n" + labels("        ", name) + "      spec:\n";
   out += pod_spec(c, pod, "        ", false,
                   {"sh", "-c", "ray start --address=$(LWS_LEADER_ADDRESS):6379 --block"});
-  return out + service(name, c, true);
+  out += service(name, c, true);
+  if (p.autoscaling) out += autoscaler(p, name, "leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet", metric);
+  return out;
 }
 
 }  // namespace llmhw::render

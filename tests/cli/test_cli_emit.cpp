@@ -2,6 +2,7 @@
 // query (issue 22's done-when), bad targets and impossible engines are usage errors, golden files.
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +15,7 @@
 using llmhw::test::fixture_data;
 using llmhw::test::run_binary;
 using llmhw::test::run_cli;
+using llmhw::test::TempDir;
 
 namespace {
 
@@ -48,7 +50,63 @@ void check_golden(const std::string& name, const std::string& actual) {
   CHECK(read_file(path) == actual);
 }
 
+// A day: 3 req/s at night, 25 in the morning and evening, 60 in the afternoon (12:00-17:59).
+std::string day_csv() {
+  std::string csv = "hour,qps\n";
+  for (int h = 0; h < 24; ++h)
+    csv += fmt::format("{},{}\n", h, h < 7 || h >= 22 ? 3 : h >= 12 && h < 18 ? 60 : 25);
+  return csv;
+}
+
+long yaml_long(const std::string& text, const std::string& key) {
+  std::smatch m;
+  if (!std::regex_search(text, m, std::regex("\\n *" + key + ": ([0-9]+)\\n"))) return -1;
+  return std::stol(m[1]);
+}
+
 }  // namespace
+
+TEST_CASE("emit k8s with a load profile autoscales between the schedule's fewest and most replicas",
+          "[cli][emit][load-profile]") {
+  TempDir tmp;
+  const std::string day = tmp.write("day.csv", day_csv()).string();
+  // The day's rank 2 (plan_days re-ranks by cost per day): its schedule bounds the HPA.
+  const std::vector<std::string> args = {"--data-dir", LLMHW_DATA, "recommend",      "--model", "70b",
+                                         "--kind",     "gpu",      "--load-profile", day};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = args;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const auto json = run_cli(with({"--format", "json"}));
+  REQUIRE(json.code == 0);
+  const auto answer = nlohmann::json::parse(json.out);
+  const auto& rec = answer.at("recommendations").at(1);
+  long lo = LONG_MAX, hi = 0;
+  for (const auto& s : rec.at("schedule")) {
+    lo = std::min(lo, s.at("replicas").get<long>());
+    hi = std::max(hi, s.at("replicas").get<long>());
+  }
+  REQUIRE(lo < hi);  // the day does scale
+  const auto k8s = run_cli(with({"--emit", "k8s", "--rank", "2"}));
+  INFO(k8s.err);
+  REQUIRE(k8s.code == 0);
+  const std::string name = "dense-70b-" + rec.at("hardware").at("id").get<std::string>();
+  CHECK(k8s.out.find("kind: Deployment\nmetadata:\n  name: " + name + "\n") != std::string::npos);
+  const auto hpa = k8s.out.find("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n");
+  REQUIRE(hpa != std::string::npos);
+  const std::string spec = k8s.out.substr(hpa);
+  CHECK(spec.find("scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: " + name +
+                  "\n") != std::string::npos);
+  CHECK(yaml_long(spec, "minReplicas") == std::max(1L, lo));
+  CHECK(yaml_long(spec, "maxReplicas") == hi);
+  CHECK(yaml_long(spec, "averageValue") == std::lround(rec.at("concurrency_per_replica").get<double>()));
+  // The HPA owns the count; without a profile there is no HPA and the count is fixed.
+  CHECK(k8s.out.find("\n  replicas: ") == std::string::npos);
+  const auto fixed = run_cli(query({"--emit", "k8s"}));
+  CHECK(fixed.out.find("HorizontalPodAutoscaler") == std::string::npos);
+  CHECK(fixed.out.find("\n  replicas: ") != std::string::npos);
+}
 
 TEST_CASE("emit vllm and sglang match the JSON answer's layout, batch and memory", "[cli][emit]") {
   const auto json = run_cli(query({"--format", "json"}));
@@ -167,6 +225,12 @@ TEST_CASE("emit golden outputs", "[cli][golden][emit]") {
   check_golden("emit-llamacpp-8b-xeon.sh",
                run_cli({"--data-dir", data, "recommend", "--model", "8b", "--qps", "0.5", "--hardware",
                         "xeon-6980p", "--precision", "int4", "--tpot", "200ms", "--emit", "llama.cpp"})
+                   .out);
+  TempDir tmp;
+  const std::string day = tmp.write("day.csv", day_csv()).string();
+  check_golden("emit-k8s-70b-h100-day.yaml",
+               run_cli({"--data-dir", data, "recommend", "--model", "70b", "--hardware", "h100-sxm",
+                        "--load-profile", day, "--emit", "k8s"})
                    .out);
   check_golden("emit-k8s-8b-tpu-v6e.yaml", run_cli({"--data-dir", data, "recommend", "--model", "8b", "--qps",
                                                     "5", "--hardware", "tpu-v6e", "--emit", "k8s"})

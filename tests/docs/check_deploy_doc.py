@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Keeps docs/deploy.md's examples true: each ```console block starts with `$ llmhw ...` (an
 optional `> FILE` redirect and a `$ cat FILE` line after it) and shows exactly what that command
-prints (stdout, then stderr) on the shipped data. With --update, rewrites the blocks instead
+prints (stdout, then stderr) on the shipped data, run from the repository root (the doc's
+parent directory's parent) so an example can name a file such as docs/examples/day.csv. With --update, rewrites the blocks instead
 (after a data or calibration change: review the diff).
 
 usage: check_deploy_doc.py LLMHW_BINARY DOC [--update]"""
+import os
 import re
 import shlex
 import subprocess
@@ -25,7 +27,8 @@ def regenerate(match):
         head.append(lines[1])
     args = shlex.split(command)
     assert args[0] == "llmhw", command
-    run = subprocess.run([binary] + args[1:], capture_output=True, text=True)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(doc)))
+    run = subprocess.run([os.path.abspath(binary)] + args[1:], capture_output=True, text=True, cwd=root)
     shown = run.stdout + run.stderr
     if "".join(lines[len(head):]) != shown:
         failures.append(command)
