@@ -17,6 +17,7 @@
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/emit.hpp"
+#include "cli/inventory.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
 #include "cli/overlays.hpp"
@@ -384,6 +385,7 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     day_options = parse_day_options(o, how.format);
     query.qps = profile->peak_qps();
   }
+  apply_have(query, o.have, o.owned_cost, session.catalog);
   query.speculation = speculation_to_try(o, model, session.data / "models");
   // Copied only when a flag narrows it (a batch line would otherwise copy every profile).
   const bool narrowed = !o.vendors.empty() || !o.hardware.empty() || !o.exclude.empty() || !o.clouds.empty();
@@ -696,6 +698,11 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
          "Your own price for a hardware id, per device: ID=USD/h (h100-sxm=2.5, h100-sxm=1800/month); "
          "repeatable; used in place of the profile's list prices whatever --pricing says")
       ->allow_extra_args(false);
+  cmd->add_option("--have", o->have,
+                  "Devices you own, used before any is rented: 16xh100-sxm,8xl40s (at their "
+                  "amortized-purchase price plus power)");
+  cmd->add_option("--owned-cost", o->owned_cost,
+                  "What an owned device costs per hour, all in: 0 counts owned devices free");
   cmd->add_option("--price-file", o->price_file,
                   "A JSON object of your prices per device: {\"h100-sxm\": 2.5, \"mi300x\": \"3/h\"}; "
                   "--price wins for the same id");
