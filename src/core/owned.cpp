@@ -53,7 +53,8 @@ void apply_owned(Evaluation& e, const Query& q) {
   Rental rest;
   rest.price = e.price;
   if (rented_replicas > 0) {
-    if (auto r = cheapest_rental(hw, q.price_basis(), rented_replicas, per_replica, e.deployment.tp))
+    if (auto r = cheapest_rental(hw, q.price_basis(), rented_replicas, static_cast<int>(per_replica),
+                                 e.deployment.tp))
       rest = *r;
   }
   e.rental = rest;

@@ -42,12 +42,22 @@ TEST_CASE("recommend --have with --owned-cost 0 costs exactly the rented remaind
   CHECK(cost.at("owned_devices").get<long>() == owned_replicas * per_replica);
   const long rest = (replicas - owned_replicas) * per_replica;
   CHECK(cost.at("rented_devices").get<long>() >= rest);
-  // The cheapest on-demand H100 SXM in data/hardware/h100-sxm.json is Lambda's 8-GPU instance at
-  // $3.99/GPU-hour ($31.92/h); a remainder in whole 8-GPU instances costs that per instance.
-  if (rest % 8 == 0 && rest > 0) {
+  // The cheapest on-demand H100 SXM instances in data/hardware/h100-sxm.json: Lambda's 8-GPU at
+  // $3.99/GPU-hour ($31.92/h) and 2-GPU at $4.19/GPU-hour ($8.38/h; 1-GPU instances cannot hold a
+  // TP2 replica). At this rate recommend picks 9 TP2 replicas (18 GPUs): 8 fit the 16 owned GPUs,
+  // and the 9th rents one 2-GPU instance, $8.38/h.
+  if (per_replica == 2 && replicas == 9) {
+    CHECK(cost.at("instances").get<long>() == 1);
+    CHECK(cost.at("per_hour_usd").get<double>() == Approx(8.38));
+  }
+  if (rest % 8 == 0 && rest > 0 && per_replica == 8) {
     CHECK(cost.at("instances").get<long>() == rest / 8);
     CHECK(cost.at("per_hour_usd").get<double>() == Approx(static_cast<double>(rest / 8) * 31.92));
   }
+  // Owning changes nothing about the instance type: the remainder costs the all-rented fleet's
+  // price per instance.
+  CHECK(cost.at("price").at("usd_per_instance_hour").get<double>() ==
+        Approx(p.at("cost").at("price").at("usd_per_instance_hour").get<double>()));
   // The owned devices add nothing: the total is the rental of the remainder alone.
   CHECK(cost.at("total_per_hour_usd").get<double>() ==
         Approx(cost.at("instances").get<double>() *
