@@ -85,8 +85,8 @@ std::optional<std::string> owned_reason(const Evaluation& e, const Query& q) {
                  : std::string("$0 (no amortized-purchase price)");
   std::string rented = "0 devices rented";
   if (e.rental.devices > 0)
-    rented = fmt::format("{} devices rented: {} = {}/h", e.rental.devices, describe(e.rental, hw),
-                         text::usd(e.rental.usd_per_hour));
+    rented = fmt::format("{} device{} rented: {} = {}/h", e.rental.devices, e.rental.devices == 1 ? "" : "s",
+                         describe(e.rental, hw), text::usd(e.rental.usd_per_hour));
   return fmt::format("{}/h: {} devices owned (of {} owned {}) at {} = {}/h; {}; {} per 1M output tokens",
                      text::usd(e.total_cost_per_hour), e.owned_devices, owned, hw.id, owned_price,
                      text::usd(e.owned_cost_per_hour), rented, text::usd(e.cost_per_million_tokens));

@@ -66,6 +66,28 @@ TEST_CASE("recommend --have with --owned-cost 0 costs exactly the rented remaind
   CHECK(reasons.find(std::to_string(owned_replicas * per_replica) + " devices owned") != std::string::npos);
 }
 
+TEST_CASE("recommend --have prices owned devices at the amortized-purchase price plus power", "[cli][have]") {
+  const auto r = run_cli({"--data-dir", LLMHW_DATA, "recommend", "--model", "8b", "--qps", "20", "--hardware",
+                          "rtx-6000-ada", "--have", "2xrtx-6000-ada", "--top", "1", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const json j = json::parse(r.out);
+  const json& e = j.at("recommendations").at(0);
+  const json& cost = e.at("cost");
+  INFO(e.dump());
+  const auto owned = cost.at("owned_devices").get<double>();
+  const auto total = e.at("total_devices").get<double>();
+  REQUIRE(owned == 2);
+  // By hand: data/hardware/rtx-6000-ada.json's amortized purchase, $0.2588/device-hour, for each
+  // owned device, plus the owned devices' share of the fleet's power (a purchase excludes power),
+  // plus the rented instances at their on-demand price (which includes power).
+  const double expected =
+      owned * 0.2588 + cost.at("energy_per_hour_usd").get<double>() * owned / total +
+      cost.at("instances").get<double>() * cost.at("price").at("usd_per_instance_hour").get<double>();
+  CHECK(cost.at("total_per_hour_usd").get<double>() == Approx(expected).margin(0.01));
+  CHECK(cost.at("rented_devices").get<long>() + 2 >= e.at("total_devices").get<long>());
+}
+
 TEST_CASE("recommend --have with enough owned H100s: the H100 fleet costs 0 and ranks first", "[cli][have]") {
   const auto r = run_cli({"--data-dir", LLMHW_DATA, "recommend", "--model", "70b", "--qps", "50", "--have",
                           "200xh100-sxm", "--owned-cost", "0", "--top", "3", "--format", "json"});
