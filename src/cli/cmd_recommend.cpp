@@ -748,6 +748,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  llmhw recommend --model 70b --hardware h100-sxm --load-profile day.csv --baseline reserved --plot "
       "day.svg\n"
       "  llmhw recommend --model 70b --qps 20 --power-budget 40kW --pue 1.2\n"
+      "  llmhw recommend --model 70b --qps 50 --have 16xh100-sxm --owned-cost 0\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {
