@@ -385,6 +385,9 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     day_options = parse_day_options(o, how.format);
     query.qps = profile->peak_qps();
   }
+  // The day's per-period costs (load_profile.cpp) rent every replica; owned devices are not yet in them.
+  if (!o.have.empty() && !o.load_profile.empty())
+    throw usage_error("--have: not yet with --load-profile (the day's plan rents every replica)");
   apply_have(query, o.have, o.owned_cost, session.catalog);
   query.speculation = speculation_to_try(o, model, session.data / "models");
   // Copied only when a flag narrows it (a batch line would otherwise copy every profile).
