@@ -49,7 +49,7 @@ _llmhw() {
     local with_value="--data-dir --hardware-file --calibration --out -m --model --model-config --qps --input-tokens
         --output-tokens --speculative --acceptance --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor --hardware --exclude
         --cloud --max-utilisation --n-plus --pricing --price --price-file --top --format --scenarios --plot --emit --rank --sweep --kv-precision --tp --pp --ep --dp --engine --concurrency
-        --prefill --decode --color --devices --power-budget --load-profile --scale-up-minutes --baseline"
+        --prefill --decode --color --devices --power-budget --load-profile --scale-up-minutes --baseline --have --owned-cost"
     with_value=" $(echo $with_value) "
 
     # The command path so far: recommend, estimate, validate, hardware list, models show, ...
@@ -127,7 +127,7 @@ _llmhw() {
             COMPREPLY=($(compgen -W "reserved spot" -- "$cur"))
             return
             ;;
-        --devices)
+        --devices | --have)
             # COUNTxID items: after the count and its x, the ids.
             if [[ $cur =~ ^(.*,)?([0-9]+x)[^,]*$ ]]; then
                 COMPREPLY=($(compgen -W "$(_llmhw_catalog hardware id)" -P "${BASH_REMATCH[1]}${BASH_REMATCH[2]}" -- "${cur##*x}"))
@@ -183,7 +183,7 @@ _llmhw() {
             return
             ;;
         --qps | --input-tokens | --output-tokens | --acceptance | --prefix-cache-hit | --shared-prefix-tokens | --ttft | --tpot | --e2e | --pue | --electricity-price | \
-            --budget | --top | --tp | --pp | --ep | --dp | --rank | --power-budget | --scale-up-minutes)
+            --budget | --top | --tp | --pp | --ep | --dp | --rank | --power-budget | --scale-up-minutes | --owned-cost)
             return # a number or a quantity: nothing to offer
             ;;
     esac
@@ -196,7 +196,8 @@ _llmhw() {
                 --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
-                --plot --emit --rank --scenarios --no-disaggregated --power-budget --load-profile --scale-up-minutes --baseline"
+                --plot --emit --rank --scenarios --no-disaggregated --power-budget --load-profile --scale-up-minutes --baseline
+                --have --owned-cost"
             ;;
         capacity)
             opts="-m --model --model-config --hardware --devices --input-tokens --output-tokens --ttft --tpot

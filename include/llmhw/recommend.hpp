@@ -53,6 +53,12 @@ inline constexpr double kDefaultMaxUtilisation = 0.85;
 enum class Objective { cost, latency, throughput, energy };
 const char* to_string(Objective o);
 
+// Devices of one hardware id the user owns (recommend --have 16xh100-sxm).
+struct OwnedDevices {
+  std::string hardware;
+  long devices = 0;
+};
+
 struct Query {
   std::string model_text;  // what the user typed, echoed in output
   double qps = 0;
@@ -71,6 +77,10 @@ struct Query {
   std::vector<DeviceKind> kinds;          // empty = all
   std::string pricing = "on-demand";
   std::vector<std::string> providers;  // prices only from these (--cloud); empty = any
+  // --have: devices the user owns, used before any is rented (owned.hpp); --owned-cost: what an
+  // owned device costs per hour, all in (unset = its amortized-purchase price plus power).
+  std::vector<OwnedDevices> owned;
+  std::optional<double> owned_usd_per_device_hour;
   // Headroom (docs/estimation.md "Replicas"): the share of a replica's capacity at the targets
   // that the load may use, and spare replicas for failover.
   double max_utilisation = kDefaultMaxUtilisation;
@@ -129,6 +139,8 @@ struct Evaluation {
   long replicas = 0;
   const Price* price = nullptr;        // the price basis' entry the fleet is rented at
   Rental rental;                       // the whole instances the fleet rents
+  long owned_devices = 0;              // devices of the fleet the user owns (--have)
+  double owned_cost_per_hour = 0;      // what those cost (in cost_per_hour)
   double cost_per_hour = 0;            // rental (or amortized purchase) of all rented devices
   bool energy_known = false;           // the profile states a TDP
   double energy_kwh_per_hour = 0;      // devices x TDP x utilisation x PUE (0 when unknown)

@@ -7,6 +7,7 @@
 
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
+#include "cli/inventory.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/query_options.hpp"
 #include "llmhw/capacity.hpp"
@@ -23,20 +24,6 @@ struct CapacityOptions {
   std::string devices;  // "16" (with --hardware) or "16xh100-sxm,8xl40s"
   std::string format = "table";
 };
-
-// More devices than any site holds: a typo, not an inventory.
-constexpr long kMaxDevices = 1'000'000;
-
-// "16xh100-sxm" -> (16, "h100-sxm"); a usage error naming the item otherwise.
-std::pair<long, std::string> parse_item(const std::string& item) {
-  const size_t x = item.find('x');
-  if (x == std::string::npos || x == 0 ||
-      !std::all_of(item.begin(), item.begin() + static_cast<long>(x),
-                   [](char c) { return std::isdigit(c); })) {
-    throw usage_error(fmt::format("--devices: '{}' is not COUNTxHARDWARE (e.g. 16xh100-sxm)", item));
-  }
-  return {parse_count(item.substr(0, x), "--devices", kMaxDevices), item.substr(x + 1)};
-}
 
 // --devices N with --hardware ID, or --devices 16xh100-sxm,8xl40s (each id once).
 std::vector<Pool> parse_pools(const CapacityOptions& o, const Catalog& catalog) {
@@ -57,14 +44,7 @@ std::vector<Pool> parse_pools(const CapacityOptions& o, const Catalog& catalog) 
   }
   if (!o.query.hardware.empty())
     throw usage_error("--hardware: leave it out when --devices names the hardware (16xh100-sxm)");
-  for (const std::string& item : split_list(o.devices, "--devices")) {
-    const auto [count, id] = parse_item(item);
-    const Hardware& hw = find_hardware(catalog, id, fmt::format("--devices: '{}'", item));
-    if (std::any_of(pools.begin(), pools.end(), [&](const Pool& p) { return p.hardware == &hw; }))
-      throw usage_error(
-          fmt::format("--devices: '{}' lists {} a second time; give one count per hardware", item, id));
-    pools.push_back({&hw, count});
-  }
+  pools = parse_inventory(o.devices, catalog, "--devices");
   return pools;
 }
 

@@ -17,6 +17,7 @@
 #include "cli/app.hpp"
 #include "cli/catalog.hpp"
 #include "cli/emit.hpp"
+#include "cli/inventory.hpp"
 #include "cli/model_lookup.hpp"
 #include "cli/output.hpp"
 #include "cli/overlays.hpp"
@@ -388,6 +389,10 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     day_options = parse_day_options(o, how.format);
     query.qps = profile->peak_qps();
   }
+  // The day's per-period costs (load_profile.cpp) rent every replica; owned devices are not yet in them.
+  if (!o.have.empty() && !o.load_profile.empty())
+    throw usage_error("--have: not yet with --load-profile (the day's plan rents every replica)");
+  apply_have(query, o.have, o.owned_cost, session.catalog);
   query.speculation = speculation_to_try(o, model, session.data / "models");
   // Copied only when a flag narrows it (a batch line would otherwise copy every profile).
   const bool narrowed = !o.vendors.empty() || !o.hardware.empty() || !o.exclude.empty() || !o.clouds.empty();
@@ -703,6 +708,11 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
          "Your own price for a hardware id, per device: ID=USD/h (h100-sxm=2.5, h100-sxm=1800/month); "
          "repeatable; used in place of the profile's list prices whatever --pricing says")
       ->allow_extra_args(false);
+  cmd->add_option("--have", o->have,
+                  "Devices you own, used before any is rented: 16xh100-sxm,8xl40s (at their "
+                  "amortized-purchase price plus power)");
+  cmd->add_option("--owned-cost", o->owned_cost,
+                  "What an owned device costs per hour, all in: 0 counts owned devices free");
   cmd->add_option("--price-file", o->price_file,
                   "A JSON object of your prices per device: {\"h100-sxm\": 2.5, \"mi300x\": \"3/h\"}; "
                   "--price wins for the same id");
@@ -748,6 +758,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "  llmhw recommend --model 70b --hardware h100-sxm --load-profile day.csv --baseline reserved --plot "
       "day.svg\n"
       "  llmhw recommend --model 70b --qps 20 --power-budget 40kW --pue 1.2\n"
+      "  llmhw recommend --model 70b --qps 50 --have 16xh100-sxm --owned-cost 0\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {

@@ -19,8 +19,9 @@ struct RecommendOptions {
   std::string price_file;                          // --price-file FILE
   // A daily load profile in place of --qps (recommend --load-profile; see load_profile.hpp).
   std::string load_profile, scale_up_minutes = "5", baseline;
-  std::string power_budget;                                                     // --power-budget 40kW
-  bool no_disaggregated = false;                                                // --no-disaggregated
+  std::string power_budget;       // --power-budget 40kW
+  std::string have, owned_cost;   // recommend --have 16xh100-sxm,8xl40s, --owned-cost 0
+  bool no_disaggregated = false;  // --no-disaggregated
   std::string speculative, acceptance, prefix_cache_hit, shared_prefix_tokens;  // "" = default
 };
 

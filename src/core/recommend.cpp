@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "llmhw/disaggregated.hpp"
+#include "llmhw/owned.hpp"
 #include "llmhw/prefix_cache.hpp"
 #include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
@@ -205,11 +206,15 @@ std::vector<std::string> explain(const Recommendation& r, const Query& query, co
   reasons.push_back(latency +
                     fmt::format(" at this load; decode is {}-bound", to_string(e.at_load.step.bottleneck())));
   if (auto note = quantization_note(e, q)) reasons.push_back(*note);
-  reasons.push_back(
-      fmt::format("{}/h = {} at {}/h {} ({}); {}; {} per 1M output tokens", text::usd(e.total_cost_per_hour),
-                  describe(e.rental, hw), text::usd(e.price->instance_hour_usd()),
-                  e.price->devices_per_instance == 0 ? "per device" : "each", price_source(*e.price),
-                  describe(q.price_basis(), hw, d.devices(), d.tp), text::usd(e.cost_per_million_tokens)));
+  if (auto owned = owned_reason(e, q)) {
+    reasons.push_back(*owned);
+  } else {
+    reasons.push_back(fmt::format(
+        "{}/h = {} at {}/h {} ({}); {}; {} per 1M output tokens", text::usd(e.total_cost_per_hour),
+        describe(e.rental, hw), text::usd(e.price->instance_hour_usd()),
+        e.price->devices_per_instance == 0 ? "per device" : "each", price_source(*e.price),
+        describe(q.price_basis(), hw, d.devices(), d.tp), text::usd(e.cost_per_million_tokens)));
+  }
   if (q.workload.prefix_cache_hit > 0 || q.workload.shared_prefix_tokens > 0) {
     reasons.push_back(fmt::format(
         "prefix cache: {} of {} prompt tokens served from the cache ({} shared by all requests, held once "
@@ -372,7 +377,8 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
   // search's time; the answer is the same as evaluating every candidate.
   // The lowest per-device rate of any instance: a lower bound on what each device costs.
   const Price* price = lowest_hosting_price(hw, query.price_basis(), 1, 1);
-  const bool by_cost = query.objective == Objective::cost && price;
+  // Owned devices (--have) cost less than any rate: no lower bound, no pruning.
+  const bool by_cost = query.objective == Objective::cost && price && owned_count(query, hw) == 0;
   std::vector<size_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (by_cost) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "llmhw/fleet.hpp"
+#include "llmhw/owned.hpp"
 #include "llmhw/recommend.hpp"
 
 namespace llmhw {
@@ -199,6 +200,7 @@ void add_cost(Evaluation& e, const Query& q) {
       e.cost_per_hour + (e.price->pricing == "amortized-purchase" ? e.energy_cost_per_hour : 0.0);
   const double tokens_per_hour = q.qps * q.workload.output_tokens * 3600.0;
   e.cost_per_million_tokens = e.total_cost_per_hour / tokens_per_hour * 1e6;
+  apply_owned(e, q);  // --have: owned devices first, the rest rented
 }
 
 double LoadPoint::ttft_at(double percentile) const {

@@ -181,6 +181,8 @@ void cost_json(JsonWriter& w, const Evaluation& e, const Query& q, const DayPlan
       .field("idle_devices", e.rental.idle_devices)
       .field("per_request_usd", json_number(cost_per_request(e, q), "cost"))
       .field("per_million_input_output_tokens_usd", json_number(cost_per_million_io_tokens(e, q), "cost"));
+  // --have: how many devices of the fleet are owned and how many rented (owned.hpp).
+  if (!q.owned.empty()) w.field("owned_devices", e.owned_devices).field("rented_devices", e.rental.devices);
   if (day) day_cost_json(w, *day);
   // Per input, output and cached input token, as API prices are quoted (prefix_cache.hpp).
   const TokenPrices tokens = token_prices(e, q);

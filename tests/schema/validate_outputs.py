@@ -239,6 +239,12 @@ for budget, want in (("40kW", (0,)), ("1kW", (3,))):
     doc, code = run_json(["recommend", *args, "--format", "json", "--top", "100"], codes=want)
     if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(args)}", doc):
         print(f"ok   recommend {' '.join(args)} (exit {code})")
+# recommend --have: owned devices first (cost.owned_devices, rented_devices; a fully owned fleet costs 0)
+for have in ("16xh100-sxm", "200xh100-sxm,8xl40s"):
+    args = ["--model", "70b", "--qps", "50", "--have", have, "--owned-cost", "0"]
+    doc, code = run_json(["recommend", *args, "--format", "json", "--top", "10"])
+    if doc is not None and validate("recommend.schema.json", f"recommend {' '.join(args)}", doc):
+        print(f"ok   recommend {' '.join(args)} (exit {code})")
 
 # calibrate: a fit on three of the shipped fixture runs, the overlay it writes, and an estimate
 # that applies it.
