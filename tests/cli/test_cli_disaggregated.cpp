@@ -95,7 +95,8 @@ TEST_CASE("recommend: each device's aggregated and disaggregated layouts side by
   off.push_back("--no-disaggregated");
   const auto r2 = run_cli(off);
   REQUIRE(r2.code == 0);
-  for (const auto& rec : nlohmann::json::parse(r2.out).at("recommendations")) {
+  const auto without = nlohmann::json::parse(r2.out);  // kept: a range-for over a temporary's member dangles
+  for (const auto& rec : without.at("recommendations")) {
     CHECK_FALSE(rec.contains("prefill"));
     for (const auto& reason : rec.at("reasons"))
       CHECK(reason.get<std::string>().rfind("vs disaggregated ", 0) == std::string::npos);

@@ -99,7 +99,8 @@ TEST_CASE("JSON output keeps its contract and its numbers agree with each other"
     // every device of the fleet.
     const double instance_price = rec.at("cost").at("price").at("usd_per_instance_hour");
     const long instances = rec.at("cost").at("instances");
-    CHECK(rec.at("cost").at("per_hour_usd").get<double>() == Approx(instances * instance_price).margin(0.01));
+    CHECK(rec.at("cost").at("per_hour_usd").get<double>() ==
+          Approx(static_cast<double>(instances) * instance_price).margin(0.01));
     CHECK(rec.at("cost").at("devices_rented").get<long>() >= devices * replicas);
     // $/1M output tokens = $/h / (50 req/s x 256 tokens x 3600 s) x 1e6.
     CHECK(rec.at("cost").at("per_million_tokens_usd").get<double>() ==

@@ -48,7 +48,7 @@ TEST_CASE("each recommendation rents whole instances that hold its replica", "[c
     CHECK(cost.at("idle_devices").get<long>() ==
           instances * per_instance - r.at("total_devices").get<long>());
     CHECK(std::abs(cost.at("per_hour_usd").get<double>() -
-                   instances * price.at("usd_per_instance_hour").get<double>()) < 0.01);
+                   static_cast<double>(instances) * price.at("usd_per_instance_hour").get<double>()) < 0.01);
     // The instance type is one the profile lists, at its listed price.
     bool listed = false;
     for (const json& p : prices_of(hw)) {
@@ -75,7 +75,7 @@ TEST_CASE("no fleet is cheaper on another listed instance type that holds the re
     const long instances = n >= per_replica ? (replicas + n / per_replica - 1) / (n / per_replica)
                                             : replicas * (per_replica / n);
     INFO(p.at("provider").get<std::string>() << " " << p.at("instance_type").get<std::string>());
-    CHECK(chosen <= instances * p.at("usd_per_instance_hour").get<double>() + 0.01);
+    CHECK(chosen <= static_cast<double>(instances) * p.at("usd_per_instance_hour").get<double>() + 0.01);
   }
 }
 

@@ -265,7 +265,9 @@ TEST_CASE("confidence p90: targets are checked at prediction x the band's high e
   q.tpot_ms = 50;
   q.disaggregated = false;  // the aggregated layout's sizing under the band (not a layout change)
 
-  const llmhw::RecommendResult expected = llmhw::recommend(q, m, {gpu}, c);
+  // The recommendations point into the catalog: it must outlive them.
+  const std::vector<llmhw::Hardware> gpus{gpu};
+  const llmhw::RecommendResult expected = llmhw::recommend(q, m, gpus, c);
   REQUIRE(expected.recommendations.size() == 1);
   const llmhw::Recommendation& base = expected.recommendations.front();
   CHECK(base.evidence == Evidence::datasheet);
@@ -273,12 +275,12 @@ TEST_CASE("confidence p90: targets are checked at prediction x the band's high e
 
   llmhw::Query pessimistic = q;
   pessimistic.confidence = llmhw::Confidence::p90;
-  const llmhw::RecommendResult p90 = llmhw::recommend(pessimistic, m, {gpu}, c);
+  const llmhw::RecommendResult p90 = llmhw::recommend(pessimistic, m, gpus, c);
   REQUIRE(p90.recommendations.size() == 1);
   // predicted x 1.25 <= 50 ms is predicted <= 40 ms: the same sizing as a 40 ms target.
   llmhw::Query forty = q;
   forty.tpot_ms = 40;
-  const llmhw::RecommendResult at_forty = llmhw::recommend(forty, m, {gpu}, c);
+  const llmhw::RecommendResult at_forty = llmhw::recommend(forty, m, gpus, c);
   REQUIRE(at_forty.recommendations.size() == 1);
   const llmhw::Evaluation& e = p90.recommendations.front().evaluation;
   CHECK(e.replicas == at_forty.recommendations.front().evaluation.replicas);
@@ -296,10 +298,10 @@ TEST_CASE("confidence p90: targets are checked at prediction x the band's high e
   const llmhw::Evaluation light = llmhw::evaluate(base.evaluation.deployment, tight, c.gpu);
   REQUIRE(light.replicas == 1);
   tight.tpot_ms = light.at_load.tpot_s * 1e3 * 1.1;
-  const llmhw::RecommendResult loose = llmhw::recommend(tight, m, {gpu}, c);
+  const llmhw::RecommendResult loose = llmhw::recommend(tight, m, gpus, c);
   CHECK(loose.recommendations.size() == 1);
   tight.confidence = llmhw::Confidence::p90;
-  const llmhw::RecommendResult rejected = llmhw::recommend(tight, m, {gpu}, c);
+  const llmhw::RecommendResult rejected = llmhw::recommend(tight, m, gpus, c);
   CHECK(rejected.recommendations.empty());
   REQUIRE(rejected.rejected.size() == 1);
   CHECK(rejected.rejected.front().rule == "meets-tpot");
