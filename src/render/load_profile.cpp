@@ -8,6 +8,7 @@
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
 #include "render/style.hpp"
+#include "render/xml.hpp"
 
 namespace llmhw::render {
 
@@ -87,22 +88,6 @@ std::string day_plans_table(const RecommendResult& result, const RecommendContex
 namespace llmhw::render {
 namespace {
 
-// Text for an SVG element: the XML specials escaped (a model id may come from a file name).
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else
-      out += c;
-  }
-  return out;
-}
-
 // A step line through (start, value) per period over the day, as an SVG path in the plot box.
 std::string steps(const DayPlan& day, double (*value)(const ScheduleEntry&), double top, double x0, double x1,
                   double y0, double y1) {
@@ -139,7 +124,7 @@ std::string day_svg(const RecommendResult& result, const RecommendContext& ctx) 
   out += fmt::format(
       "<text x=\"{}\" y=\"30\" font-size=\"15\">{} over the day: load (req/s, left) and replicas of {}x {} "
       "(right); ${:.0f}/day</text>\n",
-      x0, escaped(ctx.model->id), e.deployment.devices(), escaped(e.deployment.hardware->id),
+      x0, xml_escaped(ctx.model->id), e.deployment.devices(), xml_escaped(e.deployment.hardware->id),
       day.per_day_usd);
   out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>\n",
                      x0, y0, x1 - x0, y1 - y0);

@@ -7,6 +7,7 @@
 #include "llmhw/render_plot.hpp"
 #include "llmhw/text.hpp"
 #include "render/numbers.hpp"
+#include "render/xml.hpp"
 
 namespace llmhw::render {
 namespace {
@@ -37,29 +38,6 @@ struct Box {
   double x0, y0, x1, y1;
   bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 };
-
-std::string xml(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Tick values print in their shortest exact form: "0.2", "5", "100".
 std::string tick_label(double v) {
@@ -152,7 +130,7 @@ std::string header(const RecommendContext& ctx, size_t feasible) {
   out += fmt::format(
       "<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{} at {} req/s: cost against "
       "TPOT</text>\n",
-      xml(ctx.model->id), text::rate(q.qps));
+      xml_escaped(ctx.model->id), text::rate(q.qps));
   // Two short lines rather than one that a long precision list would push past the edge.
   out += fmt::format(
       "<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{} input + {} output tokens per request; "
@@ -163,7 +141,7 @@ std::string header(const RecommendContext& ctx, size_t feasible) {
   out += fmt::format(
       "<text x=\"20\" y=\"66\" font-size=\"12\" fill=\"#444\">precision {}; {} prices; {} feasible "
       "deployment{}</text>\n",
-      xml(ctx.precision_text), xml(q.pricing), feasible, feasible == 1 ? "" : "s");
+      xml_escaped(ctx.precision_text), xml_escaped(q.pricing), feasible, feasible == 1 ? "" : "s");
   return out;
 }
 
@@ -307,8 +285,8 @@ std::string label(const Point& p, double px, double py, bool rank1, std::vector<
          fmt::format(
              "<text class=\"label\" data-hardware=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{}\"{}>{}"
              "</text>\n",
-             xml(p.hardware), chosen->x0, chosen->y1 - 3, rank1 ? 12 : 11,
-             rank1 ? " font-weight=\"bold\"" : "", xml(text));
+             xml_escaped(p.hardware), chosen->x0, chosen->y1 - 3, rank1 ? 12 : 11,
+             rank1 ? " font-weight=\"bold\"" : "", xml_escaped(text));
 }
 
 std::string scatter(const std::vector<Point>& points, const Axis& x, const Axis& y) {
@@ -340,8 +318,8 @@ std::string scatter(const std::vector<Point>& points, const Axis& x, const Axis&
         "{} ms, ${} per 1M output tokens</title></circle>\n",
         p.frontier ? " frontier" : "", px, py, p.frontier ? "6" : "4.5", kind_colour(p.kind),
         p.frontier ? " stroke=\"#111\" stroke-width=\"2\"" : " fill-opacity=\"0.8\"", p.rank,
-        to_string(p.kind), xml(p.hardware), p.tpot_ms, p.cost, p.rank, xml(p.hardware), xml(p.detail),
-        p.tpot_ms, p.cost);
+        to_string(p.kind), xml_escaped(p.hardware), p.tpot_ms, p.cost, p.rank, xml_escaped(p.hardware),
+        xml_escaped(p.detail), p.tpot_ms, p.cost);
   }
   // Rank 1 first: its label matters most.
   for (const Point& p : points)

@@ -6,28 +6,12 @@
 #include <vector>
 
 #include "llmhw/render_sweep.hpp"
+#include "render/xml.hpp"
 
 namespace llmhw::render {
 namespace {
 
 constexpr double kWidth = 900, kLeft = 100, kRight = 860, kPanelTop = 90, kPanelHeight = 170, kGap = 50;
-
-std::string xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
-}
 
 // A 1-2-5 step that cuts [0, hi] into about five intervals.
 double nice_step(double hi) {
@@ -126,8 +110,10 @@ std::string estimate_sweep_svg(const SweepView& v) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\">\n<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>\n",
       kWidth, height);
-  o += fmt::format("<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>\n", xml(v.title));
-  o += fmt::format("<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{}</text>\n", xml(v.subtitle));
+  o += fmt::format("<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>\n",
+                   xml_escaped(v.title));
+  o += fmt::format("<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{}</text>\n",
+                   xml_escaped(v.subtitle));
   if (v.kv_limit > 0) {
     o += fmt::format(
         "<g font-size=\"12\"><line x1=\"20\" y1=\"66\" x2=\"36\" y2=\"66\" stroke=\"#b00020\" "
