@@ -12,19 +12,14 @@
 
 #include "cli_harness.hpp"
 
+using llmhw::test::check_golden;
 using llmhw::test::fixture_data;
+using llmhw::test::flag_value;
 using llmhw::test::run_binary;
 using llmhw::test::run_cli;
 using llmhw::test::TempDir;
 
 namespace {
-
-std::string flag_value(const std::string& text, const std::string& flag) {
-  std::smatch m;
-  const std::regex re("(^|\\s)" + flag + "[ =]([^ \\\\\\n]+)");
-  if (!std::regex_search(text, m, re)) return "";
-  return m[2];
-}
 
 // The done-when query, on the shipped data.
 std::vector<std::string> query(std::vector<std::string> extra) {
@@ -32,22 +27,6 @@ std::vector<std::string> query(std::vector<std::string> extra) {
                                    "20",         "--hardware", "h100-sxm",  "--top",   "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
-}
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void check_golden(const std::string& name, const std::string& actual) {
-  const auto path = std::filesystem::path(LLMHW_TEST_FIXTURES).parent_path() / "cli" / "golden" / name;
-  if (std::getenv("LLMHW_UPDATE_GOLDEN")) {
-    std::ofstream(path) << actual;
-    return;
-  }
-  CHECK(read_file(path) == actual);
 }
 
 // A day: 3 req/s at night, 25 in the morning and evening, 60 in the afternoon (12:00-17:59).

@@ -4,11 +4,13 @@
 #include <regex>
 #include <string>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/render_emit.hpp"
 #include "test_shapes.hpp"
 
 using namespace llmhw;
+using llmhw::test::flag_value;
 using render::EmitTarget;
 
 namespace {
@@ -54,14 +56,6 @@ struct Fixture {
     return plan.memory.capacity_gb - plan.memory.weights_gb - plan.memory.reserve_gb;
   }
 };
-
-// The value after `flag` in a command line ("--flag value" or "--flag=value").
-std::string flag_value(const std::string& text, const std::string& flag) {
-  std::smatch m;
-  const std::regex re("(^|\\s)" + flag + "[ =]([^ \\\\\\n]+)");
-  if (!std::regex_search(text, m, re)) return "";
-  return m[2];
-}
 
 }  // namespace
 
