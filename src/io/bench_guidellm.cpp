@@ -77,7 +77,8 @@ struct Benchmark {
   }
 };
 
-// The load: closed loop for synchronous (1), concurrent (streams) and a capped throughput run;
+// The load: closed loop for synchronous (1), concurrent (streams) and a throughput run (its cap, or
+// else the mean of metrics.request_concurrency, the requests in flight GuideLLM measured);
 // a request rate for constant and poisson, read at its mean concurrency by Little's law. A trace
 // replay or an unknown strategy gets its mean arrival rate, completed / duration, the same way.
 void take_strategy(const Benchmark& in, BenchRun& r) {
@@ -100,7 +101,12 @@ void take_strategy(const Benchmark& in, BenchRun& r) {
     r.max_concurrency = positive("streams");
     if (!r.max_concurrency) in.fail(field + ".streams", "missing");
   } else if (t == "throughput") {
-    r.max_concurrency = positive("max_concurrency");  // none: every request at once
+    // Uncapped, GuideLLM sends as fast as it can; the requests in flight are what it measured.
+    r.max_concurrency = positive("max_concurrency");
+    if (!r.max_concurrency) {
+      if (auto measured = in.mean_or("request_concurrency"); measured && *measured >= 1)
+        r.max_concurrency = measured;
+    }
   } else if (t == "constant" || t == "poisson") {
     r.request_rate = positive("rate");
     if (!r.request_rate) in.fail(field + ".rate", "missing");

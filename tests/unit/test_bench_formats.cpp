@@ -114,6 +114,11 @@ TEST_CASE("GuideLLM strategies give the load, and GuideLLM 0.3 reports are read 
   CHECK(sync.metadata.at("model_id") == "m");
   CHECK(one(R"({"type_": "concurrent", "streams": 16})").max_concurrency == 16);
   CHECK(one(R"({"type_": "throughput", "max_concurrency": 64})").max_concurrency == 64);
+  // Uncapped throughput: the requests in flight GuideLLM measured, else every request at once.
+  std::string measured = guidellm_benchmark(R"({"type_": "throughput", "max_concurrency": null})");
+  measured.insert(measured.find("\"time_to_first_token_ms\""),
+                  R"("request_concurrency": {"successful": {"mean": 37.5}}, )");
+  CHECK(io::parse_bench_text(report(measured), "b.json").runs.at(0).max_concurrency == 37.5);
   const BenchRun burst = one(R"({"type_": "throughput", "max_concurrency": null})");
   CHECK_FALSE(burst.max_concurrency);
   CHECK_FALSE(burst.request_rate);
