@@ -13,10 +13,11 @@
 //     exclude_unset: endpoint.model_names, loadgen.concurrency or loadgen.request_rate;
 //     src/aiperf/common/models/export_models.py (commit 26240f9e, 2026) adds schema_version
 //     "1.0", aiperf_version and benchmark_id;
-//     src/aiperf/config/phases.py (commit 0205ea14, configuration v2.0): the load is a list of
-//     phases, each with name, kind (warmup or profiling), type (concurrency, poisson, gamma,
-//     constant, user_centric, fixed_schedule), concurrency (a concurrency phase's defaults to 1)
-//     and rate. The profiling phase's load is the run's, not the warm-up's.
+//     src/aiperf/config/config.py and phases.py (commit 0205ea14, configuration v2.0): the load
+//     is benchmark.phases, an ordered list of phases, each with name, kind (warmup or
+//     profiling), type (concurrency, poisson, gamma, constant, user_centric, fixed_schedule),
+//     concurrency (a concurrency phase's defaults to 1) and rate. The profiling phase's load is
+//     the run's, not the warm-up's. (Its models are no longer endpoint.model_names: no model_id.)
 #include <fmt/format.h>
 
 #include "io/bench_formats.hpp"
@@ -93,7 +94,7 @@ bool is_aiperf_export(const json& j) {
     return true;
   const json* config = j.contains("input_config") ? &j.at("input_config") : nullptr;
   return config != nullptr && config->is_object() &&
-         (config->contains("loadgen") || config->contains("phases") ||
+         (config->contains("loadgen") || find_key(*config, "phases") != nullptr ||
           (config->contains("endpoint") && config->at("endpoint").is_object() &&
            config->at("endpoint").contains("model_names")));
 }

@@ -173,17 +173,21 @@ TEST_CASE("AIPerf's load is the profiling phase's, and an AIPerf export without 
     "inter_token_latency": {"unit": "ms", "avg": 18.2}, "request_latency": {"unit": "ms", "avg": 3652.1},
     "input_sequence_length": {"unit": "tokens", "avg": 100}, "output_sequence_length": {"unit": "tokens", "avg": 200},
     "request_count": {"unit": "requests", "avg": 64}, "benchmark_duration": {"unit": "sec", "avg": 255.6})";
-  // Configuration v2.0 (src/aiperf/config/phases.py): a warm-up at another load, then profiling.
-  const std::string phases = "{" + metrics + R"(, "schema_version": "1.0", "input_config": {"phases": [
+  // Configuration v2.0 (src/aiperf/config/config.py, phases.py): benchmark.phases, a warm-up at
+  // another load, then profiling.
+  const std::string phases =
+      "{" + metrics + R"(, "schema_version": "1.0", "input_config": {"benchmark": {"phases": [
       {"name": "warmup", "kind": "warmup", "type": "concurrency", "concurrency": 4, "requests": 10},
-      {"name": "profiling", "kind": "profiling", "type": "concurrency", "concurrency": 32, "requests": 64}]}})";
+      {"name": "profiling", "kind": "profiling", "type": "concurrency", "concurrency": 32, "requests": 64}]}}})";
   const io::BenchFile p = io::parse_bench_text(phases, "profile_export_aiperf.json");
   CHECK(p.format == "aiperf");
   CHECK(p.runs[0].max_concurrency == 32);
   CHECK(p.runs[0].duration_s == Approx(255.6));
-  const std::string rate = "{" + metrics + R"(, "input_config": {"phases": [
-      {"name": "profiling", "type": "poisson", "rate": 1.5, "requests": 64}]}})";
-  CHECK(io::parse_bench_text(rate, "r.json").runs[0].request_rate == 1.5);
+  const std::string rate = "{" + metrics + R"(, "input_config": {"benchmark": {"phases": [
+      {"name": "profiling", "type": "poisson", "rate": 1.5, "requests": 64}]}}})";
+  const io::BenchFile r = io::parse_bench_text(rate, "r.json");
+  CHECK(r.format == "aiperf");
+  CHECK(r.runs[0].request_rate == 1.5);
   // AIPerf of 2025 (no schema_version): UserConfig's loadgen and endpoint.model_names.
   const std::string legacy = "{" + metrics + R"(, "was_cancelled": false, "input_config": {
       "endpoint": {"model_names": ["Qwen/Qwen3-0.6B"]}, "loadgen": {"concurrency": 1, "request_count": 64}}})";
