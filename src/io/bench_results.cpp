@@ -257,6 +257,11 @@ BenchFile parse_bench_text(const std::string& raw, const std::string& path) {
 }
 
 BenchFile read_bench_file(const std::filesystem::path& path) {
+  if (const auto ext = path.extension(); ext == ".yaml" || ext == ".yml")  // GuideLLM writes either
+    throw data_error(
+        fmt::format("{}: a YAML report; llmhw reads GuideLLM's JSON report (--output-path results.json "
+                    "or --output kind=json)",
+                    path.string()));
   return parse_bench_text(read_text_file(path), path.string());
 }
 

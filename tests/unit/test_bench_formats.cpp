@@ -150,6 +150,12 @@ TEST_CASE("bad GuideLLM reports get one line naming the file and the field", "[c
   none_ok.replace(none_ok.find("\"successful\": 20"), 16, "\"successful\": 0");
   CHECK(error_of(report(none_ok), "b.json") ==
         "b.json: benchmarks[0].metrics.request_totals.successful: no successful request");
+  // GuideLLM also writes YAML, which llmhw does not read.
+  const llmhw::test::TempDir dir;
+  const fs::path yaml = dir.write("benchmarks.yaml", "benchmarks: []\n");
+  CHECK_THROWS_WITH(io::read_bench_file(yaml), yaml.string() +
+                                                   ": a YAML report; llmhw reads GuideLLM's JSON report "
+                                                   "(--output-path results.json or --output kind=json)");
 }
 
 TEST_CASE("AIPerf and GenAI-Perf exports of the same runs read as their vLLM files", "[calibrate]") {
