@@ -194,9 +194,8 @@ void closed_loop(render::EstimateView& v, std::optional<double> concurrency, con
                   "running request finishes and frees its blocks (in TTFT)",
                   admitted, text::grouped(running - static_cast<double>(admitted)))
             : fmt::format(
-                  "only {} sequences fit in the KV cache at their mean length; the other {} are admitted "
-                  "as their prompt's blocks free up, and the engine preempts and recomputes the newest "
-                  "(in TPOT, not TTFT)",
+                  "only {} sequences fit in the KV cache at their mean length; the other {} wait in the "
+                  "engine's queue until running requests finish and free their blocks (in TTFT)",
                   admitted, text::grouped(running - static_cast<double>(admitted))));
   }
 }
