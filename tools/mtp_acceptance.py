@@ -63,6 +63,8 @@ def measured_tau(r):
 
 def main():
     llmhw = sys.argv[1] if len(sys.argv) > 1 else str(ma.ROOT / "build/release/llmhw")
+    show_rows = "--rows" in sys.argv
+    argv0 = sys.argv[:1]  # mtp_accuracy.predict reads --plain from sys.argv
     selected = ma.rows()
     plain = plain_runs()
     scratch = tempfile.TemporaryDirectory(prefix="llmhw-mtp-")
@@ -79,15 +81,15 @@ def main():
         base = plain.get(key(r, n))
         if tau is None or base is None:
             continue
-        sys.argv = sys.argv[:1]
+        sys.argv = argv0
         spec, _ = ma.predict(llmhw, data_dir, r, n)
-        sys.argv.append("--plain")
+        sys.argv = argv0 + ["--plain"]
         flat, _ = ma.predict(llmhw, data_dir, r, n)
         if spec is None or flat is None:
             continue
         step = (measured * tau / base, spec * default_tau(k) / flat)
         ratios.setdefault(group, []).append(step)
-        if "--rows" in sys.argv[2:] or "--rows" in sys.argv:
+        if show_rows:
             print(f"{group:22} {r['precision']} isl{r['isl']} osl{r['osl']} c{r['concurrency']:>4}: tau {tau:.2f} "
                   f"(default {default_tau(k):.2f}), step ratio measured {step[0]:.2f} llmhw {step[1]:.2f}")
     print("K+: runs that kept more than K + 1 tokens per step, so drafted more than K\n")
