@@ -183,6 +183,16 @@ double collective_seconds(double message_bytes, int ranks, double share, const H
          ring(message_bytes / domain, domains, *hw.scale_out);
 }
 
+// The experts' token exchange (expert-parallel dispatch and combine, the attention-DP gather to the
+// expert ranks) among `ranks` ranks: each rank exchanges with every other, so the fixed latency grows
+// with the peers beyond those of one 8-GPU node, for which the fitted collective latency stands.
+double exchange_seconds(double message_bytes, int ranks, double share, const Hardware& hw,
+                        const Efficiency& eff) {
+  const double extra_peers = std::max(0, ranks - 8) / 7.0;
+  return collective_seconds(message_bytes, ranks, share, hw, eff) +
+         extra_peers * eff.collective_latency_us * 1e-6;
+}
+
 // A pipeline stage hands its activations to the next: over the fast links within a node, over
 // the scale-out network when the replica spans more than one fast domain (multi-node).
 double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& eff) {
@@ -206,13 +216,13 @@ double communication_seconds(const Deployment& d, const ModelFacts& f, double to
              collective_seconds(group_tokens * m.hidden * kActivationBytes, d.tp, 2.0, hw, eff);
   if (m.moe && d.moe_ep > 1) {
     const double routed = group_tokens * m.moe->experts_per_token * m.hidden * kActivationBytes;
-    t += f.params.moe_layers * 2.0 * collective_seconds(routed, d.moe_ep, 1.0, hw, eff);
+    t += f.params.moe_layers * 2.0 * exchange_seconds(routed, d.moe_ep, 1.0, hw, eff);
   }
   const int expert_tp = d.expert_tp();
   if (m.moe && expert_tp > d.tp) {
     const double shared_tokens = group_tokens * expert_tp / d.tp;
     t += f.params.moe_layers *
-         collective_seconds(shared_tokens * m.hidden * kActivationBytes, expert_tp, 2.0, hw, eff);
+         exchange_seconds(shared_tokens * m.hidden * kActivationBytes, expert_tp, 2.0, hw, eff);
   }
   return t;
 }

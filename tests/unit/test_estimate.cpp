@@ -394,6 +394,29 @@ TEST_CASE("decode_step: attention DP gathers the tokens to the shared experts", 
   CHECK(ep.communication_s == Approx(2 * 32 * 0.5 * 32768.0 / 1e11).epsilon(1e-12));
 }
 
+TEST_CASE("decode_step: the experts' token exchange pays the latency of each peer beyond a node",
+          "[estimate][decode][moe]") {
+  // Mixtral on the round GPU (100 GB/s links, one ring: no scale-out network), tp 1, experts
+  // tensor-parallel over every dp rank, a 10 us collective latency. Batch = 2 tokens per dp group.
+  // Each of the 32 MoE layers gathers all groups' tokens (2 x dp x 4096 x 2 bytes) to the dp
+  // expert ranks: an all-reduce's worth, 2 x (dp-1)/dp of the bytes per link, plus the latency:
+  // 10 us up to 8 ranks (one node's peers, what the fitted latency is), and 10 us x (dp-8)/7 more
+  // beyond, one more node's worth of latency per 7 more peers each rank exchanges with.
+  const llmhw::Model m = llmhw_test::mixtral_8x7b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Efficiency eff = llmhw_test::ideal();
+  eff.collective_latency_us = 10;
+  const auto gather = [&](int dp) {
+    llmhw::Deployment d = deploy(m, hw);
+    d.dp = dp;
+    return llmhw::decode_step(d, 2.0 * dp, 1000, eff).communication_s;
+  };
+  const auto bytes = [](int dp) { return 2.0 * dp * 4096 * 2; };
+  CHECK(gather(8) == Approx(32 * (10e-6 + 2 * 7.0 / 8 * bytes(8) / 1e11)).epsilon(1e-12));
+  // 22 ranks: 10 us + 10 us x 14/7 = 30 us per layer.
+  CHECK(gather(22) == Approx(32 * (30e-6 + 2 * 21.0 / 22 * bytes(22) / 1e11)).epsilon(1e-12));
+}
+
 TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
