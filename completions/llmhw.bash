@@ -92,7 +92,9 @@ _llmhw() {
             return
             ;;
         --precision)
-            if [[ $cmd == estimate || $cmd == calibrate ]]; then
+            if [[ $cmd == estimate ]]; then
+                COMPREPLY=($(compgen -W "bf16 fp16 fp8 int8 int4 fp4 q8_0 q4_0 q4_k_m q3_k_m" -- "$cur"))
+            elif [[ $cmd == calibrate ]]; then
                 COMPREPLY=($(compgen -W "bf16 fp16 fp8 int8 int4 fp4" -- "$cur"))
             else
                 _llmhw_list "$cur" "auto bf16 fp16 fp8 int8 int4 fp4"

@@ -1005,11 +1005,14 @@ def argonne_rows(path: Path) -> list[Row]:
 # one CPU socket at a stated thread count. A run on N threads of a socket is predicted on a slice
 # of N vCPUs ("graviton3@8vcpu", docs/hardware-profiles.md "CPU slices"), the unit llmhw rents.
 GGUF_PRECISION = {
-    # GGUF format -> (llmhw precision, note). On a CPU llmhw's int4 is llama.cpp's Q4_0 (4.5 bits,
-    # Q6_K head) and int8 is Q8_0 (8.5 bits), src/core/gguf.cpp.
-    "Q4_K_M": ("int4", "GGUF Q4_K_M (~4.8 bits/weight) predicted as llmhw's CPU int4, Q4_0 (4.5)"),
+    # GGUF format -> (precision column, note). On a CPU llmhw's int4 is llama.cpp's Q4_0 (4.5 bits,
+    # Q6_K head) and int8 is Q8_0 (8.5 bits), src/core/gguf.cpp. The K-quant files are written as
+    # their GGUF type, which the loader reads as int4 sized by llama-quantize's tensor mix
+    # (src/core/gguf_mix.cpp).
+    "Q4_K_M": ("q4_k_m", "GGUF Q4_K_M: int4 weights sized by llama-quantize's tensor mix (src/core/gguf_mix.cpp)"),
     "Q4_0": ("int4", "GGUF Q4_0: llmhw's CPU int4"),
-    "Q3_K": ("int4", "GGUF Q3_K (~3.9 bits/weight as Q3_K_M) predicted as llmhw's CPU int4, Q4_0 (4.5)"),
+    "Q3_K": ("q3_k_m", "GGUF Q3_K read as Q3_K_M, the file type llama-quantize's 'Q3_K' aliases (variant not "
+                       "stated in the source; assumption); int4 weights sized by its tensor mix (src/core/gguf_mix.cpp)"),
     "Q8_0": ("int8", "GGUF Q8_0: llmhw's CPU int8"),
 }
 

@@ -83,6 +83,10 @@ std::vector<Observation> read_observations(const std::filesystem::path& csv) {
     o.hardware = get("hardware");
     o.engine = get("engine");
     o.precision = parse_precision(get("precision")).value_or(Precision::bf16);
+    if (const auto g = parse_gguf_file_type(get("precision"))) {
+      o.gguf = g;
+      o.precision = gguf_precision(*g);
+    }
     o.kv = parse_precision(get("kv_precision")).value_or(Precision::bf16);
     o.tp = to_int(get("tp"), 1);
     o.pp = to_int(get("pp"), 1);

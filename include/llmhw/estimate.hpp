@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "llmhw/gguf_mix.hpp"
 #include "llmhw/hardware.hpp"
 #include "llmhw/model.hpp"
 #include "llmhw/precision.hpp"
@@ -81,6 +82,9 @@ struct Deployment {
   // Speculative decoding, when active: each decode step verifies K + 1 tokens per sequence after
   // K drafter steps, and keeps `acceptance` of them (speculative.hpp).
   Speculation speculation = {};
+  // CPUs: the GGUF file type the weights are stored in (llama.cpp), where the user names one
+  // (--precision q4_k_m); none = the precision's own layout (gguf.hpp: int8 as Q8_0, int4 as Q4_0).
+  std::optional<GgufFileType> gguf = std::nullopt;
   int devices() const { return tp * pp * dp; }
   int expert_tp() const { return moe_tp > 0 ? moe_tp : tp * dp / moe_ep; }
 };

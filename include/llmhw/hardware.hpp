@@ -28,6 +28,10 @@ struct Price {
   // CPU instances: the instance's vCPUs and memory (0 = not stated; the price is for the profile).
   int vcpus = 0;
   double memory_gb = 0;
+  // CPU instances: the physical cores behind the vCPUs, where the cloud states them apart from
+  // the socket's SMT (AWS c7a/m7a run Genoa with SMT off: one vCPU is one core). 0 = vcpus /
+  // the socket's threads per core.
+  int cores = 0;
 };
 
 // A CPU socket's cores and hardware threads, and what one core streams from memory.
@@ -83,10 +87,11 @@ struct Hardware {
 // The vCPU counts a CPU profile's instances are sold in, smallest first (empty for other kinds).
 std::vector<int> sellable_vcpus(const Hardware& socket);
 
-// A slice of a CPU socket: `vcpus` vCPUs (docs/hardware-profiles.md "CPU slices"). Cores =
-// vcpus / threads per core; memory bandwidth min(socket, cores x per-core bandwidth), or the
-// socket's share when the per-core figure is unknown; compute and TDP scale with the cores;
-// memory and prices are those of the cheapest instance of that size. Id "<socket>@<N>vcpu".
+// A slice of a CPU socket: `vcpus` vCPUs (docs/hardware-profiles.md "CPU slices"). The instance
+// of that size with the lowest on-demand price per core sets the cores (its stated `cores`, else
+// vcpus / threads per core), the memory and the prices; memory bandwidth min(socket, cores x
+// per-core bandwidth), or the socket's share when the per-core figure is unknown; compute and TDP
+// scale with the cores. Id "<socket>@<N>vcpu".
 // Throws usage_error when the device is not a CPU or vcpus is outside 1..socket vCPUs.
 Hardware slice(const Hardware& socket, int vcpus);
 

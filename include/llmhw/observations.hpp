@@ -16,6 +16,9 @@ namespace llmhw::tools {
 struct Observation {
   std::string id, source, model, hardware, engine, metric, note;
   Precision precision = Precision::bf16, kv = Precision::bf16;
+  // CPU llama.cpp rows: the GGUF file type measured (precision column "q4_k_m"), whose tensor mix
+  // sizes the weights (gguf_mix.hpp); `precision` is then its llmhw precision (int4, int8).
+  std::optional<GgufFileType> gguf = std::nullopt;
   int tp = 1, pp = 1, dp = 1, moe_tp = 1, moe_ep = 1, devices = 1;
   double isl = 0, osl = 0;
   std::optional<double> concurrency;  // nullopt: as many as memory and the engine allow ("max")

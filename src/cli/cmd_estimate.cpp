@@ -72,8 +72,27 @@ Precision precision_flag(const std::string& text, const char* flag,
   return *p;
 }
 
+// --precision as a GGUF file type (q4_k_m, q3_k_m, q4_0, q8_0): CPUs only, and only for the
+// architectures whose llama-quantize tensor mix gguf_mix.cpp models.
+std::optional<GgufFileType> gguf_flag(const EstimateOptions& o, const Model& m, const Hardware& hw) {
+  const auto t = parse_gguf_file_type(o.precision);
+  if (!t) return std::nullopt;
+  if (hw.kind != DeviceKind::cpu) {
+    throw usage_error(fmt::format("--precision: {} is a llama.cpp GGUF type, for CPUs; '{}' is a {}",
+                                  to_string(*t), hw.id, to_string(hw.kind)));
+  }
+  if (!gguf_layout(m, *t)) {
+    throw usage_error(
+        fmt::format("--precision: the {} tensor mix is modelled for dense attention models only; "
+                    "use int4 or int8 for '{}'",
+                    to_string(*t), m.id));
+  }
+  return t;
+}
+
 // --precision, or the checkpoint's own precision where the device offers it, else bf16.
 Precision weights_precision(const EstimateOptions& o, const Model& m, const Hardware& hw) {
+  if (const auto t = gguf_flag(o, m, hw)) return gguf_precision(*t);
   if (!o.precision.empty()) {
     const Precision p = precision_flag(
         o.precision, "--precision",
@@ -116,6 +135,7 @@ Deployment build_deployment(const EstimateOptions& o, const Model& m, const Hard
   d.model = &m;
   d.hardware = &hw;
   d.weights = weights_precision(o, m, hw);
+  d.gguf = gguf_flag(o, m, hw);
   d.kv = kv.kv;
   d.pp = static_cast<int>(parse_count(o.pp, "--pp", 1024));
   d.dp = static_cast<int>(parse_count(o.dp, "--dp", 4096));
@@ -319,6 +339,12 @@ int run_estimate(EstimateOptions o, const GlobalOptions& global, Streams& s) {
   if (!defaults.empty()) v.notes.push_back(defaults);
   for (const auto& warning : model.model.warnings) v.notes.push_back("model: " + warning);
   v.notes.push_back("kv precision: " + kv.why);
+  if (const auto g = v.deployment.gguf ? gguf_layout(model.model, *v.deployment.gguf) : std::nullopt) {
+    v.notes.push_back(
+        fmt::format("weights: llama.cpp GGUF {}, {:.3f} bits per layer weight, LM head {:.4g} "
+                    "(llama-quantize's tensor mix, src/core/gguf_mix.cpp)",
+                    g->format, g->body * 8, g->head * 8));
+  }
   if (resolved.evidence == Evidence::calibrated) v.notes.push_back(resolved.basis);
   v.notes.push_back(engine_note(o, limits, eff));
   if (v.deployment.speculation.active()) v.notes.push_back(speculation_note(v.deployment.speculation));
@@ -378,7 +404,8 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
   cmd->add_option("--model-config", o->model_config, "A Hugging Face config.json");
   cmd->add_option("--hardware", o->hardware, "Hardware id, e.g. h100-sxm")->required();
   cmd->add_option("--precision", o->precision,
-                  "Weights: bf16, fp16, fp8, int8, int4, fp4 (default: the checkpoint's, else bf16)");
+                  "Weights: bf16, fp16, fp8, int8, int4, fp4, or on a CPU a GGUF type: q8_0, q4_0, q4_k_m, "
+                  "q3_k_m (default: the checkpoint's, else bf16)");
   cmd->add_option(
          "--kv-precision", o->kv_precision,
          "KV cache: auto (the checkpoint's, else the engine's for these weights, else bf16), bf16, fp8, "

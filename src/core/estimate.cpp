@@ -59,6 +59,9 @@ StoredBytes stored_bytes(const Deployment& d) {
   const double wide = unquantized_bytes(d.weights);
   // llama.cpp loads a vision encoder from its own 16-bit mmproj file.
   // (`models list` sizes a model without hardware: the checkpoint's bytes.)
+  if (d.gguf && d.hardware && d.hardware->kind == DeviceKind::cpu) {
+    if (const auto g = gguf_layout(*d.model, *d.gguf)) return {g->body, g->head, g->embedding, wide};
+  }
   if (const auto g = d.hardware ? gguf_bytes(*d.hardware, d.weights) : std::nullopt)
     return {g->body, g->head, g->embedding, wide};
   return {weight_bytes_per_param(d.weights), wide, wide, wide};

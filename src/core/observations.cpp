@@ -36,6 +36,7 @@ Deployment deployment_of(const Observation& o, const Catalogs& c) {
   if (facts != c.facts.end()) d.facts = &facts->second;
   d.hardware = &c.hardware.at(o.hardware);
   d.weights = o.precision;
+  d.gguf = o.gguf;
   d.kv = o.kv;
   d.tp = std::max(1, o.tp);
   d.pp = std::max(1, o.pp);

@@ -14,18 +14,35 @@
 namespace llmhw {
 namespace {
 
-// The memory of the cheapest on-demand instance of a size (any pricing when none is on-demand):
-// the instance a recommendation would rent.
-double slice_memory_gb(const Hardware& socket, int vcpus) {
-  const Price* cheapest = nullptr;
+// The cores behind N vCPUs: a vCPU is a hardware thread, and an odd count on an SMT part still
+// occupies whole cores, unless the instance states its cores (SMT switched off by the cloud).
+int cores_of(const Hardware& socket, int vcpus, const Price* instance) {
+  if (instance && instance->cores > 0) return instance->cores;
+  const int per_core = socket.cpu.threads_per_core();
+  return std::max(1, (vcpus + per_core - 1) / per_core);
+}
+
+// The instance of a size a recommendation would rent, whose memory and cores the slice takes:
+// on-demand first (any pricing when none is), then the lowest price per core, then the lowest
+// price. Per core, because clouds sell one vCPU count with SMT on and off (GCP c3d-standard-8: 4
+// Genoa cores; AWS c7a.2xlarge: 8), and the one with more cores per dollar is the better buy at
+// that size (a smaller size of the other family covers the cheaper end). Null when none is listed.
+const Price* chosen_instance(const Hardware& socket, int vcpus) {
+  const Price* best = nullptr;
+  double best_per_core = 0;
   for (const Price& p : socket.instance_prices) {
     if (p.vcpus != vcpus || p.memory_gb <= 0) continue;
-    const bool better =
-        !cheapest || (p.pricing == "on-demand" && cheapest->pricing != "on-demand") ||
-        (p.pricing == cheapest->pricing && p.usd_per_device_hour < cheapest->usd_per_device_hour);
-    if (better) cheapest = &p;
+    const double per_core = p.usd_per_device_hour / cores_of(socket, vcpus, &p);
+    const bool better = !best || (p.pricing == "on-demand" && best->pricing != "on-demand") ||
+                        (p.pricing == best->pricing &&
+                         (per_core < best_per_core ||
+                          (per_core == best_per_core && p.usd_per_device_hour < best->usd_per_device_hour)));
+    if (better) {
+      best = &p;
+      best_per_core = per_core;
+    }
   }
-  return cheapest ? cheapest->memory_gb : 0.0;
+  return best;
 }
 
 }  // namespace
@@ -50,9 +67,8 @@ Hardware slice(const Hardware& socket, int vcpus) {
         fmt::format("--vcpus: {} is outside 1..{}, the vCPUs of one '{}' socket", vcpus, total, socket.id));
   }
   Hardware s = socket;
-  const int per_core = socket.cpu.threads_per_core();
-  // A vCPU is a hardware thread; an odd count on an SMT part still occupies whole cores.
-  const int cores = std::max(1, (vcpus + per_core - 1) / per_core);
+  const Price* instance = chosen_instance(socket, vcpus);
+  const int cores = cores_of(socket, vcpus, instance);
   const double share = static_cast<double>(cores) / socket.cpu.cores;
   s.id = fmt::format("{}@{}vcpu", socket.id, vcpus);
   s.name = fmt::format("{}, {} vCPU", socket.name, vcpus);
@@ -69,11 +85,12 @@ Hardware slice(const Hardware& socket, int vcpus) {
   // One slice is one instance: no tensor parallelism across sockets or instances.
   s.devices_per_node = 1;
   s.fast_group_sizes = {1};
-  const double memory = slice_memory_gb(socket, vcpus);
-  s.memory_gb = memory > 0 ? memory : socket.memory_gb * share;
+  s.memory_gb = instance ? instance->memory_gb : socket.memory_gb * share;
   s.prices.clear();
   for (const Price& p : socket.instance_prices) {
-    if (p.vcpus == vcpus && std::abs(p.memory_gb - s.memory_gb) <= 0.005 * s.memory_gb) s.prices.push_back(p);
+    if (p.vcpus == vcpus && std::abs(p.memory_gb - s.memory_gb) <= 0.005 * s.memory_gb &&
+        cores_of(socket, vcpus, &p) == cores)
+      s.prices.push_back(p);
   }
   return s;
 }

@@ -50,7 +50,18 @@ Price read_price(const JsonReader& r) {
   p.usd_per_instance_hour = r.optional_positive("usd_per_instance_hour").value_or(0);
   p.vcpus = r.has("vcpus") ? r.integer("vcpus", 1, 100000) : 0;
   p.memory_gb = r.optional_positive("memory_gb").value_or(0);
+  p.cores = r.has("cores") ? r.integer("cores", 1, 100000) : 0;
   return p;
+}
+
+// A price's stated cores must fit its vCPUs and one socket: at most one vCPU per core's thread.
+void check_price_cores(const JsonReader& r, const Hardware& hw, const Price& p) {
+  if (p.cores == 0) return;
+  if (hw.kind != DeviceKind::cpu || p.vcpus == 0)
+    r.fail("cores", "only a CPU instance with vcpus states its cores");
+  if (p.cores > hw.cpu.cores || p.cores > p.vcpus || p.vcpus > p.cores * hw.cpu.threads_per_core())
+    r.fail("cores", fmt::format("{} cores for {} vCPUs do not fit one socket of {} cores and {} threads",
+                                p.cores, p.vcpus, hw.cpu.cores, hw.cpu.threads));
 }
 
 // A CPU price applies to the profile as is (the whole socket) unless it names an instance of
@@ -89,6 +100,7 @@ Hardware read_hardware(const JsonReader& r) {
   if (hw.kind == DeviceKind::cpu && r.has("cpu")) read_cpu(r, hw);
   for (size_t i = 0; i < r.array_size("prices"); ++i) {
     Price p = read_price(r.element("prices", i));
+    check_price_cores(r.element("prices", i), hw, p);
     if (hw.kind == DeviceKind::cpu && p.vcpus > 0) hw.instance_prices.push_back(p);
     if (prices_whole_socket(hw, p)) hw.prices.push_back(std::move(p));
   }

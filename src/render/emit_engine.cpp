@@ -283,7 +283,8 @@ const char* gguf_type(Precision w) {
 EngineCommand llama_cpp_command(const EmitPlan& p) {
   const Deployment& d = p.deployment;
   const Hardware& hw = *d.hardware;
-  const char* type = gguf_type(d.weights);
+  // A GGUF file type the user named (--precision q4_k_m) is the one llama-quantize writes.
+  const char* type = d.gguf ? to_string(*d.gguf).data() : gguf_type(d.weights);
   if (!type) {
     throw usage_error(
         fmt::format("--emit llama.cpp: llama.cpp has no {} weights (GGUF offers bf16, f16, q8_0, "

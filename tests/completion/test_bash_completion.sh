@@ -67,7 +67,7 @@ expect "cpu gpu tpu accelerator" hardware list --kind ""
 expect "auto" recommend --precision au
 expect "fp16 fp4 fp8" recommend --precision fp
 expect "bf16,int8 bf16,int4" recommend --precision bf16,in
-expect "bf16 fp16 fp8 int8 int4 fp4" estimate --precision ""
+expect "bf16 fp16 fp8 int8 int4 fp4 q8_0 q4_0 q4_k_m q3_k_m" estimate --precision ""
 expect "auto bf16 fp8 int8" estimate --kv-precision ""
 expect "on-demand spot reserved amortized-purchase" recommend --pricing ""
 expect "spot" recommend --model 70b --pricing s
