@@ -125,9 +125,20 @@ std::optional<std::pair<FleetSide, FleetSide>> cheapest_pair(const std::vector<F
   return best;
 }
 
+// Hardware types of `candidates` the query's --kind admits, counted up to two.
+int hardware_types(const std::vector<Hardware>& candidates, const Query& q) {
+  int n = 0;
+  for (const Hardware& hw : candidates)
+    if (q.kinds.empty() || std::find(q.kinds.begin(), q.kinds.end(), hw.kind) != q.kinds.end())
+      if (++n == 2) break;
+  return n;
+}
+
 // Why the search does not run for this query, or empty.
-std::string not_searched(const Query& q, const RecommendResult& single) {
+std::string not_searched(const Query& q, const RecommendResult& single,
+                         const std::vector<Hardware>& candidates) {
   if (q.input_sd <= 0) return "the prompts are all one length (--input-tokens N)";
+  if (hardware_types(candidates, q) < 2) return "only one hardware type is a candidate";
   if (q.objective != Objective::cost) return "mixed fleets are searched when ranking by cost";
   if (!q.owned.empty()) return "not with --have (owned devices)";
   if (single.recommendations.empty()) return "no single hardware type meets the constraints";
@@ -170,7 +181,7 @@ MixedFleet search_mixed_fleet(const Query& query, LengthShape shape, const Model
                               SizingCache* cache, const MixedFleetOptions& options) {
   MixedFleet out;
   out.min_saving_share = options.min_saving_share;
-  out.note = not_searched(query, single);
+  out.note = not_searched(query, single, candidates);
   if (!out.note.empty()) return out;
   out.searched = true;
   const Evaluation& first = single.recommendations.front().evaluation;

@@ -20,10 +20,10 @@ TEST_CASE("a uniform range splits into two uniform ranges at the threshold", "[m
   CHECK(longer.share == Approx(0.8));
   CHECK(shorter.flag == "100..1680");
   CHECK(longer.flag == "1680..8000");
-  CHECK(shorter.mean == Approx(890));                           // (100 + 1680) / 2
-  CHECK(shorter.sd == Approx(1580 / std::sqrt(12.0)));         // 456.1
-  CHECK(longer.mean == Approx(4840));                           // (1680 + 8000) / 2
-  CHECK(longer.sd == Approx(6320 / std::sqrt(12.0)));          // 1824.4
+  CHECK(shorter.mean == Approx(890));                   // (100 + 1680) / 2
+  CHECK(shorter.sd == Approx(1580 / std::sqrt(12.0)));  // 456.1
+  CHECK(longer.mean == Approx(4840));                   // (1680 + 8000) / 2
+  CHECK(longer.sd == Approx(6320 / std::sqrt(12.0)));   // 1824.4
   // The two halves' means weighted by their shares give back the whole's mean.
   CHECK(shorter.share * shorter.mean + longer.share * longer.mean == Approx(kMean));
 }
