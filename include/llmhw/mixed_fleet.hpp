@@ -44,7 +44,7 @@ struct FleetSide {
   std::string hardware;  // id (a CPU slice's own id)
   std::string hardware_name;
   std::string precision;
-  std::string layout;  // "TP=2", or "2 prefill + 1 decode workers" for a disaggregated one
+  std::string layout;  // "TP=2", or "3P1D TP2" (prefill and decode workers) for a disaggregated one
   long replicas = 0;
   long devices = 0;
   double cost_per_hour = 0;  // total, energy included where the price excludes it

@@ -390,10 +390,6 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     profile = io::load_load_profile(o.load_profile);
     day_options = parse_day_options(o, how.format);
     query.qps = profile->peak_qps();
-    // The day plan re-sizes each period with the aggregated replica model (load_profile.cpp); a
-    // disaggregated layout sized there came out about 3x smaller than recommend sizes it, so a
-    // day is planned on aggregated layouts only until the plan sizes both sides.
-    query.disaggregated = false;
   }
   // The day's per-period costs (load_profile.cpp) rent every replica; owned devices are not yet in them.
   if (!o.have.empty() && !o.load_profile.empty())

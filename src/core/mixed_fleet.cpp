@@ -62,9 +62,7 @@ LengthSlice normal_slice(double mean, double sd, double z, bool below) {
 
 std::string layout_of(const Evaluation& e) {
   if (!e.disaggregated) return layout(e.deployment);
-  const DisaggregatedDeployment& d = e.disaggregated->deployment;
-  return fmt::format("{}: {} prefill + {} decode workers", layout(d.decode), d.prefill_workers,
-                     d.decode_workers);
+  return layout_cell(e.disaggregated->deployment);  // "3P1D TP2", as the ranking's layout column
 }
 
 FleetSide side_of(const Recommendation& r, const Query& q, const LengthSlice& lengths) {
