@@ -43,7 +43,8 @@ std::string mixed_fleet_table(const MixedFleet& mixed, const Style& style) {
   if (!mixed.searched) return "";
   std::string out = "\n" + paint("Mixed fleet (traffic split by prompt length):", Paint::bold, style) + "\n";
   if (!mixed.recommended) {
-    out += wrap(fmt::format("none recommended: {} ({} splits tried)", mixed.note, mixed.splits_tried),
+    out += wrap(fmt::format("none recommended ({} tried): {}", text::counted(mixed.splits_tried, "split"),
+                            mixed.note),
                 kTableWidth, "  ", "  ");
     return out;
   }
