@@ -774,7 +774,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "day.svg\n"
       "  llmhw recommend --model 70b --qps 20 --power-budget 40kW --pue 1.2\n"
       "  llmhw recommend --model 70b --qps 50 --have 16xh100-sxm --owned-cost 0\n"
-      "  llmhw recommend --model 70b --qps 20 --input-tokens 100..8000 --ttft 2s\n"
+      "  llmhw recommend --model 70b --qps 50 --input-tokens 100..8000\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {
