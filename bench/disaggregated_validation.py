@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Accuracy of `llmhw estimate --prefill SPEC --decode SPEC` against measured disaggregated runs.
 
-  python3 bench/disaggregated_validation.py [--binary build/release/llmhw] [--rows] [--csv OUT]
+  python3 bench/disaggregated_validation.py [--binary build/release/llmhw] [--rows] [--csv OUT] [--breakdown]
 
 Reads two files of data/calibration/external/ (see data/calibration/README.md):
   - silicon_disaggregated.csv: aiconfigurator's silicon sample, disaggregated TRT-LLM, SGLang and
@@ -17,6 +17,12 @@ aggregated fits of data/efficiency.json), so every row is held out of the disagg
 `held-out model` line restricts to rows whose model family was not in the aggregated fit of the
 row's device group either (DeepSeek on H100: the hopper fit saw only Qwen3 and Llama rows).
 
+--breakdown adds where the TTFT error comes from: the parts of the predicted TTFT (prefill, prefill
+queueing, KV transfer, decode-slot wait, the rest: the engine's request latency), the rows sorted
+into kinds of miss with each kind's share of the summed absolute error, the first-token waits split
+by the prefill and decode layouts, and the TPOT ratio with and without attention DP on the decode
+side (docs/estimation.md "Disaggregated validation").
+
 Rows are skipped, with the count per reason: devices without a profile (GB300), runs whose worker
 counts are not recorded (most of the silicon sample's 2026-03/04 rows), speculative decoding
 (spec_method=mtp), InferenceX rows without a mean TTFT.
@@ -26,6 +32,7 @@ import collections
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -137,11 +144,74 @@ def predict(binary, row):
     if run.returncode != 0:
         return None, run.stderr.strip() or f"exit {run.returncode}"
     out = json.loads(run.stdout)
-    return out["metrics"], None
+    metrics = dict(out["metrics"])
+    metrics["disaggregated"] = out.get("disaggregated", {})
+    return metrics, None
 
 
 def mape(pairs):
     return 100 * sum(abs(p - m) / m for p, m in pairs) / len(pairs) if pairs else float("nan")
+
+
+def side(spec_text):
+    return {k: int(v) for k, v in (kv.split("=") for kv in spec_text.split(","))}
+
+
+def miss_kind(row, ttft, part):
+    """The kind of TTFT miss of one row (for --breakdown)."""
+    ratio = ttft / row["ttft"]
+    decode_s = (int(row["osl"]) - 1) * row["tpot"]
+    queued = part["prefill"]["queue_ms"] + part["decode"]["slot_wait_ms"]
+    if ratio < 0.5 and row["ttft"] > 0.1 * decode_s and queued < 0.3 * row["ttft"]:
+        return "under: first token waits > 10% of the decode, no queue predicted"
+    if ratio > 1.5 and part["limited_by"] == "prefill":
+        return "over: prefill side saturated in the model"
+    if ratio > 1.5 and part["prefill"]["queue_ms"] > 0.5 * ttft:
+        return "over: prefill queueing > half the prediction"
+    if ratio > 1.5:
+        return "over: little queueing predicted"
+    if ratio < 2 / 3:
+        return "under: other"
+    return "within 1.5x"
+
+
+def breakdown(results, parts):
+    """Where the TTFT error comes from (--breakdown)."""
+    def median(xs):
+        return statistics.median(xs) if xs else float("nan")
+
+    print("\npredicted TTFT, median share of each part:")
+    names = [("prefill", lambda p: p["prefill"]["prefill_ms"]), ("prefill queueing", lambda p: p["prefill"]["queue_ms"]),
+             ("KV transfer", lambda p: p["kv_transfer"]["ms_per_request"]),
+             ("decode-slot wait", lambda p: p["decode"]["slot_wait_ms"])]
+    for name, get in names:
+        shares = [get(parts[id(r)]) / t for r, t, _ in results]
+        print(f"  {name:<18} {100 * median(shares):5.1f}%  (max {100 * max(shares):5.1f}%)")
+    rest = [1 - sum(get(parts[id(r)]) for _, get in names) / t for r, t, _ in results]
+    print(f"  {'the rest':<18} {100 * median(rest):5.1f}%  (the request latency of the aggregated fit)")
+    total = sum(abs(t - r["ttft"]) / r["ttft"] for r, t, _ in results)
+    kinds = collections.defaultdict(list)
+    for r, t, p in results:
+        kinds[miss_kind(r, t, parts[id(r)])].append((r, t, p))
+    print("\nTTFT misses by kind:")
+    print(f"  {'kind':<66} {'rows':>4}  {'MAPE':>6}  share of error")
+    for kind, sel in sorted(kinds.items()):
+        err = sum(abs(t - r["ttft"]) / r["ttft"] for r, t, _ in sel)
+        print(f"  {kind:<66} {len(sel):>4}  {100 * err / len(sel):5.1f}%  {100 * err / total:5.1f}%")
+    print("\nfirst-token waits (the first kind) by layout:")
+    layouts = collections.defaultdict(lambda: [0, 0])
+    for r, t, _ in results:
+        pre, dec = side(r["prefill"]), side(r["decode"])
+        key = (r["engine"], "prefill dp>1" if pre["dp"] > 1 else "prefill dp=1",
+               "decode workers>1" if dec["workers"] > 1 else "decode workers=1")
+        layouts[key][0] += 1
+        layouts[key][1] += miss_kind(r, t, parts[id(r)]).startswith("under: first token")
+    for key, (n, waits) in sorted(layouts.items()):
+        print(f"  {' / '.join(key):<50} rows {n:>3}  first-token waits {waits:>3}")
+    print("\nTPOT measured / predicted (median):")
+    for label, want in (("decode attention DP", True), ("decode without attention DP", False)):
+        sel = [p / r["tpot"] for r, _, p in results if (side(r["decode"])["dp"] > 1) == want]
+        print(f"  {label:<28} rows {len(sel):>3}  {median([1 / x for x in sel]):.2f}")
 
 
 def held_out_model(row):
@@ -153,6 +223,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(HERE, "..", "build", "release", "llmhw"))
     ap.add_argument("--rows", action="store_true", help="print every row")
     ap.add_argument("--csv", help="write the per-row predictions here")
+    ap.add_argument("--breakdown", action="store_true", help="where the TTFT error comes from")
     a = ap.parse_args()
     skipped = collections.Counter()
     rows = list(silicon_rows(skipped))
@@ -164,13 +235,14 @@ def main():
             skipped["inferencex: the same run as a silicon row"] += 1
             continue
         rows.append(r)
-    results, failures = [], collections.Counter()
+    results, failures, parts = [], collections.Counter(), {}
     for row in rows:
         m, err = predict(a.binary, row)
         if m is None:
             failures[err.splitlines()[0][:120]] += 1
             continue
         results.append((row, m["ttft_ms"], m["tpot_ms"]))
+        parts[id(row)] = m["disaggregated"]
         if a.rows:
             print(f"{row['id']}: {row['hardware']} {row['engine']} {row['model']} c={row['concurrency']} "
                   f"P[{row['prefill']}] D[{row['decode']}] TTFT {m['ttft_ms']:.0f}/{row['ttft']:.0f} "
@@ -198,6 +270,8 @@ def main():
     for key in ("source", "hardware", "engine", "model"):
         for value in sorted({x[0][key] for x in results}):
             line(f"  {key}={value}", (x for x in results if x[0][key] == value))
+    if a.breakdown:
+        breakdown(results, parts)
     for reason, n in sorted(skipped.items()):
         print(f"skipped {n}: {reason}")
     for reason, n in sorted(failures.items()):

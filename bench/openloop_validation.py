@@ -57,7 +57,11 @@ def predict(binary, row):
             "--max-batched-tokens", row["max_num_batched_tokens"],
             "--input-tokens", str(round(length(row, "prompt"))),
             "--output-tokens", str(round(length(row, "output"))),
-            "--qps", row["arrival_rate_rps"], "--format", "json"]
+            "--qps", row["arrival_rate_rps"], "--format", "json",
+            # Every stage's prompts open with one of a few system prompts (shared_prefix_tokens,
+            # 100-150 tokens): vLLM V1 caches them (prefix caching on by default; the rows that
+            # record it say True), so they are not prefilled again.
+            "--shared-prefix-tokens", row["shared_prefix_tokens"] or "0"]
     if row["gpu_mem_util"]:
         args += ["--gpu-memory-utilization", row["gpu_mem_util"]]
     if row["dp"] and row["dp"] != "1":

@@ -340,8 +340,13 @@ std::vector<EngineEvidence> first_pass_fits(const std::vector<Subset>& all_subse
 // (3.35 TB/s). Each subset holds it at the row-weighted geometric mean of the first-pass fits of
 // the same engine (the all-engine fits for "*") on the vendor's groups; `without_group` leaves a
 // group out (a device held out of its group takes the value from the vendor's other groups).
+// Groups that fit_groups.json marks `"shared_by_vendor": false` (their rows ran engine builds the
+// vendor's other groups do not share, so their per-layer overhead is not the engine's of today)
+// neither give nor take the shared factors: `apart`.
 Prior shared_prior(Prior p, const Subset& s, const std::vector<EngineEvidence>& first_pass,
-                   const std::vector<double Efficiency::*>& shared, const std::string& without_group) {
+                   const std::vector<double Efficiency::*>& shared, const std::string& without_group,
+                   const std::set<std::string>& apart) {
+  if (apart.count(s.group)) return p;
   // A group's own sourced centre for a factor (fit_groups.json `prior` in the group: the CPU
   // groups' per-layer barrier cost) wins over sharing it with the vendor's other groups.
   const Prior own = s.prior.empty() ? Prior{} : read_prior(s.prior);
@@ -351,7 +356,7 @@ Prior shared_prior(Prior p, const Subset& s, const std::vector<EngineEvidence>& 
       continue;
     std::vector<std::pair<double, double>> evidence;
     for (const EngineEvidence& f : first_pass) {
-      if (f.vendor == s.vendor && f.engine == s.engine && f.group != without_group)
+      if (f.vendor == s.vendor && f.engine == s.engine && f.group != without_group && !apart.count(f.group))
         evidence.emplace_back(f.efficiency.*factor, f.rows);
     }
     if (!evidence.empty()) p.fixed.emplace_back(factor, pooled_centre(evidence, 0));
@@ -657,6 +662,10 @@ int run(const fs::path& data, bool write, const std::string& only, int jobs) {
   const std::vector<EngineEvidence> first_pass =
       first_pass_fits(subsets, engines, catalogs, defaults, unfitted, prior, jobs);
   const std::vector<double Efficiency::*> shared = shared_factors(groups);
+  std::set<std::string> apart;
+  for (const auto& g : groups.at("groups")) {
+    if (!g.value("shared_by_vendor", true)) apart.insert(g.at("name").get<std::string>());
+  }
   std::vector<const Subset*> selected;
   for (const Subset& s : subsets) {
     if (only.empty() || only == s.group + "/" + s.engine) selected.push_back(&s);
@@ -671,11 +680,11 @@ int run(const fs::path& data, bool write, const std::string& only, int jobs) {
     const Hardware& hw = catalogs.hardware.at(s.rows.front()->hardware);
     const Efficiency& start = unfitted.for_hardware(hw);
     const Prior own = with_group_prior(prior_for(s, prior, first_pass), s.prior);
-    const Prior fit_prior = shared_prior(own, s, first_pass, shared, "");
+    const Prior fit_prior = shared_prior(own, s, first_pass, shared, "", apart);
     // A device held out of a group with others takes the shared factors from the vendor's other
     // groups (their first-pass fits never saw it); one held out of a family, from the groups
     // other than its own, likewise.
-    const Prior hardware_prior = shared_prior(own, s, first_pass, shared, s.group);
+    const Prior hardware_prior = shared_prior(own, s, first_pass, shared, s.group, apart);
     for (const auto& [factor, value] : fit_prior.fixed)
       std::cerr << fmt::format("{}/{}: shared across {} groups: {:.1f}\n", s.group, s.engine, s.vendor,
                                value);

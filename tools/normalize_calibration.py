@@ -23,6 +23,7 @@ import argparse
 import collections
 import csv
 import re
+import statistics
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -653,6 +654,18 @@ INFERENCEX_ENGINES = {
     "mori-sglang": ("sglang", "SGLang with AMD MoRI expert-parallel transport"),
     "vllm-gaudi": ("vllm", "vLLM Gaudi plugin"),
 }
+# The KV-cache precision InferenceX's launch scripts set (SemiAnalysisAI/InferenceX,
+# benchmarks/single_node/fixed_seq_len/<key>.sh; the date each flag came in, from the scripts'
+# git history): runs on or after the date used an fp8 KV cache, earlier ones SGLang's default
+# (the model's bf16). Keyed by the file's hardware, engine and weight precision. Only the AMD
+# scripts were checked; the other SGLang rows keep the bf16 assumption.
+INFERENCEX_FP8_KV_SINCE = {
+    ("mi300x", "sglang", "fp8"): ("2026-01-22", "dsr1_fp8_mi300x.sh --kv-cache-dtype fp8_e4m3 since PR 544"),
+    ("mi355x", "sglang", "fp8"): ("2026-03-05", "dsr1_fp8_mi355x.sh --kv-cache-dtype fp8_e4m3 since PR 865"),
+    ("mi355x", "sglang", "fp4"): ("2025-12-16", "dsr1_fp4_mi355x.sh --kv-cache-dtype fp8_e4m3 since PR 330"),
+    ("mi355x", "atom", "fp8"): ("2026-01-14", "dsr1_fp8_mi355x_atom.sh --kv_cache_dtype fp8 since PR 419"),
+    ("mi355x", "atom", "fp4"): ("2026-01-14", "dsr1_fp4_mi355x_atom.sh --kv_cache_dtype fp8 since PR 419"),
+}
 INFERENCEX_MODELS = {
     "DeepSeek-R1-0528 (InferenceX key: dsr1)": (
         "deepseek-r1", "R1-0528 checkpoint mapped to deepseek-r1 (same architecture)"),
@@ -709,8 +722,13 @@ def inferencex_rows(path: Path) -> list[Row]:
         if not prec:
             reasons.append((R_PRECISION, f"weight precision {r['precision']!r}"))
         kv = "fp8" if (engine == "trtllm" and prec in ("fp8", "fp4")) else "bf16"
-        notes.append("kv not stated: fp8 assumed (trtllm quantized checkpoint)" if kv == "fp8"
-                     else "kv not stated: bf16 assumed")
+        fp8_kv = INFERENCEX_FP8_KV_SINCE.get((r["hardware"], r["engine"], prec))
+        if fp8_kv and n.get("date", "") >= fp8_kv[0]:
+            kv = "fp8"
+            notes.append(f"kv fp8 from the launch script ({fp8_kv[1]})")
+        else:
+            notes.append("kv not stated: fp8 assumed (trtllm quantized checkpoint)" if kv == "fp8"
+                         else "kv not stated: bf16 assumed")
         tp, ep = as_int(r["tp"]), as_int(r["ep"]) or 1
         if tp is None or tp == 0:
             reasons.append((R_PARALLEL, f"tp not parseable ({r['tp']!r})"))
@@ -781,7 +799,55 @@ def inferencex_rows(path: Path) -> list[Row]:
                 for row in by_idx[i]:
                     row.excluded = (f"{R_REPEAT}: x{keep} ({note_fields(kept['notes']).get('date', '')}, "
                                     f"{'means' if kept['ttft_ms_mean'].strip() else 'medians'}) is kept for it")
+    exclude_superseded_runs(raw, by_idx)
     return out
+
+
+R_SUPERSEDED = "engine build superseded"
+SUPERSEDED_TPOT_RATIO = 1.25
+
+
+def exclude_superseded_runs(raw: list[dict], by_idx: dict[int, list[Row]]) -> None:
+    """Excludes the kept rows of a nightly run whose engine build a later run of the same device,
+    engine and weight precision decodes much faster: on the configurations both runs measured,
+    the earlier run's TPOT is more than SUPERSEDED_TPOT_RATIO times the later's (median). llmhw
+    has no engine-version term, so one device fitted on two builds that far apart averages them.
+
+    Runs are told apart by date (history rows name no image). On MI300X, SGLang v0.5.9
+    (2026-02-27) decodes the ten configurations v0.5.12 (2026-05-18) re-measured 1.46x slower
+    (1.12-1.66x), and its 1k/8k rows, which InferenceX stopped running on 2026-03-27 (PR 911),
+    exist only in the old build: kept, they made MI300X look slower at long outputs than at long
+    prompts. Also caught: MI355X SGLang fp4 of 2025-10-06 (2.1x), B300 SGLang of 2026-04-17
+    (v0.5.10.post1, 1.6-1.7x) and 2026-05-13 (1.3x). Build-to-build gains elsewhere stay at or
+    below 1.2x (B200 TensorRT-LLM 1.15, MI355X ATOM 1.20) and those rows are kept.
+    """
+    tpot: dict[tuple, dict[str, dict[tuple, float]]] = collections.defaultdict(lambda: collections.defaultdict(dict))
+    kept: dict[tuple, dict[str, list[int]]] = collections.defaultdict(lambda: collections.defaultdict(list))
+    for idx, rows in by_idx.items():
+        row = rows[1]
+        if row.reasons:
+            continue
+        f = row.f
+        group = (raw[idx - 1]["hardware"], raw[idx - 1]["engine"], f["precision"])
+        date = note_fields(raw[idx - 1]["notes"]).get("date", "")
+        config = tuple(f[c] for c in ("tp", "dp", "moe_ep", "isl", "osl", "concurrency"))
+        tpot[group][date][config] = float(f["value"])
+        if not row.excluded:
+            kept[group][date].append(idx)
+    for group, runs in kept.items():
+        for date, idx_list in runs.items():
+            worst = (0.0, "", 0)
+            for later, values in tpot[group].items():
+                common = [c for c in tpot[group][date] if later > date and c in values]
+                if common:
+                    ratio = statistics.median(tpot[group][date][c] / values[c] for c in common)
+                    worst = max(worst, (ratio, later, len(common)))
+            if worst[0] > SUPERSEDED_TPOT_RATIO:
+                for i in idx_list:
+                    for row in by_idx[i]:
+                        row.excluded = (f"{R_SUPERSEDED}: the run of {worst[1]} on this device, engine and "
+                                        f"precision decodes the {worst[2]} configuration(s) both ran "
+                                        f"{worst[0]:.2f}x faster (median TPOT); left out of the fit")
 
 
 MLPERF_HARDWARE = {

@@ -11,9 +11,7 @@
 #include "llmhw/io/loaders.hpp"
 
 namespace llmhw::tools {
-namespace {
 
-// One CSV record; fields may be quoted with "" escapes (RFC 4180).
 std::vector<std::string> split_csv(const std::string& line) {
   std::vector<std::string> fields(1);
   bool quoted = false;
@@ -38,6 +36,8 @@ std::vector<std::string> split_csv(const std::string& line) {
   }
   return fields;
 }
+
+namespace {
 
 int to_int(const std::string& s, int fallback) {
   if (s.empty()) return fallback;

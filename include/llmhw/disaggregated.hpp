@@ -107,6 +107,11 @@ DisaggregatedPoint serve_disaggregated_at_rate(const DisaggregatedDeployment& d,
                                                double qps, const Efficiency& eff,
                                                const DisaggregatedLimits& limits);
 
+// The replica's figures as the ServingPoint estimate renders and LoadPoint extends: the decode
+// workers' step as the step, the prefill workers' step as the prompt; prefill_share 0, since
+// prefills never pause a decode worker.
+ServingPoint serving_point(const DisaggregatedPoint& p);
+
 // "2 prefill x TP=4 + 1 decode x TP=8, EP=8"
 std::string describe(const DisaggregatedDeployment& d);
 // "P2xTP4+D1xTP8 EP8", for a table cell.

@@ -216,8 +216,10 @@ struct EngineLimits {
   int large_memory_max_batch = 0;
   std::vector<std::string> large_memory_excludes = {};
   // The engine admits a request only when the KV of its full length (isl + osl) is free
-  // (TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler); otherwise it admits a request when the
-  // blocks of its prompt are free and preempts (recompute) when memory runs out (vLLM, SGLang).
+  // (TensorRT-LLM's default GUARANTEED_NO_EVICT scheduler), so its KV capacity counts sequences at
+  // their full length; otherwise at their mean length (vLLM admits on the prompt's blocks and
+  // preempts to the front of its queue, SGLang reserves a share of the outputs; either way the
+  // requests beyond the capacity queue: serve_closed_loop).
   bool reserve_full_length = false;
   // Share of device memory the engine allocates (vLLM gpu_memory_utilization, SGLang
   // mem_fraction_static; 0 = the efficiency's usable_memory_fraction); with `of_free`, the share

@@ -48,6 +48,10 @@ struct Prediction {
   bool clamped = false;    // the measured concurrency exceeds what llmhw thinks fits in memory
   ServingPoint serving;    // the closed-loop point the value was read from (for analysis)
   long max_sequences = 0;  // what llmhw's memory plan says fits
+  // Requests the engine runs at once by llmhw's engine model: its batch limit per dp group and
+  // the KV cache under its admission rule (the whole length under TensorRT-LLM's
+  // GUARANTEED_NO_EVICT, the mean length otherwise). 0 where no closed loop was predicted.
+  long engine_capacity = 0;
 };
 
 // Whether llmhw can predict the observation at all (independent of efficiency values).

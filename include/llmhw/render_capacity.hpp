@@ -2,6 +2,7 @@
 // Rendering `llmhw capacity`: a table per pool with the reasons, or JSON
 // (data/schema/capacity.schema.json).
 #include <string>
+#include <vector>
 
 #include "llmhw/capacity.hpp"
 #include "llmhw/render_style.hpp"
@@ -14,6 +15,7 @@ struct CapacityContext {
   std::string precision_text;  // as asked: "auto" or a list
   std::string devices_text;    // as asked: "16xh100-sxm,8xl40s"
   std::string calibration_status;
+  std::vector<std::string> notes;  // one per calibration overlay applied (cli/overlays.hpp)
 };
 
 inline constexpr int kCapacitySchemaVersion = 1;

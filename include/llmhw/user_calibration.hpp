@@ -18,8 +18,8 @@ namespace llmhw {
 // One benchmark run as a result file states it (means over its requests).
 struct BenchRun {
   std::string file;    // as given on the command line
-  std::string format;  // "vllm-bench-serve", "sglang-bench-serving", "genai-perf", "aiperf"
-  int line = 0;        // JSONL: the run's line (1-based); 0 for a one-run file
+  std::string format;  // "vllm-bench-serve", "sglang-bench-serving", "genai-perf", "aiperf", "guidellm"
+  int line = 0;        // JSONL: the run's line; GuideLLM: its benchmark (1-based); 0 for a one-run file
   std::optional<double> max_concurrency;
   std::optional<double> request_rate;  // requests/s; nullopt: "inf" (all at once)
   double completed = 0, duration_s = 0;

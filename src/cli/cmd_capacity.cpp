@@ -9,6 +9,7 @@
 #include "cli/catalog.hpp"
 #include "cli/inventory.hpp"
 #include "cli/model_lookup.hpp"
+#include "cli/overlays.hpp"
 #include "cli/query_options.hpp"
 #include "llmhw/capacity.hpp"
 #include "llmhw/error.hpp"
@@ -55,13 +56,20 @@ int run_capacity(const CapacityOptions& o, const GlobalOptions& global, Streams&
   const Catalog catalog = load_catalog(global);
   const std::vector<Pool> pools = parse_pools(o, catalog);
   const Query query = build_query(o.query);
-  const Calibration calibration = io::load_calibration(data / "efficiency.json");
+  Calibration calibration = io::load_calibration(data / "efficiency.json");
+  // The user's calibration overlays, as recommend and estimate apply them (cli/overlays.hpp).
+  std::vector<std::string> notes = apply_overlays(calibration, global, catalog);
   const Model model = resolve_model(o.query.model, o.query.model_config, data / "models").model;
   const CapacityResult result = capacity(query, model, pools, calibration, catalog.hardware);
   std::string devices;
   for (const Pool& p : pools)
     devices += fmt::format("{}{}x {}", devices.empty() ? "" : " + ", p.devices, p.hardware->id);
-  const render::CapacityContext ctx{&query, &model, o.query.precision, devices, calibration.status};
+  const render::CapacityContext ctx{.query = &query,
+                                    .model = &model,
+                                    .precision_text = o.query.precision,
+                                    .devices_text = devices,
+                                    .calibration_status = calibration.status,
+                                    .notes = std::move(notes)};
   s.out << (format == render::Format::json ? render::capacity_json(result, ctx)
                                            : render::capacity_table(result, ctx, output_style(global, s)));
   return static_cast<int>(result.max_requests_per_s > 0 ? ExitCode::ok : ExitCode::no_solution);

@@ -194,9 +194,8 @@ void closed_loop(render::EstimateView& v, std::optional<double> concurrency, con
                   "running request finishes and frees its blocks (in TTFT)",
                   admitted, text::grouped(running - static_cast<double>(admitted)))
             : fmt::format(
-                  "only {} sequences fit in the KV cache at their mean length; the other {} are admitted "
-                  "as their prompt's blocks free up, and the engine preempts and recomputes the newest "
-                  "(in TPOT, not TTFT)",
+                  "only {} sequences fit in the KV cache at their mean length; the other {} wait in the "
+                  "engine's queue until running requests finish and free their blocks (in TTFT)",
                   admitted, text::grouped(running - static_cast<double>(admitted))));
   }
 }
@@ -416,15 +415,10 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
                   "with --decode");
   cmd->add_option("--decode", o->decode,
                   "Disaggregated: the decode workers, SPEC as --prefill; TTFT adds the KV transfer");
-  cmd->add_option("--speculative", o->speculative,
-                  "Speculative decoding: mtp, eagle or draft:MODEL, each with an optional :K draft tokens "
-                  "(default K: mtp 1, eagle 3, draft 4)");
-  cmd->add_option("--acceptance", o->acceptance,
-                  "Mean tokens kept per speculative step, 1 to K+1 (default: the method's published figure)");
-  cmd->add_option("--prefix-cache-hit", o->prefix_cache_hit,
-                  "Share of prompt tokens served from the prefix cache, 0 to 1 (default 0)");
-  cmd->add_option("--shared-prefix-tokens", o->shared_prefix_tokens,
-                  "Prompt tokens every request shares (a system prompt): cached, held once in the KV cache");
+  add_speculation_flags(
+      *cmd, *o,
+      "Speculative decoding: mtp, eagle or draft:MODEL, each with an optional :K draft tokens "
+      "(default K: mtp 1, eagle 3, draft 4)");
   cmd->add_option("--format", o->format, "table, json, csv or markdown")->capture_default_str();
   cmd->add_option(
       "--plot", o->plot,

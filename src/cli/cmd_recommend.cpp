@@ -668,15 +668,10 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--input-tokens", o->input_tokens,
                   "Prompt tokens per request: N, mean+-sd (1024+-256) or min..max")
       ->capture_default_str();
-  cmd->add_option("--speculative", o->speculative,
-                  "Speculative decoding to try: mtp, eagle or draft:MODEL, each with an optional :K; none "
-                  "(default: mtp where the model has MTP layers)");
-  cmd->add_option("--acceptance", o->acceptance,
-                  "Mean tokens kept per speculative step, 1 to K+1 (default: the method's published figure)");
-  cmd->add_option("--prefix-cache-hit", o->prefix_cache_hit,
-                  "Share of prompt tokens served from the prefix cache, 0 to 1 (default 0)");
-  cmd->add_option("--shared-prefix-tokens", o->shared_prefix_tokens,
-                  "Prompt tokens every request shares (a system prompt): cached, held once in the KV cache");
+  add_speculation_flags(
+      *cmd, *o,
+      "Speculative decoding to try: mtp, eagle or draft:MODEL, each with an optional :K; none "
+      "(default: mtp where the model has MTP layers)");
   cmd->add_option("--output-tokens", o->output_tokens,
                   "Generated tokens per request: N, mean+-sd or min..max")
       ->capture_default_str();

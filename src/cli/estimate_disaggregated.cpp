@@ -133,15 +133,7 @@ int run_disaggregated(DisaggregatedRequest r, Streams& s) {
                   fmt::format("--qps: {} req/s is beyond this disaggregated deployment ({} is saturated)",
                               text::rate(*r.qps), p.limited_by));
     }
-    ServingPoint sp;
-    sp.concurrency = p.concurrency;
-    sp.requests_per_s = p.requests_per_s;
-    sp.output_tokens_per_s = p.output_tokens_per_s;
-    sp.ttft_s = p.ttft_s;
-    sp.tpot_s = p.tpot_s;
-    sp.step = p.decode_step;
-    sp.prompt = p.prefill_step;
-    v.point = sp;
+    v.point = serving_point(p);
     v.qps = r.qps;
     v.effective_concurrency = p.concurrency;
     v.fits = true;

@@ -267,6 +267,19 @@ DisaggregatedPoint serve_disaggregated_at_rate(const DisaggregatedDeployment& d,
   return s;
 }
 
+ServingPoint serving_point(const DisaggregatedPoint& p) {
+  ServingPoint s;
+  s.concurrency = p.concurrency;
+  s.requests_per_s = p.requests_per_s;
+  s.output_tokens_per_s = p.output_tokens_per_s;
+  s.ttft_s = p.ttft_s;
+  s.tpot_s = p.tpot_s;
+  s.step = p.decode_step;
+  s.prompt = p.prefill_step;
+  s.prefill_share = 0;  // prefills never pause a decode worker
+  return s;
+}
+
 std::string describe(const DisaggregatedDeployment& d) {
   const auto side = [](const Deployment& x) {
     std::string out = layout(x);

@@ -30,14 +30,7 @@ constexpr std::array<std::pair<int, int>, 6> kDisaggregatedRatios = {
 // queue (M/G/c).
 LoadPoint as_load_point(const DisaggregatedPoint& p, const Query& q, const Efficiency& eff) {
   LoadPoint l;
-  l.concurrency = p.concurrency;
-  l.requests_per_s = p.requests_per_s;
-  l.output_tokens_per_s = p.output_tokens_per_s;
-  l.ttft_s = p.ttft_s;
-  l.tpot_s = p.tpot_s;
-  l.step = p.decode_step;
-  l.prompt = p.prefill_step;
-  l.prefill_share = 0;  // prefills never pause a decode worker
+  static_cast<ServingPoint&>(l) = serving_point(p);
   // ttft_at() adds half a decode step, the admission to the decode worker's running batch.
   l.prefill_mean_s = p.prefill_s + p.transfer.seconds;
   l.prefill_utilisation = p.prefill_utilisation;

@@ -183,6 +183,16 @@ double collective_seconds(double message_bytes, int ranks, double share, const H
          ring(message_bytes / domain, domains, *hw.scale_out);
 }
 
+// The experts' token exchange (expert-parallel dispatch and combine, the attention-DP gather to the
+// expert ranks) among `ranks` ranks: each rank exchanges with every other, so the fixed latency grows
+// with the peers beyond those of one 8-GPU node, for which the fitted collective latency stands.
+double exchange_seconds(double message_bytes, int ranks, double share, const Hardware& hw,
+                        const Efficiency& eff) {
+  const double extra_peers = std::max(0, ranks - 8) / 7.0;
+  return collective_seconds(message_bytes, ranks, share, hw, eff) +
+         extra_peers * eff.collective_latency_us * 1e-6;
+}
+
 // A pipeline stage hands its activations to the next: over the fast links within a node, over
 // the scale-out network when the replica spans more than one fast domain (multi-node).
 double stage_hop_seconds(const Deployment& d, double bytes, const Efficiency& eff) {
@@ -206,13 +216,13 @@ double communication_seconds(const Deployment& d, const ModelFacts& f, double to
              collective_seconds(group_tokens * m.hidden * kActivationBytes, d.tp, 2.0, hw, eff);
   if (m.moe && d.moe_ep > 1) {
     const double routed = group_tokens * m.moe->experts_per_token * m.hidden * kActivationBytes;
-    t += f.params.moe_layers * 2.0 * collective_seconds(routed, d.moe_ep, 1.0, hw, eff);
+    t += f.params.moe_layers * 2.0 * exchange_seconds(routed, d.moe_ep, 1.0, hw, eff);
   }
   const int expert_tp = d.expert_tp();
   if (m.moe && expert_tp > d.tp) {
     const double shared_tokens = group_tokens * expert_tp / d.tp;
     t += f.params.moe_layers *
-         collective_seconds(shared_tokens * m.hidden * kActivationBytes, expert_tp, 2.0, hw, eff);
+         exchange_seconds(shared_tokens * m.hidden * kActivationBytes, expert_tp, 2.0, hw, eff);
   }
   return t;
 }
@@ -567,21 +577,35 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   // rest of the wave prefills, stretching their TPOT. A round is the wave's prefill plus osl - 1
   // decode steps (docs/estimation.md "Serving").
   //
-  // Admission (docs/estimation.md "Admission"): TensorRT-LLM's GUARANTEED_NO_EVICT admits a
-  // request only when the blocks of its whole length are free, so requests beyond that capacity
-  // wait in the queue until a running request finishes and frees its blocks. vLLM and SGLang
-  // admit a request as soon as the blocks of its prompt are free and, when the running sequences
-  // outgrow the cache, preempt the newest and recompute it later: beyond the KV capacity every
-  // admitted request gets its first token at once, only `resident` of them decode at a time,
-  // and the preempted ones pay a recompute of their context; that shows in TPOT, not TTFT.
+  // Admission (docs/estimation.md "Admission"): no engine runs more requests than its KV cache
+  // holds; the client's requests beyond that wait in the engine's queue, without a first token,
+  // until running requests finish. What differs is the capacity (`kv_sequences`, the caller's):
+  // - TensorRT-LLM's GUARANTEED_NO_EVICT admits a request only when the blocks of its whole
+  //   length (isl + osl) are free.
+  // - vLLM V1 (vllm/v1/core/sched/scheduler.py, Scheduler.schedule) admits a WAITING request when
+  //   the blocks of its prompt are free; when a running request cannot get a block it preempts
+  //   the newest (running.pop(), its KV freed) and puts it back at the *front* of the waiting
+  //   queue (waiting.prepend_request), and no WAITING request is scheduled in a step that
+  //   preempted. So beyond the cache at the requests' mean length a new request waits behind the
+  //   preempted ones: the running set stays at that capacity and the rest queue.
+  // - SGLang (python/sglang/srt/managers/schedule_policy.py, PrefillAdder) admits a request only
+  //   when its prompt plus min(max_new_tokens, CLIP_MAX_NEW_TOKENS = 4096) fit in the tokens left
+  //   after reserving new_token_ratio of every running request's remaining output (0.7 decaying
+  //   to 0.098 over 600 steps, SGLANG_INIT_NEW_TOKEN_RATIO etc. in environ.py); it retracts a
+  //   decode request only when that estimate was short. Its capacity is between the mean- and
+  //   the full-length one; llmhw takes the mean length, as for vLLM.
+  // Measured: Qwen3-32B on 2x H100 with vLLM at 128 requests of 4096 tokens (osl 128, 512,
+  // 1024; data/calibration/serving_ttft_tpot.csv) waited 0.94-1.04 rounds for their first token,
+  // which a running set of 63-66 requests gives by Little's law; llmhw's mean-length capacity is
+  // 61-68. Before, vLLM and SGLang admitted every request and preempted, so TTFT beyond the
+  // cache stayed at one prefill (2.5 s predicted against 19-59 s measured).
   ServingPoint s;
   s.concurrency = concurrency;
   // The batch limit is per engine instance: each attention data-parallel group runs its own.
   const double slots = static_cast<double>(limits.max_batch) * d.dp;
   const double kv = limits.kv_sequences > 0 ? static_cast<double>(limits.kv_sequences) : slots;
-  double running = std::max(1.0, std::min(concurrency, slots));
-  if (limits.reserve_full_length) running = std::max(1.0, std::min(running, kv));
-  const double resident = std::max(1.0, std::min(running, kv));
+  const double running = std::max(1.0, std::min({concurrency, slots, kv}));
+  const double resident = running;
   // With prefix caching a step's token budget goes to the prompts' uncached tokens only.
   const double fresh = new_prompt_tokens(w, w.input_tokens), cached = cached_prompt_tokens(w, w.input_tokens);
   const double per_step = std::max(1.0, std::floor(limits.max_num_tokens / fresh));
@@ -600,14 +624,6 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
   const double decode_steps = std::max(0.0, w.output_tokens - 1);
   double round = prefill_steps * group_prefill + decode_steps * step;
   s.prefill_share = prefill_steps * group_prefill / round;
-  // Preemption by recompute: of the `running` requests a share (running - resident) / running
-  // is preempted once in its life and prefills its context again (isl + osl / 2 on average);
-  // over a round, `resident` requests complete.
-  if (running > resident) {
-    const double context = w.input_tokens + w.output_tokens / 2.0;
-    const double recompute = prefill(d, f, peak, context, eff, 1).total_s() / d.dp;
-    round += resident * (running - resident) / running * recompute;
-  }
   s.requests_per_s = resident / round;
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
   const double sync = eff.wave_synchronization;
@@ -620,14 +636,14 @@ ServingPoint serve_closed_loop(const Deployment& d, const Workload& w, double co
       prefill(d, f, peak, fresh, eff, together, std::round(1.0 + sync * (groups - 1.0)), cached).total_s();
   const double first_token = own_prefill + group_prefill * ahead + (1.0 - sync) * step / 2.0;
   // Little's law: the `running` requests each live running / lambda in the engine; the
-  // requests beyond it wait (concurrency - running) / lambda in the queue, for a free slot (or,
-  // under GUARANTEED_NO_EVICT, for a finished request's blocks): a share of a round, not rounds.
+  // requests beyond it wait (concurrency - running) / lambda in the queue, for a free slot or a
+  // finished request's blocks: a share of a round, not rounds.
   const double life = running / s.requests_per_s;
   const double queued = std::max(0.0, concurrency - running) / s.requests_per_s;
   s.ttft_s = first_token + queued;
   s.client_latency_s = eff.request_latency_ms * 1e-3;  // the benchmark client's, reported apart
   // What of its life is not its first token is its decoding, stalled by every prefill that does
-  // not already count in its TTFT, and by the turns preempted requests take.
+  // not already count in its TTFT.
   s.tpot_s = decode_steps > 0 ? (life - first_token) / decode_steps : step;
   return s;
 }

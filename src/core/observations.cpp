@@ -153,6 +153,7 @@ Prediction predict_mappable(const Observation& o, const Deployment& d, const Eff
   const ServingPoint s = serve_closed_loop(d, w, concurrency, eff, fitting);
   p.serving = s;
   p.max_sequences = mem.max_sequences;
+  p.engine_capacity = std::min<long>(admitted, static_cast<long>(limits.max_batch) * d.dp);
   const double replicas = std::max(1.0, static_cast<double>(o.devices) / d.devices());
   // The rows were measured by closed-loop clients: their own latency counts in what they saw.
   const double client_ttft_s = s.ttft_s + s.client_latency_s;

@@ -8,8 +8,11 @@
 //     total_output_tokens_retokenized, which only SGLang writes;
 //   GenAI-Perf profile_export_genai_perf.json and AIPerf profile_export_aiperf.json: one object
 //     per metric ({"unit": "ms", "avg": ...}) for time_to_first_token, inter_token_latency,
-//     request_latency, input/output_sequence_length, request_throughput, request_count, and the
-//     load in input_config (concurrency or request_rate, at any depth).
+//     request_latency, input/output_sequence_length, request_throughput, request_count (AIPerf:
+//     benchmark_duration too), and the load and model in input_config (bench_perf_export.cpp
+//     cites both tools' exporters);
+//   GuideLLM's report (guidellm benchmark --output-path results.json), one run per benchmark:
+//     bench_guidellm.cpp.
 // Python writes an unbounded rate as the bare token Infinity, which is not JSON: read as "inf".
 #include "llmhw/io/bench_results.hpp"
 
@@ -19,10 +22,22 @@
 #include <optional>
 #include <sstream>
 
+#include "io/bench_formats.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 
 namespace llmhw::io {
+
+void bench::take_metadata(const nlohmann::json& j, BenchRun& r) {
+  for (const char* key :
+       {"model_id", "backend", "hardware", "tensor_parallel_size", "tp", "precision", "engine"}) {
+    if (!j.contains(key)) continue;
+    const nlohmann::json& v = j.at(key);
+    if (v.is_string()) r.metadata[key] = v.get<std::string>();
+    if (v.is_number_integer()) r.metadata[key] = std::to_string(v.get<long>());
+  }
+}
+
 namespace {
 
 using nlohmann::json;
@@ -84,15 +99,7 @@ struct Reader {
   }
 };
 
-void take_metadata(const json& j, BenchRun& r) {
-  for (const char* key :
-       {"model_id", "backend", "hardware", "tensor_parallel_size", "tp", "precision", "engine"}) {
-    if (!j.contains(key)) continue;
-    const json& v = j.at(key);
-    if (v.is_string()) r.metadata[key] = v.get<std::string>();
-    if (v.is_number_integer()) r.metadata[key] = std::to_string(v.get<long>());
-  }
-}
+using bench::take_metadata;
 
 // vLLM and SGLang share the serving benchmark's keys.
 BenchRun serving_run(const json& j, BenchRun r) {
@@ -113,22 +120,6 @@ BenchRun serving_run(const json& j, BenchRun r) {
   }
   take_metadata(j, r);
   return r;
-}
-
-// The first number under `key` at any depth of `j` (input_config nests the load differently
-// across GenAI-Perf and AIPerf versions).
-std::optional<double> find_number(const json& j, const std::string& key) {
-  if (j.is_object()) {
-    if (j.contains(key) && j.at(key).is_number()) return j.at(key).get<double>();
-    if (j.contains(key) && j.at(key).is_array() && j.at(key).size() == 1 && j.at(key)[0].is_number())
-      return j.at(key)[0].get<double>();
-  }
-  if (j.is_object() || j.is_array()) {
-    for (const auto& v : j) {
-      if (auto found = find_number(v, key)) return found;
-    }
-  }
-  return std::nullopt;
 }
 
 // A GenAI-Perf / AIPerf metric's mean, converted to milliseconds where it has a time unit.
@@ -167,15 +158,24 @@ BenchRun perf_analyzer_run(const json& j, BenchRun r) {
   r.completed = metrics.contains("request_count") ? metric_avg(metrics, r, "request_count", false) : 1;
   r.input_tokens = metric_avg(metrics, r, "input_sequence_length", false) * r.completed;
   r.output_tokens = metric_avg(metrics, r, "output_sequence_length", false) * r.completed;
-  if (metrics.contains("request_throughput")) {
+  if (metrics.contains("benchmark_duration")) {  // AIPerf
+    r.duration_s = metric_avg(metrics, r, "benchmark_duration", true) / 1e3;
+  } else if (metrics.contains("request_throughput")) {
     const double rps = metric_avg(metrics, r, "request_throughput", false);
     if (rps > 0) r.duration_s = r.completed / rps;
   }
   const json config = j.contains("input_config") ? j.at("input_config") : json::object();
-  if (auto c = find_number(config, "concurrency"); c && *c >= 1) r.max_concurrency = *c;
-  if (auto rate = find_number(config, "request_rate"); rate && *rate > 0) r.request_rate = *rate;
-  if (!r.max_concurrency && !r.request_rate)
-    throw data_error(fmt::format("{}: input_config.concurrency: missing (and no request_rate)", r.where()));
+  const bench::ExportLoad load = bench::export_load(config);
+  if (load.concurrency && *load.concurrency >= 1) r.max_concurrency = load.concurrency;
+  r.request_rate = load.request_rate;
+  if (!r.max_concurrency && !r.request_rate) {
+    throw data_error(fmt::format(
+        "{}: input_config.{}: missing (and no request rate){}", r.where(),
+        r.format == "aiperf" ? "loadgen.concurrency" : "perf_analyzer.stimulus.concurrency",
+        r.format == "aiperf" ? "; AIPerf leaves out a load it was not given: run it with --concurrency N"
+                             : ""));
+  }
+  bench::take_export_model(config, r);
   return r;
 }
 
@@ -188,7 +188,8 @@ std::string detect(const json& j) {
   }
   const json& metrics = j.contains("records") && j.at("records").is_object() ? j.at("records") : j;
   if (metrics.contains("time_to_first_token") && metrics.contains("inter_token_latency"))
-    return j.contains("aiperf_version") || j.contains("schema_version") ? "aiperf" : "genai-perf";
+    return bench::is_aiperf_export(j) ? "aiperf" : "genai-perf";
+  if (bench::is_guidellm_report(j)) return "guidellm";
   return "";
 }
 
@@ -197,13 +198,23 @@ BenchRun read_run(const json& j, const std::string& path, int line) {
   r.file = path;
   r.line = line;
   r.format = detect(j);
+  if (r.format.empty() && j.is_object() && j.contains("metrics") && j.contains("metadata")) {
+    throw data_error(
+        fmt::format("{}: one request's record (AIPerf's profile_export.jsonl), not a run: give the run's "
+                    "profile_export_aiperf.json",
+                    r.where()));
+  }
   if (r.format.empty()) {
     throw data_error(fmt::format(
         "{}: not a benchmark result llmhw reads (no completed + mean_ttft_ms as vLLM bench serve and SGLang "
-        "bench_serving write, nor time_to_first_token as GenAI-Perf and AIPerf write)",
+        "bench_serving write, nor time_to_first_token as GenAI-Perf and AIPerf write, nor GuideLLM's "
+        "benchmarks)",
         r.where()));
   }
   if (r.format == "genai-perf" || r.format == "aiperf") return perf_analyzer_run(j, r);
+  if (r.format == "guidellm")  // a whole report is read by parse_bench_text, not a line of JSONL
+    throw data_error(
+        fmt::format("{}: a GuideLLM report inside a JSONL file; give the report itself", r.where()));
   return serving_run(j, r);
 }
 
@@ -217,7 +228,9 @@ BenchFile parse_bench_text(const std::string& raw, const std::string& path) {
     throw data_error(fmt::format("{}: empty file", path));
   const std::string text = python_json_to_json(raw);
   json whole = json::parse(text, nullptr, false);
-  if (!whole.is_discarded()) {
+  if (!whole.is_discarded() && detect(whole) == "guidellm") {
+    f.runs = bench::guidellm_runs(whole, path);  // one run per benchmark
+  } else if (!whole.is_discarded()) {
     f.runs.push_back(read_run(whole, path, 0));
   } else {
     // JSONL: one run a line (SGLang appends a line per run to --output-file).
@@ -244,6 +257,11 @@ BenchFile parse_bench_text(const std::string& raw, const std::string& path) {
 }
 
 BenchFile read_bench_file(const std::filesystem::path& path) {
+  if (const auto ext = path.extension(); ext == ".yaml" || ext == ".yml")  // GuideLLM writes either
+    throw data_error(
+        fmt::format("{}: a YAML report; llmhw reads GuideLLM's JSON report (--output-path results.json "
+                    "or --output kind=json)",
+                    path.string()));
   return parse_bench_text(read_text_file(path), path.string());
 }
 

@@ -60,6 +60,10 @@ std::string capacity_table(const CapacityResult& result, const CapacityContext& 
                        text::percentile_prefix(q.tpot_percentile), text::ms(q.tpot_ms), ctx.precision_text,
                        q.max_utilisation * 100, q.n_plus > 0 ? fmt::format(", {} spare", q.n_plus) : "");
   }
+  if (!style.quiet && !ctx.notes.empty()) {
+    for (const std::string& n : ctx.notes) out += labelled("note:", n, 6, style, Paint::dim);
+    out += "\n";
+  }
   std::vector<std::vector<std::string>> rows = {{"hardware", "owned", "req/s", "dev x rep", "prec", "layout",
                                                  "TTFT ms", "TPOT ms", "unused", "limited by"}};
   for (const PoolCapacity& p : result.pools) {
@@ -164,7 +168,13 @@ std::string capacity_json(const CapacityResult& result, const CapacityContext& c
     }
     w.end_object();
   }
-  w.end_array().field("calibration", ctx.calibration_status).end_object();
+  w.end_array().field("calibration", ctx.calibration_status);
+  if (!ctx.notes.empty()) {  // only with a calibration overlay: the output without one is unchanged
+    w.key("notes").begin_array();
+    for (const std::string& n : ctx.notes) w.value(n);
+    w.end_array();
+  }
+  w.end_object();
   std::string out = w.take();
   out += '\n';
   return out;

@@ -1,8 +1,16 @@
 // `--emit vllm|sglang|trtllm|llama.cpp`: the engine's launch command with its flags set to what
-// the estimate assumed. Flag names were checked against each engine's source (docs/deploy.md
-// "Engine versions"): vLLM vllm/engine/arg_utils.py @99d7eb5 (the commit data/efficiency.json
-// cites), SGLang python/sglang/srt/server_args.py @001067f, TensorRT-LLM
-// tensorrt_llm/commands/serve.py @00209af, llama.cpp common/arg.cpp (master as indexed).
+// the estimate assumed. Every flag name was read in the engine's source (docs/deploy.md "Engine
+// versions"):
+//  - vLLM vllm/engine/arg_utils.py @99d7eb5 (EngineArgs.add_cli_args: --tensor-parallel-size,
+//    --pipeline-parallel-size, --data-parallel-size, --enable-expert-parallel,
+//    --distributed-executor-backend, --max-model-len, --quantization, --gpu-memory-utilization,
+//    --kv-cache-dtype, --max-num-batched-tokens, --max-num-seqs), vllm/config/cache.py @c1d8642
+//    (CacheDType: auto, bfloat16, fp8, ...), vllm/entrypoints/openai/cli_args.py @789340f
+//    (positional model_tag, --host, --port default 8000);
+//  - SGLang python/sglang/srt/server_args.py @001067f (ServerArgs fields: the flag is the field
+//    name, tp_size -> --tp-size; --tp and --dp are not declared, only argparse prefixes);
+//  - TensorRT-LLM tensorrt_llm/commands/serve.py @00209af;
+//  - llama.cpp common/arg.cpp @c392e50 (ggerganov/llama.cpp, 2025-02-20).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -185,12 +193,13 @@ EngineCommand sglang_command(const EmitPlan& p) {
   const Deployment& d = p.deployment;
   EngineCommand c = command("sglang", {"python3", "-m", "sglang.launch_server", "--model-path", p.model_ref});
   c.head = 3;
-  // With attention data parallelism SGLang's --tp counts every rank of the replica and --dp the
-  // attention groups among them (--enable-dp-attention).
-  add(c, "--tp", d.tp * d.dp);
+  // With attention data parallelism SGLang's --tp-size counts every rank of the replica and
+  // --dp-size the attention groups among them (--enable-dp-attention). The declared names, not
+  // the --tp/--dp of SGLang's docs: those parse only as argparse prefixes (server_args.py @001067f).
+  add(c, "--tp-size", d.tp * d.dp);
   if (d.pp > 1) add(c, "--pp-size", d.pp);
   if (d.dp > 1) {
-    add(c, "--dp", d.dp);
+    add(c, "--dp-size", d.dp);
     c.argv.push_back("--enable-dp-attention");
   }
   if (d.moe_ep > 1) add(c, "--ep-size", d.moe_ep);

@@ -187,9 +187,13 @@ std::string joined_shell(const std::vector<std::string>& argv) {
   return out;
 }
 
-// The engine's gauge of requests it is running, as Prometheus scrapes it from the pod's /metrics
-// (vLLM's metrics docs; SGLang with --enable-metrics; llama-server with --metrics), and the flag
-// that turns the endpoint on ("" = always on).
+// The engine's gauge of requests it is running, as Prometheus scrapes it from the pod's /metrics,
+// and the flag that turns the endpoint on ("" = always on). Names read in each engine's source:
+// vLLM vllm/v1/metrics/loggers.py @a6f0308 (PrometheusStatLogger: Gauge "vllm:num_requests_running");
+// SGLang python/sglang/srt/metrics/collector.py @00ae9c1 (SchedulerMetricsCollector: Gauge
+// "sglang:num_running_reqs"), enable_metrics (--enable-metrics) in server_args.py @001067f;
+// llama.cpp examples/server/server.cpp @c392e50 lines 3647 and 3668-3670 ("llamacpp:" +
+// "requests_processing", a gauge of the busy slots), --metrics in common/arg.cpp line 2058.
 struct RunningMetric {
   std::string prometheus, flag;
 };

@@ -3,11 +3,14 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include "cli/app.hpp"
 
@@ -33,11 +36,44 @@ CliResult run_cli_on_terminal(std::vector<std::string> args) {
   return run_in_process(std::move(args), true);
 }
 
-static std::string slurp(const std::filesystem::path& p) {
+nlohmann::json run_json(std::vector<std::string> args, int code) {
+  args.insert(args.begin(), {"--data-dir", LLMHW_DATA});
+  args.insert(args.end(), {"--format", "json"});
+  const auto r = run_cli(args);
+  INFO(r.err);
+  REQUIRE(r.code == code);
+  return nlohmann::json::parse(r.out);
+}
+
+std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+  const auto path = std::filesystem::path(LLMHW_TEST_FIXTURES).parent_path() / "cli" / "golden" / name;
+  if (std::getenv("LLMHW_UPDATE_GOLDEN")) {
+    std::ofstream(path) << actual;
+    return;
+  }
+  CHECK(read_text(path) == actual);
+}
+
+const Hardware& find_hardware(const std::vector<Hardware>& catalog, const std::string& id) {
+  for (const auto& hw : catalog) {
+    if (hw.id == id) return hw;
+  }
+  FAIL("no profile " << id);
+  throw std::logic_error("unreachable");
+}
+
+std::string flag_value(const std::string& command, const std::string& flag) {
+  std::smatch m;
+  const std::regex re("(^|\\s)" + flag + "[ =]([^ \\\\\\n]+)");
+  if (!std::regex_search(command, m, re)) return "";
+  return m[2];
 }
 
 CliResult run_binary(const std::string& args) {
@@ -53,8 +89,8 @@ CliResult run_binary_env(const std::string& env, const std::string& args) {
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
+  r.out = read_text(out);
+  r.err = read_text(err);
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return r;

@@ -1,9 +1,13 @@
 #pragma once
-// Runs the CLI in-process (cli::run with string streams) or as the real binary.
+// Runs the CLI in-process (cli::run with string streams) or as the real binary, and the helpers
+// the CLI tests share (files, golden outputs, JSON answers, flags of an emitted command).
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "llmhw/hardware.hpp"
 
 namespace llmhw::test {
 
@@ -20,6 +24,22 @@ CliResult run_cli_on_terminal(std::vector<std::string> args);
 CliResult run_binary(const std::string& args);
 // The same with environment assignments ("LC_ALL=C LANG=C") for the process.
 CliResult run_binary_env(const std::string& env, const std::string& args);
+
+// In-process on the shipped data (--data-dir LLMHW_DATA) with --format json: the exit code must be
+// `code` (the stderr is shown when it is not); the parsed stdout.
+nlohmann::json run_json(std::vector<std::string> args, int code = 0);
+
+// The whole file as text ("" when it cannot be read).
+std::string read_text(const std::filesystem::path& p);
+
+// Compares with tests/cli/golden/<name>; LLMHW_UPDATE_GOLDEN=1 rewrites the file instead.
+void check_golden(const std::string& name, const std::string& actual);
+
+// The value after `flag` in a command line ("--flag value" or "--flag=value"); "" when absent.
+std::string flag_value(const std::string& command, const std::string& flag);
+
+// The profile `id` of a loaded hardware catalog; fails the test when there is none.
+const Hardware& find_hardware(const std::vector<Hardware>& catalog, const std::string& id);
 
 std::filesystem::path fixture_data();
 // A scratch copy of the fixture data that a test may break; removed by the destructor.

@@ -10,18 +10,10 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::run_cli;
+using llmhw::test::run_json;
 using nlohmann::json;
 
 namespace {
-
-json run_json(std::vector<std::string> args, int code = 0) {
-  args.insert(args.begin(), {"--data-dir", LLMHW_DATA});
-  args.insert(args.end(), {"--format", "json"});
-  const auto r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.code == code);
-  return json::parse(r.out);
-}
 
 // Devices recommend's first choice on one hardware uses at a rate.
 long devices_recommend_needs(const std::string& hardware, double qps,

@@ -203,6 +203,29 @@ TEST_CASE("estimate: Llama-3.1-70B fp8 on one B200 with TensorRT-LLM at 64 reque
   CHECK(ttft_s < 2 / rps + 1.0);  // a wait for blocks, not rounds
 }
 
+TEST_CASE("estimate: vLLM beyond its KV capacity queues the rest (issue 18)", "[cli][estimate][admission]") {
+  // vLLM V1 preempts to the front of its waiting queue and admits nothing new while it preempts
+  // (vllm/v1/core/sched/scheduler.py), so at 128 requests of 4096 + 1024 tokens on 2x H100 only
+  // the K that fit at their mean length run and the others wait (128 - K) / lambda for their
+  // first token (Little). Qwen3-32B bf16 KV: 64 layers x 2 x 8 heads x 128 x 2 bytes = 262,144
+  // bytes a token, 4,608 tokens = 1.208 GB a request at its mean length; 0.9 x 160 GB less 65.5 GB
+  // of weights and 2 x 2 GB of reserve leaves ~74.5 GB: 61 requests.
+  const auto r = run_cli(shipped({"--model", "qwen3-32b", "--hardware", "h100-sxm", "--tp", "2", "--engine",
+                                  "vllm", "--concurrency", "128"},
+                                 "4096", "1024"));
+  REQUIRE(r.code == 0);
+  const auto j = json::parse(r.out);
+  const long k = j.at("memory").at("max_concurrency").get<long>();
+  CHECK(k == 61);
+  CHECK(j.at("bottleneck") == "kv-capacity");
+  const double ttft_s = j.at("metrics").at("ttft_ms").get<double>() / 1e3;
+  const double rps = j.at("metrics").at("requests_per_s").get<double>();
+  // The wait for blocks, plus one prefill of 4,096 tokens (well under 1.5 s); before, vLLM admitted
+  // everyone and TTFT stayed at that prefill.
+  CHECK(ttft_s > static_cast<double>(128 - k) / rps);
+  CHECK(ttft_s < static_cast<double>(128 - k) / rps + 1.5);
+}
+
 TEST_CASE("estimate --qps: open loop with recommend's replica model", "[cli][estimate][qps]") {
   const std::vector<std::string> deployment = {
       "--model", "llama-3.1-8b", "--hardware", "h100-sxm",       "--tp",

@@ -12,19 +12,11 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::run_cli;
+using llmhw::test::run_json;
 using llmhw::test::TempDir;
 using nlohmann::json;
 
 namespace {
-
-json run_json(std::vector<std::string> args, int code = 0) {
-  args.insert(args.begin(), {"--data-dir", LLMHW_DATA});
-  args.insert(args.end(), {"--format", "json"});
-  const auto r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.code == code);
-  return json::parse(r.out);
-}
 
 // A day: night 3 req/s, morning and evening 25, afternoon (12:00-17:59) 60.
 double day_rate(int hour) {

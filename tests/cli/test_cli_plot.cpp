@@ -7,19 +7,9 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::fixture_data;
+using llmhw::test::read_text;
 using llmhw::test::run_cli;
 using llmhw::test::TempDir;
-
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 TEST_CASE("recommend --plot writes the same SVG bytes on every run and keeps stdout as it was",
           "[cli][plot]") {
@@ -33,9 +23,9 @@ TEST_CASE("recommend --plot writes the same SVG bytes on every run and keeps std
   REQUIRE(ra.code == 0);
   CHECK(ra.err.empty());
   CHECK(ra.out == run_cli(base).out);
-  const std::string svg = slurp(tmp.dir / "a.svg");
+  const std::string svg = read_text(tmp.dir / "a.svg");
   CHECK(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 0) == 0);
-  CHECK(svg == slurp(tmp.dir / "b.svg"));
+  CHECK(svg == read_text(tmp.dir / "b.svg"));
 }
 
 TEST_CASE("recommend --plot to a path that cannot be written: exit 1, naming --plot, nothing on stdout",
@@ -54,7 +44,7 @@ TEST_CASE("recommend --plot with nothing feasible still writes a plot that says 
   const auto r = run_cli({"--data-dir", fixture_data().string(), "recommend", "--model", "70b", "--qps", "50",
                           "--tpot", "1ms", "--plot", (tmp.dir / "none.svg").string()});
   CHECK(r.code == 3);
-  const std::string svg = slurp(tmp.dir / "none.svg");
+  const std::string svg = read_text(tmp.dir / "none.svg");
   CHECK(svg.find("No deployment meets the constraints.") != std::string::npos);
   CHECK(svg.find("<circle class=\"point") == std::string::npos);
 }

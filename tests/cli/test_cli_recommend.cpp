@@ -8,6 +8,7 @@
 
 #include "cli_harness.hpp"
 
+using llmhw::test::check_golden;
 using llmhw::test::fixture_data;
 using llmhw::test::run_binary;
 using llmhw::test::run_cli;
@@ -16,23 +17,6 @@ namespace {
 
 std::string data_flag() {
   return "--data-dir " + fixture_data().string();
-}
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Compares with tests/cli/golden/<name>; LLMHW_UPDATE_GOLDEN=1 rewrites the file instead.
-void check_golden(const std::string& name, const std::string& actual) {
-  const auto path = std::filesystem::path(LLMHW_TEST_FIXTURES).parent_path() / "cli" / "golden" / name;
-  if (std::getenv("LLMHW_UPDATE_GOLDEN")) {
-    std::ofstream(path) << actual;
-    return;
-  }
-  CHECK(read_file(path) == actual);
 }
 
 }  // namespace

@@ -266,6 +266,17 @@ with tempfile.TemporaryDirectory() as scratch:
                        "--concurrency", "16", "--format", "json"])
     if doc is not None and validate("estimate.schema.json", "estimate --calibration", doc):
         expect("estimate --calibration", doc["evidence"] == "calibrated", f"evidence {doc['evidence']}")
+    doc, _ = run_json(["--calibration", overlay_path, "capacity", "--model", "qwen3-32b", "--hardware", "h100-sxm",
+                       "--devices", "8", "--format", "json"])
+    if doc is not None and validate("capacity.schema.json", "capacity --calibration", doc):
+        expect("capacity --calibration", doc["pools"][0]["evidence"] == "calibrated" and len(doc["notes"]) == 1,
+               "the overlay is not applied or not noted")
+    # GuideLLM's report of eight runs (tests/fixtures/calibration/make_tool_fixtures.py)
+    report = config_dir.parent / "calibration" / "guidellm-qwen3-32b-h100-tp2" / "benchmarks.json"
+    doc, _ = run_json(["calibrate", "--model", "qwen3-32b", "--hardware", "h100-sxm", "--engine", "vllm", "--tp", "2",
+                       "--format", "json", str(report)])
+    if doc is not None and validate("calibrate.schema.json", "calibrate (GuideLLM)", doc):
+        validate("calibration-overlay.schema.json", "calibrate (GuideLLM) overlay", doc["overlay"])
 
 # hardware.schema.json is used through $ref; every other schema must have been exercised above.
 unused = set(schemas) - used - {"hardware.schema.json"}

@@ -137,6 +137,32 @@ before=$(md5sum "$data/efficiency.json" "$holdout")
 grep -q '^test/trtllm: 16 rows' "$scratch/log" || { cat "$scratch/log"; fail "--only did not fit test/trtllm's 16 rows"; }
 [ "$before" = "$(md5sum "$data/efficiency.json" "$holdout")" ] || fail "--only wrote a file"
 
+# Vendor-shared per-layer overhead (fit_groups.json shared_by_vendor): H100 and L4 in groups of
+# their own, both NVIDIA. Shared, each group's fit holds the pooled value; a group marked
+# "shared_by_vendor": false (its rows ran an engine build the others do not share) neither takes
+# the pool nor adds its first pass to the other's: the H100 group then holds its own first pass.
+shared=$scratch/shared
+cp -r "$data" "$shared" || exit 1
+cat > "$shared/calibration/fit_groups.json" <<'JSON'
+{
+  "min_rows_per_engine": 4,
+  "min_rows_any_engine": 4,
+  "prior": { "prefill_compute": { "centre": 0.6, "weight": 0.05 } },
+  "shared_by_vendor": { "factors": ["layer_overhead_us"] },
+  "groups": [{ "name": "h100grp", "hardware": ["h100-sxm"] },
+             { "name": "l4grp", "hardware": ["l4"], "shared_by_vendor": false }]
+}
+JSON
+"$calibrate" --data "$shared" --only h100grp/trtllm 2> "$scratch/log" || { cat "$scratch/log"; fail "calibrate (shared) exited $?"; }
+own=$(grep '^first pass h100grp/trtllm:' "$scratch/log" | sed 's/.*, \([0-9.]*\) us\/layer$/\1/')
+grep -q "^h100grp/trtllm: shared across nvidia groups: $own\$" "$scratch/log" ||
+  fail "h100grp does not hold its own first pass ($own us/layer) with l4grp apart"
+"$calibrate" --data "$shared" --only l4grp/trtllm 2> "$scratch/log" || { cat "$scratch/log"; fail "calibrate (apart) exited $?"; }
+! grep -q '^l4grp/trtllm: shared across' "$scratch/log" || fail "l4grp, marked apart, took the shared overhead"
+sed -i 's/, "shared_by_vendor": false//' "$shared/calibration/fit_groups.json"
+"$calibrate" --data "$shared" --only l4grp/trtllm 2> "$scratch/log" || { cat "$scratch/log"; fail "calibrate (pooled) exited $?"; }
+grep -q '^l4grp/trtllm: shared across nvidia groups:' "$scratch/log" || fail "l4grp, not apart, did not take the shared overhead"
+
 "$calibrate" --data "$data" --bogus 2> /dev/null && fail "an unknown option was accepted"
 [ "$failures" -eq 0 ] && echo "calibrate: all checks passed"
 exit "$failures"

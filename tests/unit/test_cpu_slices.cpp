@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/calibration.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/gguf.hpp"
@@ -14,18 +15,11 @@
 
 namespace fs = std::filesystem;
 using llmhw::Precision;
+using llmhw::test::find_hardware;
 
 namespace {
 
 const fs::path kData = LLMHW_DATA;
-
-const llmhw::Hardware& find(const std::vector<llmhw::Hardware>& catalog, const std::string& id) {
-  for (const auto& hw : catalog) {
-    if (hw.id == id) return hw;
-  }
-  FAIL("no profile " << id);
-  throw std::logic_error("unreachable");
-}
 
 llmhw::Model model(const std::string& id) {
   for (const auto& entry : llmhw::io::list_model_catalog(kData / "models")) {
@@ -73,7 +67,7 @@ std::vector<Run> published_runs() {
 
 TEST_CASE("a slice of Graviton3 gets its cores' share of compute and its instance's memory", "[slice]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
-  const llmhw::Hardware& g3 = find(catalog, "graviton3");
+  const llmhw::Hardware& g3 = find_hardware(catalog, "graviton3");
   const llmhw::Hardware s = llmhw::slice(g3, 8);
   CHECK(s.id == "graviton3@8vcpu");
   CHECK(s.vcpus == 8);
@@ -97,7 +91,7 @@ TEST_CASE("a slice of Graviton3 gets its cores' share of compute and its instanc
 
 TEST_CASE("an SMT CPU's vCPUs are threads: 8 vCPUs of a Xeon are 4 cores", "[slice]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
-  const llmhw::Hardware& xeon = find(catalog, "xeon-8480");  // 56 cores, 112 threads
+  const llmhw::Hardware& xeon = find_hardware(catalog, "xeon-8480");  // 56 cores, 112 threads
   const llmhw::Hardware s = llmhw::slice(xeon, 8);
   CHECK(s.cpu.cores == 4);
   // No per-core figure: the slice gets its cores' share of the socket's 307.2 GB/s.
@@ -107,14 +101,14 @@ TEST_CASE("an SMT CPU's vCPUs are threads: 8 vCPUs of a Xeon are 4 cores", "[sli
 TEST_CASE("a slice of a GPU, or of more vCPUs than the socket has, is a usage error", "[slice]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   try {
-    llmhw::slice(find(catalog, "h100-sxm"), 8);
+    llmhw::slice(find_hardware(catalog, "h100-sxm"), 8);
     FAIL("no error");
   } catch (const llmhw::Error& e) {
     CHECK(e.code() == llmhw::ExitCode::usage);
     CHECK(std::string(e.what()).find("not a CPU") != std::string::npos);
   }
   try {
-    llmhw::slice(find(catalog, "graviton3"), 65);
+    llmhw::slice(find_hardware(catalog, "graviton3"), 65);
     FAIL("no error");
   } catch (const llmhw::Error& e) {
     CHECK(e.code() == llmhw::ExitCode::usage);
@@ -132,7 +126,7 @@ TEST_CASE("llama.cpp decode on Graviton3 slices is within 25% of published runs 
   // head) and int8 as Q8_0 (8.5 bits); the Q4_K_M and Q3_K files as Q4_0.
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
-  const llmhw::Hardware& g3 = find(catalog, "graviton3");
+  const llmhw::Hardware& g3 = find_hardware(catalog, "graviton3");
   const llmhw::Efficiency& eff = calibration.for_hardware(g3, "llama.cpp", catalog);
   const auto runs = published_runs();
   REQUIRE(runs.size() == 11);
@@ -255,7 +249,7 @@ TEST_CASE("at 1,024-token prompts a CPU slice is third, after two cheaper GPUs",
 
 TEST_CASE("a CPU stores weights as llama.cpp's GGUF blocks, a GPU as its own formats", "[slice][gguf]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
-  const llmhw::Hardware& g3 = find(catalog, "graviton3");
+  const llmhw::Hardware& g3 = find_hardware(catalog, "graviton3");
   // ggml's block layouts: Q8_0 = 32 int8 + one fp16 scale = 34 bytes per 32 weights; Q4_0 = 16
   // bytes of nibbles + one fp16 scale = 18 bytes per 32; Q6_K = 128 + 64 + 16 + 2 = 210 bytes per
   // 256 (the LM head of a Q4_0 file).
@@ -268,7 +262,7 @@ TEST_CASE("a CPU stores weights as llama.cpp's GGUF blocks, a GPU as its own for
   CHECK(q4->body == Approx(18.0 / 32));
   CHECK(q4->head == Approx(210.0 / 256));
   CHECK_FALSE(llmhw::gguf_bytes(g3, Precision::bf16));
-  CHECK_FALSE(llmhw::gguf_bytes(find(catalog, "h100-sxm"), Precision::int4));
+  CHECK_FALSE(llmhw::gguf_bytes(find_hardware(catalog, "h100-sxm"), Precision::int4));
   // Qwen3-0.6B at int8 on a Graviton3 slice: 0.440 B layer weights + the tied 151,936 x 1,024
   // embedding (0.156 B) all at Q8_0 = 0.596 B x 1.0625 = 0.633 GB; on an H100 the embedding stays
   // at 16 bits: 0.440 + 0.156 x 2 = 0.751 GB.
@@ -276,6 +270,7 @@ TEST_CASE("a CPU stores weights as llama.cpp's GGUF blocks, a GPU as its own for
   const llmhw::Hardware s = llmhw::slice(g3, 8);
   const llmhw::Deployment on_cpu{&m, &s, Precision::int8, Precision::bf16, 1};
   CHECK(llmhw::model_weight_bytes(on_cpu) / 1e9 == Approx(0.633).epsilon(0.01));
-  const llmhw::Deployment on_gpu{&m, &find(catalog, "h100-sxm"), Precision::int8, Precision::bf16, 1};
+  const llmhw::Deployment on_gpu{&m, &find_hardware(catalog, "h100-sxm"), Precision::int8, Precision::bf16,
+                                 1};
   CHECK(llmhw::model_weight_bytes(on_gpu) / 1e9 == Approx(0.751).epsilon(0.01));
 }

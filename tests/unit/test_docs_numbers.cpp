@@ -10,16 +10,13 @@
 #include <regex>
 #include <sstream>
 
+#include "../cli/cli_harness.hpp"
+
+using llmhw::test::read_text;
+
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 size_t json_files(const fs::path& dir) {
   size_t n = 0;
@@ -43,7 +40,7 @@ std::vector<long> numbers(const std::string& text, const std::string& pattern) {
 
 TEST_CASE("the README counts the shipped data as it is", "[docs]") {
   const fs::path data = LLMHW_DATA;
-  const std::string readme = slurp(data.parent_path() / "README.md");
+  const std::string readme = read_text(data.parent_path() / "README.md");
   REQUIRE(!readme.empty());
   const auto models = numbers(readme, R"((\d+) catalog models)");
   REQUIRE(!models.empty());
@@ -52,7 +49,8 @@ TEST_CASE("the README counts the shipped data as it is", "[docs]") {
   REQUIRE(!profiles.empty());
   for (long n : profiles) CHECK(n == static_cast<long>(json_files(data / "hardware")));
   // efficiency.json's status names the rows of the fit: "fitted on DATE by tools/calibrate to N rows".
-  const auto status = nlohmann::json::parse(slurp(data / "efficiency.json")).at("status").get<std::string>();
+  const auto status =
+      nlohmann::json::parse(read_text(data / "efficiency.json")).at("status").get<std::string>();
   const auto fitted = numbers(status, R"(to ([\d,]+) rows)");
   REQUIRE(fitted.size() == 1);
   const auto claimed = numbers(readme, R"(tools/calibrate`?\s+to\s+([\d,]+)\s+(?:rows|measured))");

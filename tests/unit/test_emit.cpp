@@ -4,11 +4,13 @@
 #include <regex>
 #include <string>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/render_emit.hpp"
 #include "test_shapes.hpp"
 
 using namespace llmhw;
+using llmhw::test::flag_value;
 using render::EmitTarget;
 
 namespace {
@@ -55,14 +57,6 @@ struct Fixture {
   }
 };
 
-// The value after `flag` in a command line ("--flag value" or "--flag=value").
-std::string flag_value(const std::string& text, const std::string& flag) {
-  std::smatch m;
-  const std::regex re("(^|\\s)" + flag + "[ =]([^ \\\\\\n]+)");
-  if (!std::regex_search(text, m, re)) return "";
-  return m[2];
-}
-
 }  // namespace
 
 TEST_CASE("emit targets parse; anything else is not a target", "[emit]") {
@@ -101,10 +95,24 @@ TEST_CASE("SGLang's static fraction holds weights and the KV pool, not activatio
   // (72 GB usable - 4 GB reserve) / 80 GB = 0.85
   CHECK(frac == Approx(0.85));
   CHECK(frac * 80 - f.plan.memory.weights_gb == Approx(f.kv_budget()).margin(0.08));
-  CHECK(flag_value(cmd, "--tp") == "4");
+  CHECK(flag_value(cmd, "--tp-size") == "4");
   CHECK(flag_value(cmd, "--max-running-requests") == "37");
   CHECK(flag_value(cmd, "--kv-cache-dtype") == "fp8_e4m3");
   CHECK(flag_value(cmd, "--context-length") == "1280");
+}
+
+TEST_CASE("SGLang's attention data parallelism: --tp-size counts every rank, --dp-size the groups",
+          "[emit]") {
+  Fixture f;
+  f.plan.deployment.dp = 2;  // 2 attention groups of TP=4: 8 ranks in the replica
+  const std::string cmd = render::emit(EmitTarget::sglang, f.plan);
+  // server_args.py @001067f declares --tp-size and --dp-size; --tp/--dp are only argparse prefixes.
+  CHECK(flag_value(cmd, "--tp-size") == "8");
+  CHECK(flag_value(cmd, "--dp-size") == "2");
+  CHECK(flag_value(cmd, "--tp") == "");
+  CHECK(flag_value(cmd, "--dp") == "");
+  CHECK(cmd.find("--enable-dp-attention") != std::string::npos);
+  CHECK(flag_value(cmd, "--max-running-requests") == "74");  // 37 per group x 2 groups
 }
 
 TEST_CASE("TensorRT-LLM's free fraction is the KV share of what weights and buffers leave", "[emit]") {

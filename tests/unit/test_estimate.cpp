@@ -394,6 +394,29 @@ TEST_CASE("decode_step: attention DP gathers the tokens to the shared experts", 
   CHECK(ep.communication_s == Approx(2 * 32 * 0.5 * 32768.0 / 1e11).epsilon(1e-12));
 }
 
+TEST_CASE("decode_step: the experts' token exchange pays the latency of each peer beyond a node",
+          "[estimate][decode][moe]") {
+  // Mixtral on the round GPU (100 GB/s links, one ring: no scale-out network), tp 1, experts
+  // tensor-parallel over every dp rank, a 10 us collective latency. Batch = 2 tokens per dp group.
+  // Each of the 32 MoE layers gathers all groups' tokens (2 x dp x 4096 x 2 bytes) to the dp
+  // expert ranks: an all-reduce's worth, 2 x (dp-1)/dp of the bytes per link, plus the latency:
+  // 10 us up to 8 ranks (one node's peers, what the fitted latency is), and 10 us x (dp-8)/7 more
+  // beyond, one more node's worth of latency per 7 more peers each rank exchanges with.
+  const llmhw::Model m = llmhw_test::mixtral_8x7b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Efficiency eff = llmhw_test::ideal();
+  eff.collective_latency_us = 10;
+  const auto gather = [&](int dp) {
+    llmhw::Deployment d = deploy(m, hw);
+    d.dp = dp;
+    return llmhw::decode_step(d, 2.0 * dp, 1000, eff).communication_s;
+  };
+  const auto bytes = [](int dp) { return 2.0 * dp * 4096 * 2; };
+  CHECK(gather(8) == Approx(32 * (10e-6 + 2 * 7.0 / 8 * bytes(8) / 1e11)).epsilon(1e-12));
+  // 22 ranks: 10 us + 10 us x 14/7 = 30 us per layer.
+  CHECK(gather(22) == Approx(32 * (30e-6 + 2 * 21.0 / 22 * bytes(22) / 1e11)).epsilon(1e-12));
+}
+
 TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
@@ -577,22 +600,19 @@ TEST_CASE("serve_closed_loop: a request beyond the KV capacity waits for blocks,
   // 4 sequences decode at a time: the weights plus 4 x 1,100 tokens of KV per step.
   const double step4 = (kWeightRead8b + 4 * kKvPerToken8b * 1100) / kBandwidth;  // 15.586 ms
   const double wave = 2 * p2 + 199 * step4;  // 4 prompts, two per 2,000-token step, then 199 steps
-  SECTION("vLLM and SGLang: admitted on the prompt's blocks, the newest preempted and recomputed") {
-    // All 8 get their first token at once; 4 decode while 4 are preempted, each of which
-    // prefills its mean context of 1,000 + 100 tokens again: over a wave 4 requests complete and
-    // 4 x 4/8 recomputes of 168.28 ms run.
-    const double round = wave + 4 * 0.5 * prefill_of(1100);
+  SECTION("vLLM and SGLang: beyond the mean-length capacity the rest queue, not rounds") {
+    // vLLM puts a preempted request back at the front of its queue and admits none while it
+    // preempts; SGLang reserves its outputs: 4 run, the other 4 wait in the queue. Little's law:
+    // (8 - 4) / lambda with lambda = 4 / wave, one wave, not the 3.7 s of whole rounds the
+    // estimate gave before issue 18.
     const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
     CHECK(p.step.total_s() == Approx(step4).epsilon(1e-12));
-    CHECK(p.requests_per_s == Approx(4 / round).epsilon(1e-12));
-    const double ttft = p1 + step4 / 2;  // 160.51 ms: no queue, no rounds
-    CHECK(p.ttft_s == Approx(ttft).epsilon(1e-12));
-    // Little's law over the 8 in the engine: each lives 8 / lambda = 2 rounds, all but its
-    // first token in TPOT.
-    CHECK(p.tpot_s == Approx((2 * round - ttft) / 199).epsilon(1e-12));
+    CHECK(p.requests_per_s == Approx(4 / wave).epsilon(1e-12));
+    const double first = p1 + step4 / 2;  // 160.51 ms: its own prefill after half a step
+    CHECK(p.ttft_s == Approx(first + wave).epsilon(1e-12));
+    // The 4 running live one wave each, all but their first token in TPOT.
+    CHECK(p.tpot_s == Approx((wave - first) / 199).epsilon(1e-12));
     CHECK(p.requests_per_s == Approx(8 / (p.ttft_s + 199 * p.tpot_s)).epsilon(1e-12));
-    // Before (issue 18), requests beyond the capacity waited whole rounds: TTFT > 3.7 s.
-    CHECK(p.ttft_s < 0.2);
   }
   SECTION("TensorRT-LLM GUARANTEED_NO_EVICT: beyond the full-length capacity, wait for a finished request") {
     limits.reserve_full_length = true;

@@ -4,22 +4,16 @@
 #include <fstream>
 #include <set>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/io/loaders.hpp"
 
 namespace fs = std::filesystem;
 using llmhw::Precision;
+using llmhw::test::find_hardware;
 
 namespace {
 
 const fs::path kData = LLMHW_DATA;
-
-const llmhw::Hardware& find(const std::vector<llmhw::Hardware>& catalog, const std::string& id) {
-  for (const auto& hw : catalog) {
-    if (hw.id == id) return hw;
-  }
-  FAIL("no profile " << id);
-  throw std::logic_error("unreachable");
-}
 
 // A figure as printed by its vendor (dense), typed here from the source named in the comment,
 // never read from the data files.
@@ -86,7 +80,7 @@ TEST_CASE("flagship figures match their datasheets (dense)", "[catalog]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   for (const Flagship& f : flagships) {
     INFO(f.id);
-    const auto& hw = find(catalog, f.id);
+    const auto& hw = find_hardware(catalog, f.id);
     CHECK(hw.memory_gb == Approx(f.memory_gb).epsilon(0.01));
     CHECK(hw.memory_bandwidth_gbps == Approx(f.bandwidth_gbps).epsilon(0.01));
     REQUIRE(hw.peak_tflops(f.precision).has_value());
@@ -98,11 +92,11 @@ TEST_CASE("flagship figures match their datasheets (dense)", "[catalog]") {
 TEST_CASE("CPU memory bandwidth is channels x MT/s x 8 bytes per socket", "[catalog]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   // Intel Xeon 6980P: 12 channels DDR5-6400 (Intel ARK) = 12 x 6400e6 x 8 B = 614.4 GB/s.
-  CHECK(find(catalog, "xeon-6980p").memory_bandwidth_gbps == Approx(12 * 6400 * 8 / 1000.0));
+  CHECK(find_hardware(catalog, "xeon-6980p").memory_bandwidth_gbps == Approx(12 * 6400 * 8 / 1000.0));
   // AMD EPYC 9654: 12 channels DDR5-4800 (AMD product page) = 460.8 GB/s.
-  CHECK(find(catalog, "epyc-9654").memory_bandwidth_gbps == Approx(12 * 4800 * 8 / 1000.0));
+  CHECK(find_hardware(catalog, "epyc-9654").memory_bandwidth_gbps == Approx(12 * 4800 * 8 / 1000.0));
   // Intel Xeon Platinum 8480+: 8 channels DDR5-4800 = 307.2 GB/s.
-  CHECK(find(catalog, "xeon-8480").memory_bandwidth_gbps == Approx(8 * 4800 * 8 / 1000.0));
+  CHECK(find_hardware(catalog, "xeon-8480").memory_bandwidth_gbps == Approx(8 * 4800 * 8 / 1000.0));
 }
 
 TEST_CASE("the ratio check flags a sparse figure next to a dense one", "[catalog]") {

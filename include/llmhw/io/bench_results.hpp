@@ -1,7 +1,8 @@
 #pragma once
 // Benchmark result files -> BenchRun (llmhw/user_calibration.hpp), with the format detected from
 // the keys: vLLM `bench serve --save-result` JSON, SGLang `bench_serving` JSONL (one run a line),
-// NVIDIA GenAI-Perf `profile_export_genai_perf.json` and AIPerf `profile_export_aiperf.json`.
+// NVIDIA GenAI-Perf `profile_export_genai_perf.json`, AIPerf `profile_export_aiperf.json` and
+// GuideLLM's report (`guidellm benchmark --output-path results.json`, one run per benchmark).
 // Errors name the file (and line) and the field.
 #include <filesystem>
 #include <string>

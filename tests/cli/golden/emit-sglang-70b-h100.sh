@@ -8,7 +8,7 @@
 # run 3 replicas of this command behind a load balancer
 python3 -m sglang.launch_server \
   --model-path dense-70b \
-  --tp 2 \
+  --tp-size 2 \
   --context-length 1280 \
   --max-running-requests 118 \
   --chunked-prefill-size 8192 \
