@@ -198,7 +198,7 @@ _llmhw() {
                 --prefix-cache-hit --shared-prefix-tokens --ttft --tpot --e2e
                 --optimize --confidence --pue --electricity-price --budget --precision --kind --vendor
                 --hardware --exclude --cloud --max-utilisation --n-plus --pricing --price --price-file --top --all --explain --format
-                --plot --emit --rank --scenarios --no-disaggregated --power-budget --load-profile --scale-up-minutes --baseline
+                --plot --emit --rank --scenarios --no-disaggregated --no-mixed-fleet --power-budget --load-profile --scale-up-minutes --baseline
                 --have --owned-cost"
             ;;
         capacity)

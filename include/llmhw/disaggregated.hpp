@@ -135,6 +135,13 @@ struct DisaggregatedPlan {
 std::optional<Evaluation> best_disaggregated(const Evaluation& aggregated, const Query& q,
                                              const Efficiency& eff, const EngineLimits& limits);
 
+// One disaggregated layout (a recommendation's plan->deployment) sized for the query as
+// best_disaggregated() sizes each ratio: replicas at the query's headroom, whole instances rented,
+// the load point at its rate; nullopt when it breaks a hard rule there. The day plan
+// (load_profile.cpp) sizes each period of a disaggregated recommendation with it.
+std::optional<Evaluation> size_disaggregated(const DisaggregatedDeployment& d, const Query& q,
+                                             const Efficiency& eff, const EngineLimits& limits);
+
 // Why a disaggregated recommendation wins or loses against the aggregated one on the same
 // hardware (null when that failed the targets), with the numbers.
 std::vector<std::string> disaggregated_reasons(const Evaluation& e, const Evaluation* aggregated,

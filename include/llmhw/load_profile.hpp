@@ -58,8 +58,9 @@ struct DayPlan {
 // The day of the deployment `at_peak` (sized by recommend at the profile's peak), replicas per
 // period with the same layout: a period holds its own load's replicas and, for its last
 // scale-up minutes, those the next period needs when more.
-DayPlan plan_day(const Evaluation& at_peak, const Query& q, const Efficiency& eff, const LoadProfile& profile,
-                 const DayOptions& options);
+// `limits`: the device's engine limits, as recommend sized a disaggregated replica with them.
+DayPlan plan_day(const Evaluation& at_peak, const Query& q, const Efficiency& eff, const EngineLimits& limits,
+                 const LoadProfile& profile, const DayOptions& options);
 
 // plan_day() for each recommendation (the efficiency resolved as recommend did), then the
 // recommendations re-ranked by cost per day; returns the plans in the new order.

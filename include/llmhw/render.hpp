@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "llmhw/load_profile.hpp"
+#include "llmhw/mixed_fleet.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render_style.hpp"
 
@@ -23,6 +24,8 @@ struct RecommendContext {
   const LoadProfile* profile = nullptr;
   const DayOptions* day_options = nullptr;
   const std::vector<DayPlan>* days = nullptr;
+  // The traffic split by prompt length (mixed_fleet.hpp); null when the search did not run.
+  const MixedFleet* mixed_fleet = nullptr;
 };
 
 std::string recommend_table(const RecommendResult& result, const RecommendContext& ctx,

@@ -28,9 +28,11 @@
 #include "llmhw/io/load_profile.hpp"
 #include "llmhw/io/loaders.hpp"
 #include "llmhw/load_profile.hpp"
+#include "llmhw/mixed_fleet.hpp"
 #include "llmhw/power.hpp"
 #include "llmhw/recommend.hpp"
 #include "llmhw/render.hpp"
+#include "llmhw/render_mixed_fleet.hpp"
 #include "llmhw/suggest.hpp"
 #include "llmhw/text.hpp"
 #include "llmhw/units.hpp"
@@ -388,10 +390,6 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
     profile = io::load_load_profile(o.load_profile);
     day_options = parse_day_options(o, how.format);
     query.qps = profile->peak_qps();
-    // The day plan re-sizes each period with the aggregated replica model (load_profile.cpp); a
-    // disaggregated layout sized there came out about 3x smaller than recommend sizes it, so a
-    // day is planned on aggregated layouts only until the plan sizes both sides.
-    query.disaggregated = false;
   }
   // The day's per-period costs (load_profile.cpp) rent every replica; owned devices are not yet in them.
   if (!o.have.empty() && !o.load_profile.empty())
@@ -413,6 +411,15 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
       &query, &model, o.precision, session.calibration.status, top, session.catalog.notes};
   ctx.compact = compact;
   ctx.explain = out.explain;
+  // A spread of prompt lengths: the traffic may also split by length over two types (mixed_fleet.hpp).
+  std::optional<MixedFleet> mixed;
+  if (!profile && !o.no_mixed_fleet && query.input_sd > 0) {
+    const LengthShape shape =
+        o.input_tokens.find("..") != std::string::npos ? LengthShape::uniform : LengthShape::normal;
+    mixed = search_mixed_fleet(query, shape, model, candidates, session.calibration, result,
+                               session.catalog.hardware, cache);
+    ctx.mixed_fleet = &*mixed;
+  }
   std::vector<DayPlan> days;
   if (profile) {
     days = plan_days(result, query, session.calibration, session.catalog.hardware, *profile, day_options);
@@ -431,6 +438,7 @@ Answer answer(const RecommendOptions& o, const OutputOptions& out, const Session
   }
   std::string text = render_recommend(result, ctx, shown);
   if (profile && how.format == render::Format::table) text += render::day_plans_table(result, ctx, how.style);
+  if (mixed && how.format == render::Format::table) text += render::mixed_fleet_table(*mixed, how.style);
   return {std::move(text), result.recommendations.empty() ? ExitCode::no_solution : ExitCode::ok};
 }
 
@@ -700,6 +708,9 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--n-plus", o->n_plus, "Spare replicas for failover (default 0)");
   cmd->add_flag("--no-disaggregated", o->no_disaggregated,
                 "Do not try disaggregated prefill/decode layouts (separate prefill and decode workers)");
+  cmd->add_flag("--no-mixed-fleet", o->no_mixed_fleet,
+                "With a spread of prompt lengths (--input-tokens 100..8000), do not try splitting the "
+                "traffic by length over two hardware types");
   cmd->add_option("--pricing", o->pricing, "on-demand, spot, reserved or amortized-purchase")
       ->capture_default_str();
   cmd->add_option(
@@ -758,6 +769,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
       "day.svg\n"
       "  llmhw recommend --model 70b --qps 20 --power-budget 40kW --pue 1.2\n"
       "  llmhw recommend --model 70b --qps 50 --have 16xh100-sxm --owned-cost 0\n"
+      "  llmhw recommend --model 70b --qps 50 --input-tokens 100..8000\n"
       "Defaults for --ttft, --tpot, --pricing, --pue, --electricity-price and --format: see\n"
       "`llmhw config show --help`.");
   cmd->callback([&action, o, out, format, qps, &global] {

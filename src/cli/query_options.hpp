@@ -22,6 +22,7 @@ struct RecommendOptions {
   std::string power_budget;       // --power-budget 40kW
   std::string have, owned_cost;   // recommend --have 16xh100-sxm,8xl40s, --owned-cost 0
   bool no_disaggregated = false;  // --no-disaggregated
+  bool no_mixed_fleet = false;    // --no-mixed-fleet
   std::string speculative, acceptance, prefix_cache_hit, shared_prefix_tokens;  // "" = default
 };
 

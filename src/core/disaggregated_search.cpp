@@ -204,6 +204,11 @@ std::optional<Evaluation> best_disaggregated(const Evaluation& aggregated, const
   return best;
 }
 
+std::optional<Evaluation> size_disaggregated(const DisaggregatedDeployment& d, const Query& q,
+                                             const Efficiency& eff, const EngineLimits& limits) {
+  return evaluate_layout(d, Evaluation{}, q, eff, limits);
+}
+
 std::vector<std::string> disaggregated_reasons(const Evaluation& e, const Evaluation* aggregated,
                                                const Query& q) {
   const DisaggregatedPlan& plan = *e.disaggregated;

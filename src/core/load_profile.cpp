@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "llmhw/disaggregated.hpp"
 #include "llmhw/text.hpp"
 
 namespace llmhw {
@@ -30,13 +31,30 @@ namespace {
 // none); the price the peak fleet was rented at when the basis has no fleet for that count.
 double fleet_usd_per_hour(const Evaluation& at_peak, const PriceBasis& basis, long replicas) {
   if (replicas <= 0) return 0;
+  // Both sides of a disaggregated replica (Evaluation::devices()), as add_cost() rents it.
   const Deployment& d = at_peak.deployment;
-  if (auto r = cheapest_rental(*d.hardware, basis, replicas, d.devices(), d.tp)) return r->usd_per_hour;
-  return rent(*at_peak.price, *d.hardware, replicas, d.devices()).usd_per_hour;
+  if (auto r = cheapest_rental(*d.hardware, basis, replicas, at_peak.devices(), d.tp)) return r->usd_per_hour;
+  return rent(*at_peak.price, *d.hardware, replicas, at_peak.devices()).usd_per_hour;
+}
+
+// The deployment at the period's rate, sized as recommend sizes it: a disaggregated replica by
+// its prefill and decode workers together (size_disaggregated), not as one decode worker.
+// Should a period's sizing break a rule the peak's did not (it cannot at a lower rate), the
+// period keeps the peak's fleet.
+Evaluation size_at(const Evaluation& at_peak, const Query& at, const Efficiency& eff,
+                   const EngineLimits& limits) {
+  if (at_peak.disaggregated) {
+    auto e = size_disaggregated(at_peak.disaggregated->deployment, at, eff, limits);
+    return e ? std::move(*e) : at_peak;
+  }
+  Evaluation e = size_and_price(at_peak.deployment, at, eff);
+  add_load_point(e, at, eff);
+  return e;
 }
 
 // One period at its own rate: the replicas and load point recommend's sizing gives it.
-ScheduleEntry size_period(const Evaluation& at_peak, const Query& q, const Efficiency& eff, const Period& p) {
+ScheduleEntry size_period(const Evaluation& at_peak, const Query& q, const Efficiency& eff,
+                          const EngineLimits& limits, const Period& p) {
   ScheduleEntry s;
   s.period = p;
   if (p.qps <= 0) {  // nobody to serve: only the spares stay up
@@ -45,8 +63,7 @@ ScheduleEntry size_period(const Evaluation& at_peak, const Query& q, const Effic
   }
   Query at = q;
   at.qps = p.qps;
-  Evaluation e = size_and_price(at_peak.deployment, at, eff);
-  add_load_point(e, at, eff);
+  const Evaluation e = size_at(at_peak, at, eff, limits);
   s.replicas = e.replicas;
   s.utilisation = e.utilisation;
   s.served = true;
@@ -58,10 +75,10 @@ ScheduleEntry size_period(const Evaluation& at_peak, const Query& q, const Effic
 
 }  // namespace
 
-DayPlan plan_day(const Evaluation& at_peak, const Query& q, const Efficiency& eff, const LoadProfile& profile,
-                 const DayOptions& options) {
+DayPlan plan_day(const Evaluation& at_peak, const Query& q, const Efficiency& eff, const EngineLimits& limits,
+                 const LoadProfile& profile, const DayOptions& options) {
   DayPlan plan;
-  for (const Period& p : profile.periods) plan.schedule.push_back(size_period(at_peak, q, eff, p));
+  for (const Period& p : profile.periods) plan.schedule.push_back(size_period(at_peak, q, eff, limits, p));
   plan.floor_replicas = std::numeric_limits<long>::max();
   for (const ScheduleEntry& s : plan.schedule)
     plan.floor_replicas = std::min(plan.floor_replicas, s.replicas);
@@ -71,13 +88,13 @@ DayPlan plan_day(const Evaluation& at_peak, const Query& q, const Efficiency& ef
   if (!options.baseline.empty() && plan.floor_replicas > 0) {
     const PriceBasis base{options.baseline, q.providers};
     const Deployment& d = at_peak.deployment;
-    if (auto r = cheapest_rental(*d.hardware, base, plan.floor_replicas, d.devices(), d.tp)) {
+    if (auto r = cheapest_rental(*d.hardware, base, plan.floor_replicas, at_peak.devices(), d.tp)) {
       floor = plan.floor_replicas;
       floor_per_hour = r->usd_per_hour;
       plan.floor_price = r->price;
     } else {
       plan.note = fmt::format("no {} price of {} holds a {}-device replica; the floor is priced {}",
-                              options.baseline, d.hardware->id, d.devices(), q.pricing);
+                              options.baseline, d.hardware->id, at_peak.devices(), q.pricing);
     }
   }
   double tokens = 0;
@@ -107,9 +124,11 @@ std::vector<DayPlan> plan_days(RecommendResult& result, const Query& q, const Ca
     const Hardware& hw = *r.evaluation.deployment.hardware;
     const std::string& id = hw.socket_id.empty() ? hw.id : hw.socket_id;  // a CPU slice: its socket's fit
     const auto it = std::find_if(known.begin(), known.end(), [&](const Hardware& k) { return k.id == id; });
-    const Resolution resolved = calibration.resolve(it != known.end() ? *it : hw, "", known);
+    const Hardware& searched = it != known.end() ? *it : hw;
+    const Resolution resolved = calibration.resolve(searched, "", known);
     const Query checked = for_device(q, resolved.bounds);
-    DayPlan plan = plan_day(r.evaluation, checked, *resolved.efficiency, profile, options);
+    DayPlan plan = plan_day(r.evaluation, checked, *resolved.efficiency, calibration.limits("", searched),
+                            profile, options);
     ranked.emplace_back(std::move(plan), std::move(r));
   }
   // By cost per day; ties keep recommend's order (stable).

@@ -8,6 +8,7 @@
 #include "llmhw/prefix_cache.hpp"
 #include "llmhw/render.hpp"
 #include "render/json_writer.hpp"
+#include "render/mixed_fleet.hpp"
 #include "render/numbers.hpp"
 
 namespace llmhw::render {
@@ -408,6 +409,10 @@ std::string recommend_json(const RecommendResult& result, const RecommendContext
                                ? std::optional<std::string>()
                                : std::optional<std::string>(ctx.day_options->baseline))
         .end_object();
+  }
+  if (ctx.mixed_fleet) {
+    w.key("mixed_fleet");
+    mixed_fleet_json(w, *ctx.mixed_fleet);
   }
   w.end_object();
   std::string out = w.take();

@@ -86,6 +86,9 @@ queries = [
     # derivation_numbers; a user's price; fits-memory rejections (closest without latencies)
     ["--model", "8b", "--qps", "2/min", "--explain", "--price", "h100-sxm=2.5"],
     ["--model", "6t", "--qps", "1", "--precision", "int8"],
+    # a spread of prompt lengths: the mixed_fleet object (a split by length over two types)
+    ["--model", "70b", "--qps", "50", "--input-tokens", "100..8000", "--ttft", "2s"],
+    ["--model", "8b", "--qps", "20", "--input-tokens", "2000+-1500"],
 ]
 for q in queries:
     doc, code = run_json(["recommend", *q, "--format", "json", "--top", "100"], codes=(0, 3))
