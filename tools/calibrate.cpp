@@ -580,14 +580,17 @@ double median_of(std::vector<double> v) {
 // narrow-precision share, the link share) is the lowest any fitted group of the kind's class
 // reached, the overheads and closed-loop factors their median (the largest would stack every
 // group's worst benchmark quirk). `without` leaves one group out (to predict that group as a
-// group llmhw has not seen). With no fitted group of the class, the physics defaults.
+// group llmhw has not seen). With fewer than two fitted groups of the class, the physics defaults.
 Efficiency cautious_defaults(DeviceKind kind, const Efficiency& physics, const std::vector<GroupFit>& fits,
                              const std::string& without) {
   std::vector<const GroupFit*> pool;
   for (const GroupFit& f : fits) {
     if (same_class(f.kind, kind) && f.group != without) pool.push_back(&f);
   }
-  if (pool.empty()) return physics;
+  // One fitted group is that group's engine and kernels, not its class's: a class needs two
+  // before its defaults leave the physics ones (the CPU class has only Graviton's llama.cpp rows,
+  // and a Xeon without rows must not take Graviton's fit as if its datasheet said so).
+  if (pool.size() < 2) return physics;
   Efficiency e = physics;
   for (double Efficiency::*low :
        {&Efficiency::memory_bandwidth, &Efficiency::decode_compute, &Efficiency::prefill_compute,
