@@ -89,6 +89,9 @@ struct Deployment {
   int expert_tp() const { return moe_tp > 0 ? moe_tp : tp * dp / moe_ep; }
 };
 
+// The deployment's model facts: the caller's (Deployment::facts), or derived into `local`.
+const ModelFacts& facts_of(const Deployment& d, ModelFacts& local);
+
 // The precision the matrix units compute in for weights stored at `weights`: the same when the
 // device supports it natively; a 16-bit (CPU: fp32) float when the engine dequantizes
 // (weight-only quantization); nullopt when the precision is not offered on the device.

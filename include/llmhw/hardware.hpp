@@ -87,6 +87,9 @@ struct Hardware {
 // The vCPU counts a CPU profile's instances are sold in, smallest first (empty for other kinds).
 std::vector<int> sellable_vcpus(const Hardware& socket);
 
+// The largest set of devices one fast link joins: an NVLink node or NVL72 rack, a TPU ICI slice.
+int fast_domain(const Hardware& hw);
+
 // A slice of a CPU socket: `vcpus` vCPUs (docs/hardware-profiles.md "CPU slices"). The instance
 // of that size with the lowest on-demand price per core sets the cores (its stated `cores`, else
 // vcpus / threads per core), the memory and the prices; memory bandwidth min(socket, cores x

@@ -10,7 +10,7 @@
 namespace llmhw::cli {
 namespace {
 
-struct ShowOptions {
+struct ModelShowOptions {
   std::string id, config, format = "table";
 };
 
@@ -53,7 +53,7 @@ int run_list(const std::string& format_text, const GlobalOptions& global, Stream
 }
 
 // CSV is for lists; one model's figures are a document (json) or a page.
-int run_show(const ShowOptions& o, const GlobalOptions& global, Streams& s) {
+int run_model_show(const ModelShowOptions& o, const GlobalOptions& global, Streams& s) {
   const render::Format format =
       output_format(o.format, global, s,
                     {render::Format::table, render::Format::json, render::Format::markdown}, "models show");
@@ -86,7 +86,7 @@ void setup_models(CLI::App& app, const GlobalOptions& global, Action& action) {
   list->callback([&action, list_format, &global] {
     action = [list_format, &global](Streams& s) { return run_list(*list_format, global, s); };
   });
-  auto o = std::make_shared<ShowOptions>();
+  auto o = std::make_shared<ModelShowOptions>();
   auto* show =
       cmd->add_subcommand("show", "Show a model: parameters, layer pattern, KV cache, weights per precision");
   show->add_option("id", o->id, "Catalog id, alias, Hugging Face id or size (or use --model-config)");
@@ -96,7 +96,7 @@ void setup_models(CLI::App& app, const GlobalOptions& global, Action& action) {
       "Examples:\n  llmhw models show deepseek-v3\n  llmhw models show --model-config path/to/config.json "
       "--format json");
   show->callback(
-      [&action, o, &global] { action = [o, &global](Streams& s) { return run_show(*o, global, s); }; });
+      [&action, o, &global] { action = [o, &global](Streams& s) { return run_model_show(*o, global, s); }; });
 }
 
 }  // namespace llmhw::cli

@@ -27,20 +27,6 @@ std::array<int*, 5> fields(WorkerSpec& s) {
   return {&s.workers, &s.tp, &s.dp, &s.ep, &s.pp};
 }
 
-// The model's derived facts: the deployment's, or derived into `local`.
-const ModelFacts& facts_of(const Deployment& d, ModelFacts& local) {
-  if (d.facts) return *d.facts;
-  local = derive_facts(*d.model);
-  return local;
-}
-
-// The largest set of devices one fast link joins: an NVLink node or NVL72 rack, a TPU ICI slice.
-int fast_domain(const Hardware& hw) {
-  int domain = hw.devices_per_node;
-  for (int g : hw.fast_group_sizes) domain = std::max(domain, g);
-  return std::max(1, domain);
-}
-
 // The decode workers' running limit per worker: the engine's batch per dp group, and the KV held.
 double decode_capacity(const Deployment& d, const EngineLimits& limits) {
   double cap = static_cast<double>(limits.max_batch) * d.dp;

@@ -11,6 +11,12 @@
 #include "llmhw/prefix_cache.hpp"
 
 namespace llmhw {
+
+const ModelFacts& facts_of(const Deployment& d, ModelFacts& local) {
+  if (d.facts) return *d.facts;
+  local = derive_facts(*d.model);
+  return local;
+}
 namespace {
 
 constexpr double kGB = 1e9;
@@ -81,13 +87,6 @@ double distinct_experts(const MoeShape& e, double tokens) {
   return e.experts * (1.0 - miss);
 }
 
-// The deployment's model facts: the caller's, or derived into `local`.
-const ModelFacts& facts_of(const Deployment& d, ModelFacts& local) {
-  if (d.facts) return *d.facts;
-  local = derive_facts(*d.model);
-  return local;
-}
-
 // What one device of a replica holds and does, from the model's parameter split.
 struct Split {
   ParameterCount c;
@@ -151,14 +150,6 @@ double mixed_peak(const Hardware& hw, double peak, double share) {
   const double peak_16 = wide ? hw.peak_tflops(*wide).value_or(0.0) * 1e12 : 0.0;
   if (share >= 1.0 || peak_16 <= 0 || peak_16 >= peak) return peak;
   return 1.0 / (share / peak + (1.0 - share) / peak_16);
-}
-
-// Devices joined by the fast interconnect (NVLink domain, TPU slice, node).
-int fast_domain(const Hardware& hw) {
-  const int fast = hw.fast_group_sizes.empty()
-                       ? 1
-                       : *std::max_element(hw.fast_group_sizes.begin(), hw.fast_group_sizes.end());
-  return std::max({1, fast, hw.devices_per_node});
 }
 
 // Time to move `bytes` over one direction of a link at the share of its datasheet bandwidth that

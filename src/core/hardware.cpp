@@ -45,4 +45,10 @@ double Price::instance_hour_usd() const {
   return usd_per_instance_hour > 0 ? usd_per_instance_hour : usd_per_device_hour * devices_per_instance;
 }
 
+int fast_domain(const Hardware& hw) {
+  int domain = hw.devices_per_node;
+  for (int g : hw.fast_group_sizes) domain = std::max(domain, g);
+  return std::max(1, domain);
+}
+
 }  // namespace llmhw

@@ -5,19 +5,13 @@
 
 #include "llmhw/render_capacity.hpp"
 #include "llmhw/text.hpp"
+#include "render/columns.hpp"
 #include "render/json_writer.hpp"
 #include "render/numbers.hpp"
 #include "render/style.hpp"
 
 namespace llmhw::render {
 namespace {
-
-std::string layout_cell(const Deployment& d) {
-  std::string out = fmt::format("TP{}", d.tp);
-  if (d.pp > 1) out += fmt::format(" PP{}", d.pp);
-  if (d.moe_ep > 1) out += fmt::format(" EP{}", d.moe_ep);
-  return out;
-}
 
 // What caps the pool: the per-replica limit (the targets, memory or the engine's slots) at the
 // concurrency it allows, and the devices owned, which cap the replicas.

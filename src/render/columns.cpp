@@ -1,5 +1,7 @@
 #include "render/columns.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "render/style.hpp"
@@ -46,6 +48,15 @@ std::vector<std::string> aligned_rows(const std::vector<std::vector<std::string>
 std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t width) {
   std::string out;
   for (const std::string& row : aligned_rows(rows, width)) out += row;
+  return out;
+}
+
+std::string layout_cell(const Deployment& d) {
+  std::string out = fmt::format("TP{}", d.tp);
+  if (d.pp > 1) out += fmt::format(" PP{}", d.pp);
+  if (d.moe_ep > 1) out += fmt::format(" EP{}", d.moe_ep);
+  if (d.speculation.active())
+    out += fmt::format(" {}{}", to_string(d.speculation.method), d.speculation.draft_tokens);
   return out;
 }
 

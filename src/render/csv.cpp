@@ -64,7 +64,7 @@ std::string csv_table(const std::vector<std::vector<std::string>>& rows) {
 }
 
 // A latency's mean and percentiles, in ms: what the JSON's *_ms_distribution objects hold.
-std::vector<std::string> distribution(const LoadPoint& l, double (LoadPoint::*at)(double) const) {
+std::vector<std::string> percentile_cells(const LoadPoint& l, double (LoadPoint::*at)(double) const) {
   std::vector<std::string> out;
   for (double p : {50.0, 90.0, 99.0}) out.push_back(number((l.*at)(p)*1e3));
   return out;
@@ -163,7 +163,7 @@ std::string recommend_csv(const RecommendResult& result, const RecommendContext&
          {std::pair(l.ttft_s, &LoadPoint::ttft_at), std::pair(l.tpot_s, &LoadPoint::tpot_at),
           std::pair(l.e2e_at(0), &LoadPoint::e2e_at)}) {
       r.push_back(number(mean * 1e3));
-      for (std::string& cell : distribution(l, at)) r.push_back(std::move(cell));
+      for (std::string& cell : percentile_cells(l, at)) r.push_back(std::move(cell));
     }
     // The error band around the mean TTFT and TPOT (as estimate's), and what it rests on.
     r.insert(r.end(),

@@ -49,12 +49,6 @@ bool listed(const Hardware& hw, std::string_view engine) {
   return std::find(hw.engines.begin(), hw.engines.end(), engine) != hw.engines.end();
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out.empty() ? "none" : out;
-}
-
 // The engine must be one the hardware profile lists ("engines"): TensorRT-LLM only on NVIDIA,
 // vLLM on TPUs only as its TPU build (vllm-tpu).
 void check_runs(EmitTarget t, const Hardware& hw) {
@@ -65,8 +59,9 @@ void check_runs(EmitTarget t, const Hardware& hw) {
                                   hw.kind == DeviceKind::gpu ? "GPU" : std::string(to_string(hw.kind))));
   }
   if (listed(hw, name) || (t == EmitTarget::vllm && listed(hw, "vllm-tpu"))) return;
-  throw usage_error(fmt::format("--emit {}: {} does not run on {} (its profile lists: {})", name,
-                                engine_title(t), hw.id, joined(hw.engines)));
+  throw usage_error(
+      fmt::format("--emit {}: {} does not run on {} (its profile lists: {})", name, engine_title(t), hw.id,
+                  hw.engines.empty() ? std::string("none") : fmt::format("{}", fmt::join(hw.engines, ", "))));
 }
 
 // Floor to 3 decimals: the engine never takes more memory than the estimate planned with.

@@ -122,12 +122,6 @@ ordered_json model_object(const ModelInfo& info) {
   return out;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
 }  // namespace
 
 std::vector<std::string> model_features(const Model& m) {
@@ -179,7 +173,7 @@ Rows model_show_rows(const ModelInfo& info) {
   for (const auto& [k, v] : pattern_counts(m))
     pattern += (pattern.empty() ? "" : ", ") + fmt::format("{} {}", v, k);
   add("layer pattern", pattern);
-  add("features", joined(model_features(m)));
+  add("features", fmt::format("{}", fmt::join(model_features(m), ", ")));
   add("KV cache (16-bit)",
       fmt::format("{} bytes/token in full-attention layers", text::grouped(kv_bytes_per_token(m, 2))));
   if (m.sliding_window > 0 && sliding_kv_bytes_per_token(m, 2) > 0) {
@@ -198,7 +192,7 @@ Rows model_show_rows(const ModelInfo& info) {
     add("checkpoint",
         m.checkpoint_dtype + (m.quantization_method.empty() ? "" : ", quantized: " + m.quantization_method));
   }
-  if (!info.aliases.empty()) add("aliases", joined(info.aliases));
+  if (!info.aliases.empty()) add("aliases", fmt::format("{}", fmt::join(info.aliases, ", ")));
   for (const auto& w : m.warnings) add("warning", w);
   return rows;
 }
@@ -213,7 +207,8 @@ Rows models_list_rows(const std::vector<ModelInfo>& models) {
     const Model& m = *info.model;
     const ParameterCount c = count_parameters(m);
     rows.push_back({m.id, text::params(c.total), text::params(c.active),
-                    text::grouped(kv_bytes_per_token(m, 2) / 1024) + " KiB", joined(model_features(m))});
+                    text::grouped(kv_bytes_per_token(m, 2) / 1024) + " KiB",
+                    fmt::format("{}", fmt::join(model_features(m), ", "))});
   }
   return rows;
 }

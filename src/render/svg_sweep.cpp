@@ -11,7 +11,8 @@
 namespace llmhw::render {
 namespace {
 
-constexpr double kWidth = 900, kLeft = 100, kRight = 860, kPanelTop = 90, kPanelHeight = 170, kGap = 50;
+constexpr double kSweepWidth = 900, kSweepLeft = 100, kSweepRight = 860, kPanelTop = 90, kPanelHeight = 170,
+                 kGap = 50;
 
 // A 1-2-5 step that cuts [0, hi] into about five intervals.
 double nice_step(double hi) {
@@ -26,8 +27,9 @@ double nice_step(double hi) {
 struct XAxis {
   double lo, hi;
   double px(double c) const {
-    if (hi <= lo) return (kLeft + kRight) / 2;
-    return kLeft + (std::log2(c) - std::log2(lo)) / (std::log2(hi) - std::log2(lo)) * (kRight - kLeft);
+    if (hi <= lo) return (kSweepLeft + kSweepRight) / 2;
+    return kSweepLeft +
+           (std::log2(c) - std::log2(lo)) / (std::log2(hi) - std::log2(lo)) * (kSweepRight - kSweepLeft);
   }
 };
 
@@ -49,13 +51,13 @@ std::string panel(const SweepView& v, const XAxis& x, const Metric& m, double to
       "<g class=\"panel\" id=\"panel-{}\" data-top=\"{}\" data-bottom=\"{}\" data-y-max=\"{:g}\">\n", m.id,
       top, bottom, ymax);
   o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>\n",
-                   kLeft, top, kRight - kLeft, kPanelHeight);
+                   kSweepLeft, top, kSweepRight - kSweepLeft, kPanelHeight);
   for (double t = 0; t <= ymax * (1 + 1e-9); t += step) {
     o += fmt::format(
         "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#e4e4e4\"/><text x=\"{}\" "
         "y=\"{:.1f}\" "
         "font-size=\"11\" text-anchor=\"end\">{:g}</text>\n",
-        kLeft, py(t), kRight, py(t), kLeft - 6, py(t) + 4, t);
+        kSweepLeft, py(t), kSweepRight, py(t), kSweepLeft - 6, py(t) + 4, t);
   }
   // Tick labels at least 30 px apart, the last (the limit) always: 512 and 549 would collide.
   std::vector<bool> labelled(v.points.size(), false);
@@ -109,7 +111,7 @@ std::string estimate_sweep_svg(const SweepView& v) {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\">\n<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>\n",
-      kWidth, height);
+      kSweepWidth, height);
   o += fmt::format("<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>\n",
                    xml_escaped(v.title));
   o += fmt::format("<text x=\"20\" y=\"50\" font-size=\"12\" fill=\"#444\">{}</text>\n",
@@ -134,7 +136,7 @@ std::string estimate_sweep_svg(const SweepView& v) {
       "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"13\" text-anchor=\"middle\">requests in flight (closed "
       "loop, "
       "log scale)</text>\n",
-      (kLeft + kRight) / 2, kPanelTop + 3 * kPanelHeight + 2 * kGap + 40);
+      (kSweepLeft + kSweepRight) / 2, kPanelTop + 3 * kPanelHeight + 2 * kGap + 40);
   return o + "</svg>\n";
 }
 

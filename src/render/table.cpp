@@ -25,17 +25,6 @@ std::string target(const char* name, double ms, double percentile) {
   return fmt::format("{}{} <= {}", text::percentile_prefix(percentile), name, text::ms(ms));
 }
 
-// The parallel layout: "TP2", "TP8 PP2", "TP8 EP8"; labelled, so that it does not read like the
-// "dev x rep" column beside it.
-std::string layout_cell(const Deployment& d) {
-  std::string out = fmt::format("TP{}", d.tp);
-  if (d.pp > 1) out += fmt::format(" PP{}", d.pp);
-  if (d.moe_ep > 1) out += fmt::format(" EP{}", d.moe_ep);
-  if (d.speculation.active())
-    out += fmt::format(" {}{}", to_string(d.speculation.method), d.speculation.draft_tokens);
-  return out;
-}
-
 // "48±20%": a latency in ms (the unit is in the header) and its band, compactly: the band's
 // larger deviation from the prediction. The Why lines give the band itself, and the evidence.
 std::string with_band(double seconds, const Band& band) {

@@ -57,9 +57,9 @@ TEST_CASE("emit k8s with a load profile autoscales between the schedule's fewest
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
-  const auto json = run_cli(with({"--format", "json"}));
-  REQUIRE(json.code == 0);
-  const auto answer = nlohmann::json::parse(json.out);
+  const auto as_json = run_cli(with({"--format", "json"}));
+  REQUIRE(as_json.code == 0);
+  const auto answer = nlohmann::json::parse(as_json.out);
   const auto& rec = answer.at("recommendations").at(1);
   long lo = LONG_MAX, hi = 0;
   for (const auto& s : rec.at("schedule")) {
@@ -88,9 +88,9 @@ TEST_CASE("emit k8s with a load profile autoscales between the schedule's fewest
 }
 
 TEST_CASE("emit vllm and sglang match the JSON answer's layout, batch and memory", "[cli][emit]") {
-  const auto json = run_cli(query({"--format", "json"}));
-  REQUIRE(json.code == 0);
-  const auto answer = nlohmann::json::parse(json.out);
+  const auto as_json = run_cli(query({"--format", "json"}));
+  REQUIRE(as_json.code == 0);
+  const auto answer = nlohmann::json::parse(as_json.out);
   const auto& rec = answer.at("recommendations").at(0);
   const int tp = rec.at("tp").get<int>();
   const auto vllm = run_cli(query({"--emit", "vllm"}));

@@ -200,10 +200,10 @@ TEST_CASE("quiet prints the data only and keeps the exit code", "[cli][style]") 
   CHECK(e.out.rfind("memory ", 0) == 0);
   CHECK(e.out.find("note:") == std::string::npos);
   CHECK(run_cli(with_data(est)).out.find("note:") != std::string::npos);
-  auto json = args, json_q = args;
-  json.insert(json.end(), {"--format", "json"});
-  json_q.insert(json_q.end(), {"--format", "json", "-q"});
-  CHECK(run_cli(with_data(json)).out == run_cli(with_data(json_q)).out);
+  auto as_json = args, as_json_q = args;
+  as_json.insert(as_json.end(), {"--format", "json"});
+  as_json_q.insert(as_json_q.end(), {"--format", "json", "-q"});
+  CHECK(run_cli(with_data(as_json)).out == run_cli(with_data(as_json_q)).out);
 }
 
 TEST_CASE("help documents --quiet, --color and the formats", "[cli][style]") {
