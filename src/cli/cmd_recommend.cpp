@@ -350,6 +350,15 @@ std::string emit_text(const RecommendResult& result, const Query& q, const Outpu
                             result.recommendations.size(), result.recommendations.size() == 1 ? "" : "s"));
   }
   const Recommendation& r = result.recommendations[rank - 1];
+  // The emitters write one aggregated engine per replica; a split layout written that way would
+  // serve a different deployment than the one ranked (its prediction, memory and cost).
+  if (r.evaluation.disaggregated) {
+    throw usage_error(fmt::format(
+        "--emit: rank {} ({}) is a disaggregated layout (separate prefill and decode workers), which "
+        "--emit does not write; pick another --rank, or add --no-disaggregated to rank aggregated layouts "
+        "only",
+        rank, r.evaluation.deployment.hardware->id));
+  }
   const std::string engine = emit_engine(target, "", *r.evaluation.deployment.hardware);
   render::EmitPlan plan =
       plan_from_recommendation(r, q, out.model_ref, static_cast<int>(rank), calibration, engine);

@@ -1,6 +1,7 @@
 // --emit end to end: the launch commands and the manifest agree with the JSON answer of the same
 // query (issue 22's done-when), bad targets and impossible engines are usage errors, golden files.
 #include <fmt/format.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <climits>
 #include <cmath>
@@ -234,4 +235,26 @@ TEST_CASE("estimate --plot and --sweep go together; only a concurrency sweep", "
   CHECK(bad.code == 2);
   CHECK(bad.err.find("--sweep: 'qps'") != std::string::npos);
   CHECK(!std::filesystem::exists("/tmp/llmhw-never-written.svg"));
+}
+
+TEST_CASE("emit refuses a disaggregated rank instead of writing it as aggregated replicas", "[cli][emit]") {
+  // 70B on H200 at 50 req/s ranks a prefill/decode split first (JSON 'prefill' and 'decode').
+  const std::vector<std::string> base = {"--data-dir", LLMHW_DATA,   "recommend", "--model", "70b", "--qps",
+                                         "50",         "--hardware", "h200-sxm",  "--top",   "1"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const auto answer = nlohmann::json::parse(run_cli(with({"--format", "json"})).out);
+  REQUIRE(answer.at("recommendations").at(0).contains("prefill"));
+  const auto refused = run_cli(with({"--emit", "k8s"}));
+  CHECK(refused.code == 2);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("--emit: rank 1 (h200-sxm) is a disaggregated layout") != std::string::npos);
+  CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);
+  // Aggregated only, the same query deploys.
+  const auto aggregated = run_cli(with({"--emit", "k8s", "--no-disaggregated"}));
+  CHECK(aggregated.code == 0);
+  CHECK(aggregated.out.find("kind: Deployment") != std::string::npos);
 }
