@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "cli/app.hpp"
+#include "llmhw/io/loaders.hpp"
 
 namespace llmhw::test {
 
@@ -66,6 +67,14 @@ const Hardware& find_hardware(const std::vector<Hardware>& catalog, const std::s
     if (hw.id == id) return hw;
   }
   FAIL("no profile " << id);
+  throw std::logic_error("unreachable");
+}
+
+Model shipped_model(const std::string& id) {
+  for (const auto& entry : io::list_model_catalog(std::filesystem::path(LLMHW_DATA) / "models")) {
+    if (entry.id == id) return io::load_catalog_model(entry);
+  }
+  FAIL("no model " << id);
   throw std::logic_error("unreachable");
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "llmhw/hardware.hpp"
+#include "llmhw/model.hpp"
 
 namespace llmhw::test {
 
@@ -40,6 +41,8 @@ std::string flag_value(const std::string& command, const std::string& flag);
 
 // The profile `id` of a loaded hardware catalog; fails the test when there is none.
 const Hardware& find_hardware(const std::vector<Hardware>& catalog, const std::string& id);
+// The shipped catalog's model `id` (data/models); fails the test when there is none.
+Model shipped_model(const std::string& id);
 
 std::filesystem::path fixture_data();
 // A scratch copy of the fixture data that a test may break; removed by the destructor.

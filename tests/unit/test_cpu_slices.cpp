@@ -16,18 +16,11 @@
 namespace fs = std::filesystem;
 using llmhw::Precision;
 using llmhw::test::find_hardware;
+using llmhw::test::shipped_model;
 
 namespace {
 
 const fs::path kData = LLMHW_DATA;
-
-llmhw::Model model(const std::string& id) {
-  for (const auto& entry : llmhw::io::list_model_catalog(kData / "models")) {
-    if (entry.id == id) return llmhw::io::load_catalog_model(entry);
-  }
-  FAIL("no model " << id);
-  throw std::logic_error("unreachable");
-}
 
 // One published llama.cpp run from data/calibration/cpu_threads_llamacpp.csv.
 struct Run {
@@ -133,7 +126,7 @@ TEST_CASE("llama.cpp decode on Graviton3 slices is within 25% of published runs 
   REQUIRE(runs.size() == 11);
   bool eight = false, many = false;
   for (const Run& run : runs) {
-    const llmhw::Model m = model(run.model);
+    const llmhw::Model m = shipped_model(run.model);
     const llmhw::Hardware s = llmhw::slice(g3, run.threads);
     // Q8_0 files run as llmhw's CPU int8 (Q8_0), the 3- and 4-bit ones as int4, the K-quant
     // files sized as their GGUF type.
@@ -186,7 +179,7 @@ TEST_CASE("a CPU slice ranks in the top 3 for a 0.6B model at 0.2 req/s, where i
           "[slice][recommend]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
-  const llmhw::Model m = model("qwen3-0.6b");
+  const llmhw::Model m = shipped_model("qwen3-0.6b");
   // 128 input + 128 output tokens at 0.2 req/s, default targets TTFT 1 s, TPOT 50 ms.
   const auto result = recommend_small(m, 0.2, 128, 128, catalog, calibration);
   REQUIRE(result.recommendations.size() >= 3);
@@ -222,7 +215,7 @@ TEST_CASE("a CPU slice ranks in the top 3 for a 0.6B model at 0.2 req/s, where i
 TEST_CASE("at 1,024-token prompts a CPU slice is third, after two cheaper GPUs", "[slice][recommend]") {
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
   const auto calibration = llmhw::io::load_calibration(kData / "efficiency.json");
-  const llmhw::Model m = model("qwen3-0.6b");
+  const llmhw::Model m = shipped_model("qwen3-0.6b");
   const auto all = recommend_small(m, 0.5, 1024, 256, catalog, calibration);
   const auto cpus = recommend_small(m, 0.5, 1024, 256, catalog, calibration, {llmhw::DeviceKind::cpu});
   REQUIRE(all.recommendations.size() >= 3);
@@ -274,7 +267,7 @@ TEST_CASE("a CPU stores weights as llama.cpp's GGUF blocks, a GPU as its own for
   // Qwen3-0.6B at int8 on a Graviton3 slice: 0.440 B layer weights + the tied 151,936 x 1,024
   // embedding (0.156 B) all at Q8_0 = 0.596 B x 1.0625 = 0.633 GB; on an H100 the embedding stays
   // at 16 bits: 0.440 + 0.156 x 2 = 0.751 GB.
-  const llmhw::Model m = model("qwen3-0.6b");
+  const llmhw::Model m = shipped_model("qwen3-0.6b");
   const llmhw::Hardware s = llmhw::slice(g3, 8);
   const llmhw::Deployment on_cpu{&m, &s, Precision::int8, Precision::bf16, 1};
   CHECK(llmhw::model_weight_bytes(on_cpu) / 1e9 == Approx(0.633).epsilon(0.01));

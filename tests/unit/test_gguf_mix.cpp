@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/estimate.hpp"
 #include "llmhw/gguf_mix.hpp"
 #include "llmhw/io/loaders.hpp"
@@ -11,26 +12,12 @@
 namespace fs = std::filesystem;
 using llmhw::GgufFileType;
 using llmhw::Precision;
+using llmhw::test::find_hardware;
+using llmhw::test::shipped_model;
 
 namespace {
 
 const fs::path kData = LLMHW_DATA;
-
-llmhw::Model model(const std::string& id) {
-  for (const auto& entry : llmhw::io::list_model_catalog(kData / "models")) {
-    if (entry.id == id) return llmhw::io::load_catalog_model(entry);
-  }
-  FAIL("no model " << id);
-  throw std::logic_error("unreachable");
-}
-
-const llmhw::Hardware& find(const std::vector<llmhw::Hardware>& catalog, const std::string& id) {
-  for (const auto& hw : catalog) {
-    if (hw.id == id) return hw;
-  }
-  FAIL("no profile " << id);
-  throw std::logic_error("unreachable");
-}
 
 // Bits per weight of ggml's blocks (ggml-common.h): Q3_K 110 bytes / 256, Q4_K 144 / 256, Q5_K
 // 176 / 256, Q6_K 210 / 256, Q5_0 22 / 32, Q8_0 34 / 32.
@@ -55,7 +42,7 @@ TEST_CASE("GGUF file types parse as llama-quantize names them, aliases included"
 }
 
 TEST_CASE("Q4_K_M keeps attn_v and ffn_down at Q6_K in half the layers of Llama-3.1-8B", "[gguf]") {
-  const auto g = llmhw::gguf_layout(model("llama-3.1-8b"), GgufFileType::q4_k_m);
+  const auto g = llmhw::gguf_layout(shipped_model("llama-3.1-8b"), GgufFileType::q4_k_m);
   REQUIRE(g);
   // use_more_bits over 32 layers: 0-3, 28-31 and 6, 9, ..., 27 = 16 layers take v and down at
   // Q6_K; everything else is Q4_K.
@@ -68,7 +55,7 @@ TEST_CASE("Q4_K_M keeps attn_v and ffn_down at Q6_K in half the layers of Llama-
 }
 
 TEST_CASE("Q3_K_M raises attn_v, attn_output and ffn_down to 4-5 bits around Q3_K", "[gguf]") {
-  const auto g = llmhw::gguf_layout(model("mistral-7b"), GgufFileType::q3_k_m);
+  const auto g = llmhw::gguf_layout(shipped_model("mistral-7b"), GgufFileType::q3_k_m);
   REQUIRE(g);
   // q, k, gate, up: Q3_K; o: Q4_K; v and down: Q5_K in the first two layers (v: i < 2; down:
   // i < 32/16), else Q4_K. Mistral-7B has Llama-3.1-8B's layer shapes.
@@ -85,15 +72,15 @@ TEST_CASE("K-quant files of Llama-3-8B shapes match the sizes llama-quantize lis
   // 3.74G (examples/quantize/quantize.cpp @c392e50 lines 45 and 39; PR 15277 gives the Q4_K_M
   // file of Llama-3.1-8B, the same shapes, as 4.58 GiB).
   const auto catalog = llmhw::io::load_hardware_dir(kData / "hardware");
-  const llmhw::Hardware s = llmhw::slice(find(catalog, "graviton3"), 8);
-  const llmhw::Model m = model("llama-3.1-8b");
+  const llmhw::Hardware s = llmhw::slice(find_hardware(catalog, "graviton3"), 8);
+  const llmhw::Model m = shipped_model("llama-3.1-8b");
   llmhw::Deployment d{&m, &s, Precision::int4, Precision::bf16, 1};
   d.gguf = GgufFileType::q4_k_m;
   CHECK(llmhw::model_weight_bytes(d) / (1u << 30) == Approx(4.58).epsilon(0.005));
   d.gguf = GgufFileType::q3_k_m;
   CHECK(llmhw::model_weight_bytes(d) / (1u << 30) == Approx(3.74).epsilon(0.005));
   // On a GPU the GGUF type does not apply: the int4 checkpoint format stays.
-  const llmhw::Deployment gpu{&m, &find(catalog, "h100-sxm"), Precision::int4, Precision::bf16, 1};
+  const llmhw::Deployment gpu{&m, &find_hardware(catalog, "h100-sxm"), Precision::int4, Precision::bf16, 1};
   llmhw::Deployment gpu_gguf = gpu;
   gpu_gguf.gguf = GgufFileType::q3_k_m;
   CHECK(llmhw::model_weight_bytes(gpu_gguf) == Approx(llmhw::model_weight_bytes(gpu)));
@@ -125,7 +112,7 @@ TEST_CASE("tensors whose rows do not split into 256-weight blocks fall back as l
 }
 
 TEST_CASE("the tensor mix is modelled for dense attention models only", "[gguf]") {
-  CHECK_FALSE(llmhw::gguf_layout(model("qwen3-30b-a3b"), GgufFileType::q4_k_m));
-  CHECK_FALSE(llmhw::gguf_layout(model("deepseek-v3"), GgufFileType::q4_k_m));
-  CHECK(llmhw::gguf_layout(model("qwen3-0.6b"), GgufFileType::q3_k_m));
+  CHECK_FALSE(llmhw::gguf_layout(shipped_model("qwen3-30b-a3b"), GgufFileType::q4_k_m));
+  CHECK_FALSE(llmhw::gguf_layout(shipped_model("deepseek-v3"), GgufFileType::q4_k_m));
+  CHECK(llmhw::gguf_layout(shipped_model("qwen3-0.6b"), GgufFileType::q3_k_m));
 }
