@@ -309,7 +309,8 @@ namespace {
 
 // `peak` is peak_flops(d), which the callers compute once.
 // `tokens_per_sequence` > 1: a speculative verification step (K + 1 tokens of each sequence pass
-// the model; the KV read is the same).
+// the model; the KV read is the same, and each of the K + 1 positions gets its logits and is
+// sampled and checked, so the per-sequence cost counts K + 1 times: see serving_step).
 StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, double batch, double context,
                      const Efficiency& eff, double tokens_per_sequence = 1) {
   // With pipeline stages, the batch moves through the stages in pp micro-batches; a token of
@@ -329,7 +330,8 @@ StepTime decode_step(const Deployment& d, const ModelFacts& f, double peak, doub
   t.communication_s = communication_seconds(stage, f, tokens, eff) +
                       (d.pp - 1) * stage_hop_seconds(d, tokens * m.hidden * kActivationBytes, eff);
   // Each dp group's engine handles its own sequences on the host, one after another.
-  t.overhead_s = overhead_seconds(m, eff) + eff.sequence_overhead_us * 1e-6 * micro_batch / d.dp;
+  t.overhead_s =
+      overhead_seconds(m, eff) + eff.sequence_overhead_us * 1e-6 * micro_batch / d.dp * tokens_per_sequence;
   return t;
 }
 
@@ -361,11 +363,19 @@ StepTime prefill(const Deployment& d, const ModelFacts& f, double peak, double t
 }
 
 // The decode step serving runs, per output token: plain, or with speculative decoding one
-// verification of K + 1 tokens per sequence plus K drafter steps, which keep `acceptance` tokens
-// per sequence. The drafter's steps run in the same engine step (no scheduling or per-sequence
-// host work of their own). Memory-bound, verification costs what a plain step does and the
-// tokens come `acceptance` times faster; compute-bound (large batches), verification costs K + 1
-// times a plain step and speculation loses (docs/estimation.md "Speculative decoding").
+// verification of K + 1 tokens per sequence plus K drafter forwards, which keep `acceptance`
+// tokens per sequence. Memory-bound, verification costs what a plain step does and the tokens
+// come `acceptance` times faster; compute-bound (large batches), verification costs K + 1 times a
+// plain step and speculation loses (docs/estimation.md "Speculative decoding").
+// The drafter's forwards, as the engines run them (SGLang eagle_worker_v2.py, vLLM's
+// EagleProposer, TensorRT-LLM's MTP worker): the first runs the drafter over the K + 1 positions
+// the verification just scored (the "draft extend", which fills the drafter's KV and yields the
+// first draft token), each of the other K - 1 over one new token per sequence. They run inside
+// the engine step (no scheduling of their own), but each samples one draft token per sequence
+// from the full vocabulary, which costs what the fitted per-sequence work of a plain step does
+// (sequence_overhead_us: the logits, sampling and token handling of one sampled position, which
+// the plain rows fit; they cannot tell it from work per sequence, so it is charged per sampled
+// position: K + 1 in the verification, one in each draft forward).
 StepTime serving_step(const Deployment& d, const ModelFacts& f, double peak, double batch, double context,
                       const Efficiency& eff) {
   const Speculation& spec = d.speculation;
@@ -381,12 +391,15 @@ StepTime serving_step(const Deployment& d, const ModelFacts& f, double peak, dou
   Efficiency in_step = eff;
   in_step.step_overhead_ms = 0;
   in_step.sequence_overhead_us = 0;
-  const StepTime draft = decode_step(drafter, *drafter.facts, peak, batch, context, in_step);
   const double k = spec.draft_tokens, per_token = 1.0 / std::max(1.0, spec.acceptance);
-  t.memory_s = (t.memory_s + k * draft.memory_s) * per_token;
-  t.compute_s = (t.compute_s + k * draft.compute_s) * per_token;
-  t.communication_s = (t.communication_s + k * draft.communication_s) * per_token;
-  t.overhead_s = (t.overhead_s + k * draft.overhead_s) * per_token;
+  const StepTime extend = decode_step(drafter, *drafter.facts, peak, batch, context, in_step, k + 1);
+  const StepTime draft = decode_step(drafter, *drafter.facts, peak, batch, context, in_step);
+  const double sampled = k * eff.sequence_overhead_us * 1e-6 * (batch / d.pp) / d.dp;
+  t.memory_s = (t.memory_s + extend.memory_s + (k - 1) * draft.memory_s) * per_token;
+  t.compute_s = (t.compute_s + extend.compute_s + (k - 1) * draft.compute_s) * per_token;
+  t.communication_s =
+      (t.communication_s + extend.communication_s + (k - 1) * draft.communication_s) * per_token;
+  t.overhead_s = (t.overhead_s + extend.overhead_s + (k - 1) * draft.overhead_s + sampled) * per_token;
   return t;
 }
 
