@@ -71,7 +71,8 @@ def main():
     data_dir = ma.data_subset(Path(scratch.name), {ma.HARDWARE[r["hardware"]] for r, _, _ in selected})
     taus, ratios = {}, {}
     for r, n, measured in selected:
-        k = ma.draft_tokens(r["engine"], r["hardware"], n.get("decode_dp_attention") == "True")
+        k = ma.draft_tokens(r["engine"], r["hardware"], n.get("decode_dp_attention") == "True", r["precision"],
+                            n.get("date", ""))
         tau = measured_tau(r)
         # More tokens per step than K + 1 cannot be: such runs drafted more than the K assumed
         # (ATOM's MTP default is 1; its later fp8 runs keep 2.5-2.7 tokens per step).

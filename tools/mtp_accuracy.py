@@ -18,7 +18,7 @@ the median (as tools/normalize_calibration.py does).
 
   python3 tools/mtp_accuracy.py build/release/llmhw [--rows] [--plain] [--max-mape PERCENT]
 (--max-mape: exit 1 when the TPOT MAPE over all rows is above PERCENT; ctest accuracy.mtp_tpot
-runs it at 30 while issue 20's 25 stays open)
+runs it at issue 20's 25)
 
 Each row is one `llmhw estimate` process, and most of such a process's time is loading the
 catalog (every hardware profile and model card: 2.6x the CPU of the estimate itself in a release

@@ -117,3 +117,45 @@ TEST_CASE("speculative decoding wins at small batches and loses throughput where
   }
   CHECK(ratio(64) < ratio(1));
 }
+
+TEST_CASE("a speculative step samples K + 1 positions in verification and one per draft forward",
+          "[speculative]") {
+  const llmhw::Model m = llama_with_mtp();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Efficiency eff = llmhw_test::ideal();
+  eff.sequence_overhead_us = 10;  // per sequence (per sampled position) and step
+  eff.layer_overhead_us = 5;      // per layer a forward passes
+  llmhw::Deployment plain{&m, &hw, Precision::bf16, Precision::bf16, 1};
+  llmhw::Deployment spec = plain;
+  spec.speculation = llmhw::make_speculation(m, SpecMethod::mtp, 3, 2.5);
+  // Batch 8, K = 3. Plain: 32 layers x 5 us + 8 sequences x 10 us = 240 us.
+  CHECK(llmhw::decode_step(plain, 8, 1024, eff).overhead_s == Approx(240e-6));
+  // Speculative step: verification 32 x 5 us + 8 x 4 positions x 10 us = 480 us; three one-layer
+  // draft forwards (the extend and two single-token steps) 3 x 5 us = 15 us plus one sampled
+  // draft token per sequence each, 3 x 8 x 10 us = 240 us: 735 us for 2.5 kept tokens.
+  CHECK(llmhw::speculative_decode_step(spec, 8, 1024, eff).overhead_s == Approx(735e-6 / 2.5));
+}
+
+TEST_CASE("the draft extend passes the K + 1 verified positions through the MTP layer's experts",
+          "[speculative]") {
+  llmhw::Model m = llmhw_test::mixtral_8x7b();
+  m.mtp_layers = 1;
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  const llmhw::Efficiency eff = llmhw_test::ideal();
+  llmhw::Deployment plain{&m, &hw, Precision::bf16, Precision::bf16, 1};
+  llmhw::Deployment spec = plain;
+  spec.speculation = llmhw::make_speculation(m, SpecMethod::mtp, 1, 1.5);
+  // Mixtral: an expert is 3 x 4096 x 14336 weights; 2 tokens (K + 1 = 2 positions of one
+  // sequence) reach 8 x (1 - (6/8)^2) = 3.5 of the 8 experts, one token 2.
+  const double expert = 3.0 * 4096 * 14336;
+  const double plain_read = llmhw::decode_step(plain, 1, 1024, eff).memory_s;
+  // Verification: the plain read plus 1.5 more experts in each of the 32 layers.
+  const double verify_read = plain_read + 32 * 1.5 * expert * 2 / 1e12;
+  // The extend (K = 1: the only draft forward): one layer's attention (2 x 4096 x 4096 +
+  // 2 x 4096 x 1024), router (4096 x 8), two norms and the final norm, the LM head (32,000 x
+  // 4096), 3.5 experts, at 2 bytes, plus that layer's KV of 1,024 tokens (2 x 8 x 128 x 2 bytes).
+  const double layer = 2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 4096.0 * 8 + 3 * 4096.0;
+  const double extend_read = (2 * (layer + 32000.0 * 4096 + 3.5 * expert) + 4096.0 * 1024) / 1e12;
+  CHECK(llmhw::speculative_decode_step(spec, 1, 1024, eff).memory_s ==
+        Approx((verify_read + extend_read) / 1.5));
+}
