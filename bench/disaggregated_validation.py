@@ -87,6 +87,7 @@ def silicon_rows(skipped):
                 "ttft": float(r["silicon_ttft_ms"]), "tpot": float(r["silicon_tpot_ms"]),
                 # The run's decode max batch per engine instance (attention-DP rank), when recorded.
                 "max_batch": r["decode_batch_size"],
+                "version": r["backend_version"],
             }
 
 
@@ -129,6 +130,7 @@ def inferencex_rows(skipped):
                 "engine": engine, "precision": r["precision"], "isl": r["isl"], "osl": r["osl"],
                 "concurrency": r["concurrency"], "prefill": sides[0], "decode": sides[1],
                 "ttft": float(r["ttft_ms_mean"]), "tpot": float(r["tpot_ms_mean"]), "max_batch": "",
+                "version": r.get("engine_version", ""),
             }
 
 
@@ -208,10 +210,62 @@ def breakdown(results, parts):
         layouts[key][1] += miss_kind(r, t, parts[id(r)]).startswith("under: first token")
     for key, (n, waits) in sorted(layouts.items()):
         print(f"  {' / '.join(key):<50} rows {n:>3}  first-token waits {waits:>3}")
+    waits_by_build(results, parts)
     print("\nTPOT measured / predicted (median):")
     for label, want in (("decode attention DP", True), ("decode without attention DP", False)):
         sel = [p / r["tpot"] for r, _, p in results if (side(r["decode"])["dp"] > 1) == want]
         print(f"  {label:<28} rows {len(sel):>3}  {median([1 / x for x in sel]):.2f}")
+
+
+def random_routing_wait(n, stations, slots, decode_s, think_s):
+    """Mean wait for a decode slot if each request went to one of `stations` decode engines at
+    random, whatever their free slots (closed network of n requests, mean value analysis with
+    Seidmann's multi-server approximation, exponential service). A counterfactual for
+    --breakdown, not part of the model."""
+    demand = decode_s / stations
+    queue, response = 0.0, decode_s
+    for k in range(1, n + 1):
+        per_station = demand / slots * (1 + queue) + demand * (slots - 1) / slots
+        response = stations * per_station
+        queue = k / (response + think_s) * per_station
+    return max(0.0, response - decode_s)
+
+
+def waits_by_build(results, parts):
+    """The measured first-token wait beyond the prediction as a share of the measured decode time,
+    per engine build and layout (silicon rows: the sample sets the concurrency to the decode slots),
+    and what load-unaware routing to the decode engines would predict (--breakdown)."""
+    print("\nfirst-token wait beyond the prediction / decode time (silicon rows, by build and layout):")
+    groups = collections.defaultdict(list)
+    for r, t, p in results:
+        if r["source"] != "silicon" or not r["max_batch"]:
+            continue
+        pre, dec = side(r["prefill"]), side(r["decode"])
+        decode_s = (int(r["osl"]) - 1) * r["tpot"]
+        key = (r["engine"], r["version"], r["hardware"], r["precision"], f"P{pre['workers']}xDP{pre['dp']}" if
+               pre["dp"] > 1 else f"P{pre['workers']}xTP{pre['tp']}", f"D{dec['workers']}xDP{dec['dp']}" if
+               dec["dp"] > 1 else f"D{dec['workers']}xTP{dec['tp']}")
+        groups[key].append((int(r["concurrency"]), (r["ttft"] - t) / decode_s))
+    for key, sel in sorted(groups.items()):
+        cells = " ".join(f"c{c}:{w:+.2f}" for c, w in sorted(sel))
+        print(f"  {' '.join(key):<52} {cells}")
+    # Load-unaware routing (each request to a random decode engine: SGLang's mini load balancer
+    # picks a random prefill/decode pair and a DP rank by bootstrap_room % dp): the stations are
+    # the decode workers (TensorRT-LLM balances its attention-DP ranks by their requests) or, for
+    # SGLang, every DP rank of every decode worker.
+    pairs = []
+    for r, t, p in results:
+        if r["source"] != "silicon" or not r["max_batch"]:
+            pairs.append((t, r["ttft"]))
+            continue
+        dec = side(r["decode"])
+        stations = dec["workers"] * (dec["dp"] if r["engine"] == "sglang" else 1)
+        slots = int(r["max_batch"]) * dec["dp"] * dec["workers"] // stations
+        decode_s = (int(r["osl"]) - 1) * p
+        extra = random_routing_wait(int(r["concurrency"]), stations, slots, decode_s, t) if stations > 1 else 0
+        pairs.append((t + extra, r["ttft"]))
+    print(f"  random routing to full decode engines would give TTFT MAPE {mape(pairs):.1f}% "
+          f"(the model: {mape([(t, r['ttft']) for r, t, _ in results]):.1f}%)")
 
 
 def held_out_model(row):
