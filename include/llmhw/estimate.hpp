@@ -191,7 +191,8 @@ class OpenLoop {
     ServingPoint point;
     double step_second_moment = 0;  // E[T^2] over engine steps, s^2
     // What an arrival waits out before its step: the running step's residual E[T^2] / 2E[T], plus
-    // the steps the engine has already scheduled (ahead_s = steps_scheduled_ahead x E[T]).
+    // the steps the engine has already scheduled (ahead_s = steps_scheduled_ahead x E[T], when
+    // the engine is busy: x (1 - e^-C) at C requests in flight).
     double residual_s = 0;
     double ahead_s = 0;
     // The step(s) that carry a request's prompt until its first token, over the prompt lengths.

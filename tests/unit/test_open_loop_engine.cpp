@@ -48,15 +48,18 @@ TEST_CASE("open loop: an engine that schedules a step ahead adds one mean step t
   CHECK(plain.point.ttft_s == Approx(second / (2 * mean) + step(1040)).epsilon(1e-9));
 
   // vLLM's async scheduling: step N+1 is already scheduled when a request arrives during step N,
-  // so it waits out the running step's remainder, then one whole (mean) step, then its own. The
-  // API server's 9 ms come on top. TPOT and the rate do not change.
+  // so it waits out the running step's remainder, then one whole (mean) step, then its own, when
+  // the engine is busy: with 8 in flight (Poisson, mean 8) it is idle with probability e^-8 =
+  // 0.000335. The API server's 9 ms come on top. TPOT and the rate do not change.
   d.steps_scheduled_ahead = 1;
   d.frontend_latency_ms = 9;
+  const double busy = 1 - std::exp(-8.0);
+  CHECK(busy == Approx(0.999664537));
   const llmhw::OpenLoop::Detail ahead = llmhw::OpenLoop(d, w, eff).detail(8);
-  CHECK(ahead.ahead_s == Approx(mean).epsilon(1e-9));
-  CHECK(ahead.residual_s == Approx(second / (2 * mean) + mean).epsilon(1e-9));
-  CHECK(ahead.point.ttft_s == Approx(second / (2 * mean) + mean + step(1040) + 0.009).epsilon(1e-9));
-  CHECK(ahead.point.ttft_s - plain.point.ttft_s == Approx(0.0216872015 + 0.009).epsilon(1e-7));
+  CHECK(ahead.ahead_s == Approx(busy * mean).epsilon(1e-9));
+  CHECK(ahead.residual_s == Approx(second / (2 * mean) + busy * mean).epsilon(1e-9));
+  CHECK(ahead.point.ttft_s == Approx(second / (2 * mean) + busy * mean + step(1040) + 0.009).epsilon(1e-9));
+  CHECK(ahead.point.ttft_s - plain.point.ttft_s == Approx(0.999664537 * 0.0216872015 + 0.009).epsilon(1e-7));
   CHECK(ahead.point.tpot_s == plain.point.tpot_s);
   CHECK(ahead.point.requests_per_s == plain.point.requests_per_s);
 }
@@ -82,4 +85,16 @@ TEST_CASE("open loop at a rate: the API server's time is in every TTFT percentil
     INFO("percentile " << p);
     CHECK((with.at_rate.ttft_at(p) - without.at_rate.ttft_at(p)) * 1e3 == Approx(9.0).margin(0.05));
   }
+}
+
+TEST_CASE("open loop: at a trickle the engine is idle and schedules an arrival at once", "[serve][engine]") {
+  const llmhw::Model m = llmhw_test::llama_8b();
+  const llmhw::Hardware hw = llmhw_test::round_gpu();
+  llmhw::Deployment d{&m, &hw, llmhw::Precision::bf16, llmhw::Precision::bf16, 1};
+  d.steps_scheduled_ahead = 1;
+  const llmhw::OpenLoop loop(d, llmhw::Workload{1000, 200}, llmhw_test::ideal());
+  // 0.05 requests in flight: busy with probability 1 - e^-0.05 = 0.048771, so the step ahead
+  // adds 4.9% of a mean step, not a whole one.
+  const llmhw::OpenLoop::Detail x = loop.detail(0.05);
+  CHECK(x.ahead_s == Approx(0.0487705755 * x.point.tpot_s).epsilon(1e-9));
 }
