@@ -76,6 +76,14 @@ struct Deployment {
   // chunked_prefill_size, TensorRT-LLM max_num_tokens); decode tokens take their share first and
   // prompts fill the rest, chunked. 0 = no budget: a step takes whole prompts. Open loop only.
   int max_num_tokens = 0;
+  // Open loop: engine steps already scheduled when a request arrives, which its first token waits
+  // out besides the running one (1 for engines that schedule step N+1 while step N runs: vLLM's
+  // async scheduling, SGLang's and TensorRT-LLM's overlap schedulers; 0 = none, llama.cpp).
+  int steps_scheduled_ahead = 0;
+  // Open loop: the server's time per request outside the engine's steps (its API server parsing
+  // and tokenizing the request, handing it to the engine loop, detokenizing and streaming the
+  // first token), in every TTFT.
+  double frontend_latency_ms = 0;
   // The model's derived facts, when the caller has them (a search derives them once per model);
   // null = derived on each call.
   const ModelFacts* facts = nullptr;
@@ -182,7 +190,11 @@ class OpenLoop {
   struct Detail {
     ServingPoint point;
     double step_second_moment = 0;  // E[T^2] over engine steps, s^2
-    double residual_s = 0;          // of the running step, which an arrival waits out: E[T^2] / 2E[T]
+    // What an arrival waits out before its step: the running step's residual E[T^2] / 2E[T], plus
+    // the steps the engine has already scheduled (ahead_s = steps_scheduled_ahead x E[T], when
+    // the engine is busy: x (1 - e^-C) at C requests in flight).
+    double residual_s = 0;
+    double ahead_s = 0;
     // The step(s) that carry a request's prompt until its first token, over the prompt lengths.
     double first_step_mean_s = 0;
     double first_step_second_moment = 0;
@@ -238,6 +250,10 @@ struct EngineLimits {
   // (TensorRT-LLM serves NVIDIA's ModelOpt fp8/fp4 checkpoints, which declare fp8 KV); nullopt =
   // the model's 16-bit dtype (vLLM and SGLang kv_cache_dtype "auto").
   std::optional<Precision> kv_with_quantized_weights = std::nullopt;
+  // Open loop (Deployment::steps_scheduled_ahead, Deployment::frontend_latency_ms): steps the
+  // engine schedules ahead of the running one, and its API server's time per request.
+  int steps_scheduled_ahead = 0;
+  double frontend_latency_ms = 0;
   // Sequences whose KV fits at once, per replica (set by the caller from plan_memory: at the mean
   // length, or the full length for reserve_full_length engines); 0 = not limited by memory.
   long kv_sequences = 0;

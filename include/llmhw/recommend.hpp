@@ -270,6 +270,8 @@ int default_slots(const Hardware& hw, const Calibration& calibration);
 // The tokens per engine step (Deployment::max_num_tokens) of that engine on `hw`: llama.cpp's
 // batch on CPUs, the engine-independent default elsewhere (data/efficiency.json "engines").
 int default_step_tokens(const Hardware& hw, const Calibration& calibration);
+// The engine limits recommend assumes on `hw` (its token budget, scheduling ahead, API-server time).
+EngineLimits default_engine(const Hardware& hw, const Calibration& calibration);
 
 // Tensor-parallel sizes to try on a device for a model: its fast group sizes that divide the
 // attention heads.

@@ -225,6 +225,8 @@ void open_loop(render::EstimateView& v, double qps, const Efficiency& eff, const
                long admitted) {
   // Prompts share each step's token budget with the decode tokens (chunked prefill).
   v.deployment.max_num_tokens = limits.max_num_tokens;
+  v.deployment.steps_scheduled_ahead = limits.steps_scheduled_ahead;
+  v.deployment.frontend_latency_ms = limits.frontend_latency_ms;
   const Deployment& d = v.deployment;
   Query q;
   q.qps = qps;

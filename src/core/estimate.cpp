@@ -527,7 +527,15 @@ OpenLoop::Detail OpenLoop::detail(double concurrency) const {
   const mixing::StepMix mix = mixing::mix_steps(m, fresh, chunk, step_s);
   const double step = mix.mean_s;
   out.step_second_moment = mix.second_moment;
-  out.residual_s = mix.second_moment / (2.0 * step);
+  // An arrival waits out the running step (its residual) and, where the engine schedules ahead,
+  // the steps already scheduled without it: vLLM's async scheduling (vllm/v1/engine/core.py,
+  // EngineCore.step_with_batch_queue: step N+1 is scheduled and queued before step N's output is
+  // processed) puts a new request in the step after next. Only when the engine is stepping at
+  // all: an idle engine schedules an arrival at once. The requests in flight under Poisson
+  // arrivals are Poisson with mean C (M/G/infinity, continuous batching below its limits), so
+  // an arrival finds the engine busy with probability 1 - e^-C.
+  out.ahead_s = d.steps_scheduled_ahead * step * -std::expm1(-c);
+  out.residual_s = mix.second_moment / (2.0 * step) + out.ahead_s;
   s.tpot_s = step;
   s.requests_per_s = c / (osl * step);
   // Prompts beyond one budget per step cannot be served, however many requests run.
@@ -559,7 +567,7 @@ OpenLoop::Detail OpenLoop::detail(double concurrency) const {
         queueing::mgc_wait(s.requests_per_s, out.budget_service_s, out.budget_scv, d.dp);
     wait = queue.mean_s();
   }
-  s.ttft_s = out.residual_s + wait + out.first_step_mean_s;
+  s.ttft_s = out.residual_s + wait + out.first_step_mean_s + d.frontend_latency_ms * 1e-3;
   s.output_tokens_per_s = s.requests_per_s * w.output_tokens;
   return out;
 }

@@ -358,9 +358,13 @@ struct DeviceSearch {
 
 DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model& model,
                              const ModelFacts& facts, const Efficiency& eff, int slots, SizingCache* cache,
-                             int step_tokens = 0) {
+                             const EngineLimits& engine) {
   std::vector<Deployment> candidates = candidate_deployments(hw, query, model, facts, eff, slots);
-  for (Deployment& d : candidates) d.max_num_tokens = step_tokens;
+  for (Deployment& d : candidates) {
+    d.max_num_tokens = engine.max_num_tokens;
+    d.steps_scheduled_ahead = engine.steps_scheduled_ahead;
+    d.frontend_latency_ms = engine.frontend_latency_ms;
+  }
   // Speculative decoding is tried on every layout besides plain decoding: it wins at the small
   // batches tight TPOT targets allow and loses where decode is compute-bound.
   if (query.speculation.active()) {
@@ -429,11 +433,11 @@ DeviceSearch search_hardware(const Hardware& hw, const Query& query, const Model
 // live in `result`, which the evaluations point into.
 void search_slices(DeviceSearch& found, RecommendResult& result, const Hardware& socket, const Query& query,
                    const Model& model, const ModelFacts& facts, const Efficiency& eff, int slots,
-                   SizingCache* cache, int step_tokens) {
+                   SizingCache* cache, const EngineLimits& engine) {
   for (int vcpus : sellable_vcpus(socket)) {
     auto piece = std::make_shared<const Hardware>(slice(socket, vcpus));
     if (!piece->price(query.pricing)) continue;
-    DeviceSearch s = search_hardware(*piece, query, model, facts, eff, slots, cache, step_tokens);
+    DeviceSearch s = search_hardware(*piece, query, model, facts, eff, slots, cache, engine);
     if (!s.best || (found.best && !better(*s.best, *found.best, query))) continue;
     found.best = std::move(s.best);
     result.slices.push_back(std::move(piece));
@@ -459,10 +463,15 @@ int default_slots(const Hardware& hw, const Calibration& calibration) {
   return hw.kind == DeviceKind::cpu ? calibration.limits("llama.cpp", hw).max_batch : 0;
 }
 
+EngineLimits default_engine(const Hardware& hw, const Calibration& calibration) {
+  // The engine default_slots() assumes: llama.cpp on CPUs, the engine-independent default ("*")
+  // elsewhere, as estimate --qps without --engine uses.
+  return calibration.limits(hw.kind == DeviceKind::cpu ? "llama.cpp" : "", hw);
+}
+
 int default_step_tokens(const Hardware& hw, const Calibration& calibration) {
-  // The token budget of the engine default_slots() assumes: llama.cpp's batch on CPUs, the
-  // engine-independent default ("*") elsewhere, as estimate --qps without --engine uses.
-  return calibration.limits(hw.kind == DeviceKind::cpu ? "llama.cpp" : "", hw).max_num_tokens;
+  // The token budget of that engine.
+  return default_engine(hw, calibration).max_num_tokens;
 }
 
 const char* to_string(Confidence c) {
@@ -540,11 +549,11 @@ RecommendResult recommend(const Query& query, const Model& model, const std::vec
     Resolution resolved = calibration.resolve(hw, "", known);
     // Under --confidence p90 the device's own band sets how far its predictions are trusted.
     const Query checked = for_device(query, resolved.bounds);
-    const int step_tokens = default_step_tokens(hw, calibration);
+    const EngineLimits engine = default_engine(hw, calibration);
     DeviceSearch found = search_hardware(hw, checked, model, facts, *resolved.efficiency,
-                                         default_slots(hw, calibration), cache, step_tokens);
+                                         default_slots(hw, calibration), cache, engine);
     search_slices(found, result, hw, checked, model, facts, *resolved.efficiency,
-                  default_slots(hw, calibration), cache, step_tokens);
+                  default_slots(hw, calibration), cache, engine);
     if (found.best) {
       // Disaggregated layouts of the aggregated winner's workers (disaggregated_search.cpp): the
       // better of the two is the device's recommendation, the other its comparison.

@@ -35,7 +35,10 @@ double z(double percentile) {
 class ReplicaModel {
  public:
   ReplicaModel(const Deployment& d, const Query& q, const Efficiency& eff)
-      : loop_(d, q.workload, eff, q.input_sd), dp_(d.dp), q_(q) {}
+      : loop_(d, q.workload, eff, q.input_sd),
+        dp_(d.dp),
+        loop_frontend_s_(d.frontend_latency_ms * 1e-3),
+        q_(q) {}
 
   LoadPoint at(double concurrency) const {
     LoadPoint p;
@@ -54,14 +57,15 @@ class ReplicaModel {
     p.wait = queueing::mgc_wait(p.requests_per_s, x.budget_service_s, x.budget_scv, dp_);
     p.prefill_utilisation =
         x.budget_service_s > 0 ? p.requests_per_s * x.budget_service_s / dp_ : p.prefill_share;
-    // The fitted request latency (time outside the engine's steps) is a closed-loop figure
-    // (Efficiency::request_latency_ms: 50 ms for Hopper vLLM) and is not added here: real vLLM
-    // open-loop runs on H100 measured 25-30 ms mean TTFT, all in, for 7B models at 5-10 req/s
-    // (data/calibration/external/vllm_openloop_trainval.csv), less than that latency alone;
-    // with it the held-out open-loop TTFT MAPE is 97%, without it 33% (docs/estimation.md
-    // "Open-loop validation"). estimate --qps and recommend share this model, so they agree.
-    p.request_latency_s = 0;
-    p.ttft_s = s + p.wait.mean_s() + p.residual_s;
+    // The closed-loop fitted request latency (Efficiency::request_latency_ms: 50 ms for Hopper
+    // vLLM) is not added here: real vLLM open-loop runs on H100 measured 25-30 ms mean TTFT, all
+    // in, for 7B models at 5-10 req/s (data/calibration/external/vllm_openloop_trainval.csv),
+    // less than that latency alone. The open loop's is the engine's API-server time
+    // (Deployment::frontend_latency_ms, data/efficiency.json "engines"), fitted on part of those
+    // runs and checked on the rest (docs/estimation.md "Open-loop validation"). estimate --qps
+    // and recommend share this model, so they agree.
+    p.request_latency_s = loop_frontend_s_;
+    p.ttft_s = s + p.wait.mean_s() + p.residual_s + p.request_latency_s;
     p.output_tokens = osl;
     p.output_sd = q_.output_sd;
     return p;
@@ -70,6 +74,7 @@ class ReplicaModel {
  private:
   OpenLoop loop_;
   int dp_;
+  double loop_frontend_s_;
   const Query& q_;
 };
 

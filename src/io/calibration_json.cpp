@@ -124,6 +124,9 @@ Calibration load_calibration(const std::filesystem::path& path) {
         l.kv_with_quantized_weights = parse_precision(kv);
         if (!l.kv_with_quantized_weights) e.fail("kv_with_quantized_weights", "not a precision: " + kv);
       }
+      l.steps_scheduled_ahead = e.integer_or("steps_scheduled_ahead", 0, 8, 0);
+      if (e.has("frontend_latency_ms")) l.frontend_latency_ms = e.number("frontend_latency_ms");
+      if (!(l.frontend_latency_ms >= 0)) e.fail("frontend_latency_ms", "must be at least 0");
       c.engines[name] = l;
     }
   }
