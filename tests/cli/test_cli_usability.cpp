@@ -204,11 +204,22 @@ TEST_CASE("the table prices a month and a request, and tokens in and out", "[cli
   CHECK(first.at("cost").at("per_million_input_output_tokens_usd").get<double>() ==
         Approx(per_hour / (180000.0 * 1280) * 1e6).epsilon(1e-3));
   CHECK(first.at("cost").at("total_per_month_usd").get<double>() == Approx(per_hour * 730).epsilon(1e-3));
+  // Every recommendation's input and output prices recover its whole cost: input x 1,024 + output
+  // x 256 = the all-in price x 256 (disaggregated ones included, whose decode workers never prefill).
+  for (const json& rec : doc.at("recommendations")) {
+    const json& cost = rec.at("cost");
+    INFO(rec.at("hardware").at("id").get<std::string>());
+    CHECK(cost.at("per_million_input_tokens_usd").get<double>() > 0);
+    CHECK(cost.at("per_million_input_tokens_usd").get<double>() * 1024 +
+              cost.at("per_million_output_tokens_usd").get<double>() * 256 ==
+          Approx(cost.at("per_million_tokens_usd").get<double>() * 256).epsilon(2e-3));
+  }
   const auto table = run_cli(recommend({}));
   REQUIRE(table.code == 0);
-  // The ranking keeps $/hour and $/1M out; the costs per unit of use follow in a table of their own.
+  // The ranking keeps $/hour and $/1M tok; the costs per unit of use follow in a table of their own.
   const std::string header = table.out.substr(table.out.find("Cost:\n#  hardware") + 6);
-  for (const char* column : {"$/hour", "$/month", "$/request", "$/1M out", "$/1M in+out", "kWh/h"}) {
+  for (const char* column :
+       {"$/hour", "$/month", "$/request", "$/1M tok", "$/1M in", "$/1M out", "$/1M in+out", "kWh/h"}) {
     INFO(column);
     CHECK(header.substr(0, header.find('\n')).find(column) != std::string::npos);
   }
