@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/error.hpp"
 #include "llmhw/io/loaders.hpp"
 
@@ -13,7 +14,7 @@ using llmhw::Precision;
 
 namespace {
 
-const fs::path kData = LLMHW_DATA;
+using llmhw::test::kData;
 
 const llmhw::Hardware& find(const std::vector<llmhw::Hardware>& catalog, const std::string& id) {
   for (const auto& hw : catalog) {

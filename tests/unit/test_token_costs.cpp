@@ -43,11 +43,8 @@ TEST_CASE("costs per million tokens: all-in, split into input and output, worked
 
   // A cached token costs the attention a new token spends on it, against a new token's FLOPs:
   // 2 x (matmul weights) + attention to the 500 earlier prompt tokens it sees on average.
-  const double body = 32.0 * (2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 3.0 * 4096 * 14336 + 2.0 * 4096) + 4096;
-  const double matmul_flops = 2 * (body + 128256.0 * 4096);
-  const double attention_per_context = 4.0 * 32 * 128 * 32;
-  CHECK(p.cached_input_usd ==
-        Approx(0.25 * 1000 * attention_per_context / (matmul_flops + attention_per_context * 500)));
+  CHECK(p.cached_input_usd == Approx(0.25 * 1000 * llmhw_test::kAttnFlops8b /
+                                     (llmhw_test::kMatmulFlops8b + llmhw_test::kAttnFlops8b * 500)));
 }
 
 TEST_CASE("a disaggregated replica's prefill workers pay for the prompts, by their share of devices",
