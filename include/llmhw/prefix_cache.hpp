@@ -16,10 +16,16 @@ double cached_prompt_tokens(const Workload& w, double prompt_tokens);
 // last token is always computed, as vLLM and SGLang do).
 double new_prompt_tokens(const Workload& w, double prompt_tokens);
 
-// Prices per million tokens, as APIs quote them: the replica's time split between prefill (input)
-// and decode (output) at its load, and what a cached input token still costs (the new tokens
-// attend to it: its share of the attention FLOPs against a new token's FLOPs). The KV memory
-// cached tokens hold shows in the output price (it limits the batch).
+// The share of a deployment's cost that pays for prompts: an aggregated replica's share of time
+// spent prefilling at its load; a disaggregated replica's prefill workers' share of its devices.
+double prompt_cost_share(const Evaluation& e);
+
+// Prices per million tokens, as APIs quote them: the fleet's total cost per hour split by
+// prompt_cost_share() between input and output tokens, so that input x input tokens + output x
+// output tokens recovers the whole cost (Evaluation::cost_per_million_tokens instead charges it
+// all to the output tokens); and what a cached input token still costs (the new tokens attend to
+// it: its share of the attention FLOPs against a new token's FLOPs). The KV memory cached tokens
+// hold shows in the output price (it limits the batch).
 struct TokenPrices {
   double input_usd = 0;         // per million uncached input tokens
   double output_usd = 0;        // per million output tokens

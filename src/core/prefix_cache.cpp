@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "llmhw/disaggregated.hpp"
+
 namespace llmhw {
 
 double shared_prefix_tokens(const Workload& w) {
@@ -21,6 +23,13 @@ double new_prompt_tokens(const Workload& w, double prompt_tokens) {
   return prompt_tokens - cached_prompt_tokens(w, prompt_tokens);
 }
 
+double prompt_cost_share(const Evaluation& e) {
+  if (!e.disaggregated) return e.at_load.prefill_share;
+  const DisaggregatedDeployment& d = e.disaggregated->deployment;
+  const int devices = d.devices();
+  return devices > 0 ? static_cast<double>(d.prefill.devices() * d.prefill_workers) / devices : 0.0;
+}
+
 TokenPrices token_prices(const Evaluation& e, const Query& q) {
   TokenPrices p;
   const Workload& w = q.workload;
@@ -28,8 +37,10 @@ TokenPrices token_prices(const Evaluation& e, const Query& q) {
   const double requests_per_hour = q.qps * 3600.0;
   if (cost <= 0 || requests_per_hour <= 0) return p;
   // The share of a replica's time spent prefilling pays for the prompts; the rest (decoding, and
-  // the memory that holds the KV) for the output.
-  const double prefill_share = std::clamp(e.at_load.prefill_share, 0.0, 1.0);
+  // the memory that holds the KV) for the output. A disaggregated replica's decode workers never
+  // prefill (its at_load.prefill_share is 0): there the prefill workers' share of the devices
+  // pays for the prompts, the decode workers' for the output.
+  const double prefill_share = std::clamp(prompt_cost_share(e), 0.0, 1.0);
   const double fresh = new_prompt_tokens(w, w.input_tokens), cached = cached_prompt_tokens(w, w.input_tokens);
   p.input_usd = cost * prefill_share / (requests_per_hour * fresh) * 1e6;
   p.output_usd = cost * (1.0 - prefill_share) / (requests_per_hour * w.output_tokens) * 1e6;

@@ -274,7 +274,7 @@ bool apply_overlay(Calibration& calibration, const CalibrationOverlay& overlay,
   // Also where no engine is named (recommend, estimate without --engine): the user's cluster runs
   // this engine. A named other engine keeps its own fit.
   FittedEfficiency any_engine = f;
-  any_engine.engine = "*";
+  any_engine.engine = std::string("*");  // (as f.group above: operator=(const char*) trips -Wrestrict)
   calibration.fitted.insert(calibration.fitted.begin(), {std::move(f), std::move(any_engine)});
   return true;
 }

@@ -63,7 +63,7 @@ std::string day_plans_table(const RecommendResult& result, const RecommendContex
   std::string out(1, '\n');
   out += wrap(head, kTableWidth, "", "");
   std::vector<std::vector<std::string>> rows = {
-      {"#", "hardware", "replicas", "$/day", "$/day at peak", "saving", "$/1M out", "floor"}};
+      {"#", "hardware", "replicas", "$/day", "$/day at peak", "saving", "$/1M tok", "floor"}};
   const size_t shown = std::min(ctx.top, result.recommendations.size());
   for (size_t i = 0; i < shown; ++i) {
     const DayPlan& day = (*ctx.days)[i];

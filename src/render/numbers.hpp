@@ -12,8 +12,9 @@ double json_number(double v, const char* what);
 double usd_number(double v, const char* what);
 
 // The total cost per hour (rental, plus energy for purchased hardware) per month (730 h), per
-// request, and per 1M tokens read and written (input + output; $/1M output tokens is
-// Evaluation::cost_per_million_tokens).
+// request, and per 1M tokens read and written (input + output; the whole cost over the output
+// tokens alone is Evaluation::cost_per_million_tokens, and its split between input and output
+// tokens is token_prices() in prefix_cache.hpp).
 double cost_per_month(const Evaluation& e);
 double cost_per_request(const Evaluation& e, const Query& q);
 double cost_per_million_io_tokens(const Evaluation& e, const Query& q);

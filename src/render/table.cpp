@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "llmhw/disaggregated.hpp"
+#include "llmhw/prefix_cache.hpp"
 #include "llmhw/render.hpp"
 #include "llmhw/text.hpp"
 #include "render/numbers.hpp"
@@ -52,12 +53,15 @@ std::vector<std::string> row(size_t rank, const Recommendation& r, const Query& 
 // $/hour (a month is 730 h; a request is qps x 3600 per hour).
 std::vector<std::string> cost_row(size_t rank, const Recommendation& r, const Query& q) {
   const Evaluation& e = r.evaluation;
+  const TokenPrices tokens = token_prices(e, q);
   return {std::to_string(rank),
           e.deployment.hardware->id,
           text::usd(e.total_cost_per_hour),
           text::usd(cost_per_month(e)),
           text::usd(cost_per_request(e, q)),
           text::usd(e.cost_per_million_tokens),
+          text::usd(tokens.input_usd),
+          text::usd(tokens.output_usd),
           text::usd(cost_per_million_io_tokens(e, q)),
           e.energy_known ? text::rate(e.energy_kwh_per_hour) : "n/a"};
 }
@@ -148,14 +152,19 @@ Rows recommend_rows(const RecommendResult& result, const RecommendContext& ctx, 
   const Query& q = *ctx.query;
   Rows rows = {{"#", "hardware", "dev x rep", "prec", "layout",
                 text::percentile_prefix(q.ttft_percentile) + "TTFT ms",
-                text::percentile_prefix(q.tpot_percentile) + "TPOT ms", "$/hour", "$/1M out", "limited by"}};
+                text::percentile_prefix(q.tpot_percentile) + "TPOT ms", "$/hour", "$/1M tok", "limited by"}};
   for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
     rows.push_back(row(i + 1, result.recommendations[i], q));
   return rows;
 }
 
 Rows recommend_cost_rows(const RecommendResult& result, const RecommendContext& ctx, size_t shown) {
-  Rows rows = {{"#", "hardware", "$/hour", "$/month", "$/request", "$/1M out", "$/1M in+out", "kWh/h"}};
+  // Named as the JSON cost fields: $/1M tok is per_million_tokens_usd (the whole cost over the
+  // output tokens, what --optimize cost ranks by); in and out are the API-style split
+  // (per_million_{input,output}_tokens_usd; the cached input price is in the JSON only, for the
+  // table to fit 100 columns); in+out the whole cost over all tokens.
+  Rows rows = {{"#", "hardware", "$/hour", "$/month", "$/request", "$/1M tok", "$/1M in", "$/1M out",
+                "$/1M in+out", "kWh/h"}};
   for (size_t i = 0; i < shown && i < result.recommendations.size(); ++i)
     rows.push_back(cost_row(i + 1, result.recommendations[i], *ctx.query));
   return rows;

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <fmt/format.h>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -107,6 +108,31 @@ CliResult run_binary_env(const std::string& env, const std::string& args) {
 
 std::filesystem::path fixture_data() {
   return std::filesystem::path(LLMHW_TEST_FIXTURES) / "data";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> with_data(std::vector<std::string> args, const std::string& data) {
+  args.insert(args.begin(), {"--data-dir", data});
+  return args;
+}
+
+std::vector<std::string> fixture_recommend(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--data-dir", fixture_data().string(), "recommend"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::string day_csv() {
+  std::string csv = "hour,qps\n";
+  for (int h = 0; h < 24; ++h)
+    csv += fmt::format("{},{}\n", h, h < 7 || h >= 22 ? 3 : h >= 12 && h < 18 ? 60 : 25);
+  return csv;
 }
 
 ScratchData::ScratchData() {

@@ -32,6 +32,8 @@ nlohmann::json run_json(std::vector<std::string> args, int code = 0);
 
 // The whole file as text ("" when it cannot be read).
 std::string read_text(const std::filesystem::path& p);
+// The lines of `text`, without their newlines.
+std::vector<std::string> lines_of(const std::string& text);
 
 // Compares with tests/cli/golden/<name>; LLMHW_UPDATE_GOLDEN=1 rewrites the file instead.
 void check_golden(const std::string& name, const std::string& actual);
@@ -45,6 +47,16 @@ const Hardware& find_hardware(const std::vector<Hardware>& catalog, const std::s
 Model shipped_model(const std::string& id);
 
 std::filesystem::path fixture_data();
+// The shipped data directory (LLMHW_DATA).
+inline const std::filesystem::path kData{LLMHW_DATA};
+// `args` after --data-dir `data` (the fixture data unless named).
+std::vector<std::string> with_data(std::vector<std::string> args,
+                                   const std::string& data = fixture_data().string());
+// `recommend` and `extra` on the fixture data.
+std::vector<std::string> fixture_recommend(std::vector<std::string> extra);
+// A daily load profile (hour,qps): 3 req/s at night (22:00-06:59), 60 in the afternoon
+// (12:00-17:59), 25 in the morning and evening.
+std::string day_csv();
 // A scratch copy of the fixture data that a test may break; removed by the destructor.
 struct ScratchData {
   ScratchData();

@@ -10,14 +10,10 @@ using llmhw::test::fixture_data;
 using llmhw::test::run_cli;
 using llmhw::test::ScopedEnv;
 using llmhw::test::TempDir;
+using llmhw::test::with_data;
 using nlohmann::json;
 
 namespace {
-
-std::vector<std::string> with_data(std::vector<std::string> args) {
-  args.insert(args.begin(), {"--data-dir", fixture_data().string()});
-  return args;
-}
 
 // A temporary XDG_CONFIG_HOME holding llmhw/config.json with the given text.
 struct ConfigHome {

@@ -14,6 +14,7 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::check_golden;
+using llmhw::test::day_csv;
 using llmhw::test::fixture_data;
 using llmhw::test::flag_value;
 using llmhw::test::run_binary;
@@ -28,14 +29,6 @@ std::vector<std::string> query(std::vector<std::string> extra) {
                                    "20",         "--hardware", "h100-sxm",  "--top",   "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
-}
-
-// A day: 3 req/s at night, 25 in the morning and evening, 60 in the afternoon (12:00-17:59).
-std::string day_csv() {
-  std::string csv = "hour,qps\n";
-  for (int h = 0; h < 24; ++h)
-    csv += fmt::format("{},{}\n", h, h < 7 || h >= 22 ? 3 : h >= 12 && h < 18 ? 60 : 25);
-  return csv;
 }
 
 long yaml_long(const std::string& text, const std::string& key) {

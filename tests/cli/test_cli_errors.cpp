@@ -6,6 +6,7 @@
 
 #include "cli_harness.hpp"
 
+using llmhw::test::fixture_recommend;
 using llmhw::test::run_cli;
 
 namespace {
@@ -15,12 +16,6 @@ struct BadInput {
   int code;
   std::string err;
 };
-
-std::vector<std::string> recommend(std::vector<std::string> extra) {
-  std::vector<std::string> args = {"--data-dir", llmhw::test::fixture_data().string(), "recommend"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
 
 // Each case: exactly its stderr line and exit code, and nothing on stdout.
 void check_all(const std::vector<BadInput>& cases) {
@@ -37,65 +32,65 @@ void check_all(const std::vector<BadInput>& cases) {
 
 TEST_CASE("bad flags and values give one line and exit 2", "[cli]") {
   const std::vector<BadInput> cases = {
-      {recommend({"--model", "70b", "--qps", "0"}), 2, "llmhw: error: --qps: must be > 0, got '0'\n"},
-      {recommend({"--model", "70b", "--qps", "abc"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "0"}), 2, "llmhw: error: --qps: must be > 0, got '0'\n"},
+      {fixture_recommend({"--model", "70b", "--qps", "abc"}), 2,
        "llmhw: error: --qps: 'abc' is not a rate (expected requests per second, or per s, min, h or day: 50, "
        "1e3, 2/min, 120/h, 10k/day)\n"},
-      {recommend({"--model", "70b", "--qps", "nan"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "nan"}), 2,
        "llmhw: error: --qps: 'nan' is not a rate (expected requests per second, or per s, min, h or day: 50, "
        "1e3, 2/min, 120/h, 10k/day)\n"},
-      {recommend({"--model", "70b", "--qps", "inf"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "inf"}), 2,
        "llmhw: error: --qps: 'inf' is not a rate (expected requests per second, or per s, min, h or day: 50, "
        "1e3, 2/min, 120/h, 10k/day)\n"},
-      {recommend({"--model", "70b", "--qps", "2e9"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "2e9"}), 2,
        "llmhw: error: --qps: '2e9' is above the limit of 1e+09\n"},
-      {recommend({"--model", "70b", "--qps", "2000000000"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "2000000000"}), 2,
        "llmhw: error: --qps: '2000000000' is above the limit of 1e+09\n"},
-      {recommend({"--model", "70bb", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "70bb", "--qps", "5"}), 2,
        "llmhw: error: --model: '70bb' is not a model size (expected e.g. 8b, 70b, 1.5b, 1t)\n"},
-      {recommend({"--model", "0.1b", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "0.1b", "--qps", "5"}), 2,
        "llmhw: error: --model: '0.1b' is outside the supported sizes 0.5b..100t\n"},
-      {recommend({"--model", "llama-3.1-7b", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "llama-3.1-7b", "--qps", "5"}), 2,
        "llmhw: error: --model: unknown model 'llama-3.1-7b'; did you mean 'llama-3.1-8b' or "
        "'llama-3.1-70b'?; "
        "`llmhw models list` "
        "shows the catalog, or give a size such as 70b or --model-config PATH\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--ttft", "500"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--ttft", "500"}), 2,
        "llmhw: error: --ttft: '500' needs a unit (ms or s), e.g. 500ms\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--tpot", "500sm"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--tpot", "500sm"}), 2,
        "llmhw: error: --tpot: unknown unit 'sm' in '500sm' (use us, ms or s)\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--tpot", "0ms"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--tpot", "0ms"}), 2,
        "llmhw: error: --tpot: '0ms' must be more than 0 and at most 24 hours\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--budget", "30"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--budget", "30"}), 2,
        "llmhw: error: --budget: '30' is not a budget (expected USD per hour or month, e.g. 30/h, "
        "20000/month)\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--budget", "30/week"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--budget", "30/week"}), 2,
        "llmhw: error: --budget: '30/week' is not a budget (expected USD per hour or month, e.g. 30/h, "
        "20000/month)\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--precision", "fp12"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--precision", "fp12"}), 2,
        "llmhw: error: --precision: 'fp12' is not one of auto, bf16, fp16, fp8, int8, int4, fp4\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--kind", "gpu,,cpu"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--kind", "gpu,,cpu"}), 2,
        "llmhw: error: --kind: empty item in 'gpu,,cpu'\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--kind", "fpga"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--kind", "fpga"}), 2,
        "llmhw: error: --kind: 'fpga' is not one of cpu, gpu, tpu, accelerator\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--format", "yaml"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--format", "yaml"}), 2,
        "llmhw: error: --format: 'yaml' is not one of table, json, csv, markdown\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--top", "0"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--top", "0"}), 2,
        "llmhw: error: --top: must be at least 1, got '0'\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--input-tokens", "1.5"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--input-tokens", "1.5"}), 2,
        "llmhw: error: --input-tokens: '1.5' is not a whole number\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--output-tokens", "20000000"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--output-tokens", "20000000"}), 2,
        "llmhw: error: --output-tokens: '20000000' is above the limit of 10000000\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--pricing", "free"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--pricing", "free"}), 2,
        "llmhw: error: --pricing: 'free' is not one of on-demand, spot, reserved, amortized-purchase\n"},
-      {recommend({"--model", "70b"}), 2,
+      {fixture_recommend({"--model", "70b"}), 2,
        "llmhw: error: --qps is required (or --load-profile FILE, or --scenarios FILE for a batch of "
        "queries)\n"},
-      {recommend({"--qps", "5"}), 2,
+      {fixture_recommend({"--qps", "5"}), 2,
        "llmhw: error: --model: give a model (id, alias, size) or --model-config PATH\n"},
-      {recommend({"--model", "70b", "--model-config", "x.json", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "70b", "--model-config", "x.json", "--qps", "5"}), 2,
        "llmhw: error: --model and --model-config: give one of them, not both\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--frobnicate"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--frobnicate"}), 2,
        "llmhw: error: recommend: unknown option '--frobnicate'; `llmhw recommend --help` lists the "
        "options\n"},
       {{"frobnicate"},
@@ -183,29 +178,30 @@ TEST_CASE("bad data files name the file and JSON field and exit 1", "[cli]") {
 
 TEST_CASE("bad values of every kind: empty, negative, huge, non-numbers", "[cli]") {
   const std::vector<BadInput> cases = {
-      {recommend({"--model", "70b", "--qps", "-5"}), 2, "llmhw: error: --qps: must be > 0, got '-5'\n"},
-      {recommend({"--model", "70b", "--qps", ""}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "-5"}), 2,
+       "llmhw: error: --qps: must be > 0, got '-5'\n"},
+      {fixture_recommend({"--model", "70b", "--qps", ""}), 2,
        "llmhw: error: --qps: '' is not a rate (expected requests per second, or per s, min, h or day: 50, "
        "1e3, 2/min, 120/h, 10k/day)\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--ttft", "1e400ms"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--ttft", "1e400ms"}), 2,
        "llmhw: error: --ttft: unknown unit 'e400ms' in '1e400ms' (use us, ms or s)\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--ttft", "25h"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--ttft", "25h"}), 2,
        "llmhw: error: --ttft: unknown unit 'h' in '25h' (use us, ms or s)\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--tpot", "90000s"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--tpot", "90000s"}), 2,
        "llmhw: error: --tpot: '90000s' must be more than 0 and at most 24 hours\n"},
-      {recommend({"--model", "200t", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "200t", "--qps", "5"}), 2,
        "llmhw: error: --model: '200t' is outside the supported sizes 0.5b..100t\n"},
-      {recommend({"--model", "", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "", "--qps", "5"}), 2,
        "llmhw: error: --model: give a model (id, alias, size) or --model-config PATH\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--budget", "-3/h"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--budget", "-3/h"}), 2,
        "llmhw: error: --budget: '-3/h' must be more than 0 and at most 1e9 USD/h\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--budget", "0/month"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--budget", "0/month"}), 2,
        "llmhw: error: --budget: '0/month' must be more than 0 and at most 1e9 USD/h\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--top", "99999999999999999999"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--top", "99999999999999999999"}), 2,
        "llmhw: error: --top: '99999999999999999999' is above the limit of 100000\n"},
-      {recommend({"--model", "70b", "--qps", "5", "--input-tokens", "0"}), 2,
+      {fixture_recommend({"--model", "70b", "--qps", "5", "--input-tokens", "0"}), 2,
        "llmhw: error: --input-tokens: must be at least 1, got '0'\n"},
-      {recommend({"--model", "\xff\xfe", "--qps", "5"}), 2,
+      {fixture_recommend({"--model", "\xff\xfe", "--qps", "5"}), 2,
        "llmhw: error: --model: unknown model '\xff\xfe'; `llmhw models list` shows the catalog, or give a "
        "size such "
        "as 70b or --model-config PATH\n"},

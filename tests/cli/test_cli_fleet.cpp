@@ -8,16 +8,11 @@
 
 #include "cli_harness.hpp"
 
+using llmhw::test::fixture_recommend;
 using llmhw::test::run_binary;
 using llmhw::test::run_cli;
 
 namespace {
-
-std::vector<std::string> recommend(std::vector<std::string> extra) {
-  std::vector<std::string> args = {"--data-dir", llmhw::test::fixture_data().string(), "recommend"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -42,7 +37,7 @@ TEST_CASE("fleet flags reject bad values with one line naming the flag", "[cli][
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args = {"--model", "70b", "--qps", "5"};
     args.insert(args.end(), extra.begin(), extra.end());
-    const auto r = run_cli(recommend(args));
+    const auto r = run_cli(fixture_recommend(args));
     INFO(message);
     CHECK(r.code == 2);
     CHECK(r.err == "llmhw: error: " + message + "\n");
@@ -52,8 +47,8 @@ TEST_CASE("fleet flags reject bad values with one line naming the flag", "[cli][
 
 TEST_CASE("percentile targets and spreads reach the output", "[cli][fleet]") {
   const auto r =
-      run_cli(recommend({"--model", "70b", "--qps", "20", "--ttft", "p90:800ms", "--tpot", "p99:60ms",
-                         "--input-tokens", "512..4096", "--e2e", "p90:30s", "--format", "json"}));
+      run_cli(fixture_recommend({"--model", "70b", "--qps", "20", "--ttft", "p90:800ms", "--tpot", "p99:60ms",
+                                 "--input-tokens", "512..4096", "--e2e", "p90:30s", "--format", "json"}));
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
   const auto& q = j.at("query");
@@ -74,12 +69,13 @@ TEST_CASE("recommend --all lists every feasible hardware and --explain prints th
           "[cli][fleet]") {
   // --all wins over --top.
   const auto all =
-      run_cli(recommend({"--model", "8b", "--qps", "10", "--top", "2", "--all", "--format", "json"}));
+      run_cli(fixture_recommend({"--model", "8b", "--qps", "10", "--top", "2", "--all", "--format", "json"}));
   REQUIRE(all.code == 0);
   const auto j = nlohmann::json::parse(all.out);
   CHECK(j.at("recommendations").size() == j.at("feasible_count").get<size_t>());
   CHECK(j.at("feasible_count").get<size_t>() > 2);
-  const auto explained = run_cli(recommend({"--model", "8b", "--qps", "10", "--top", "1", "--explain"}));
+  const auto explained =
+      run_cli(fixture_recommend({"--model", "8b", "--qps", "10", "--top", "1", "--explain"}));
   REQUIRE(explained.code == 0);
   for (const char* part :
        {"derivation:", "memory per device", "decode step", "queue (M/G/1)", "replicas: ceil(", "energy"}) {
@@ -97,7 +93,7 @@ TEST_CASE("batch mode answers each line, and a bad line gets its own error objec
                          "{\"qsp\": 3}\n"
                          "not json\n"
                          "{\"qps\": 1, \"budget\": \"0.01/h\"}\n";
-  const auto r = run_cli(recommend({"--model", "70b", "--scenarios", file.string()}));
+  const auto r = run_cli(fixture_recommend({"--model", "70b", "--scenarios", file.string()}));
   CHECK(r.err.empty());
   CHECK(r.code == 2);  // the worst line: an invalid one
   const auto out = lines(r.out);
@@ -122,16 +118,16 @@ TEST_CASE("batch mode answers each line, and a bad line gets its own error objec
   CHECK(poor.at("exit_code") == 3);
   CHECK(poor.at("result").at("recommendations").empty());
   // The same query as a flag and as a line gives the same answer.
-  const auto single = run_cli(recommend({"--model", "70b", "--qps", "5", "--format", "json"}));
+  const auto single = run_cli(fixture_recommend({"--model", "70b", "--qps", "5", "--format", "json"}));
   CHECK(nlohmann::json::parse(single.out) == first.at("result"));
 }
 
 TEST_CASE("batch mode refuses a non-JSON format and a missing file", "[cli][fleet][batch]") {
-  const auto table = run_cli(recommend({"--scenarios", "x.jsonl", "--format", "table"}));
+  const auto table = run_cli(fixture_recommend({"--scenarios", "x.jsonl", "--format", "table"}));
   CHECK(table.code == 2);
   CHECK(table.err ==
         "llmhw: error: --format: --scenarios prints JSON lines only; leave --format out or use json\n");
-  const auto missing = run_cli(recommend({"--scenarios", "/nonexistent/x.jsonl"}));
+  const auto missing = run_cli(fixture_recommend({"--scenarios", "/nonexistent/x.jsonl"}));
   CHECK(missing.code == 1);
   CHECK(missing.err == "llmhw: error: --scenarios: cannot read '/nonexistent/x.jsonl'\n");
 }

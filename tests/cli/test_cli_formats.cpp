@@ -8,7 +8,9 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::fixture_data;
+using llmhw::test::lines_of;
 using llmhw::test::run_cli;
+using llmhw::test::with_data;
 
 namespace {
 
@@ -71,18 +73,6 @@ double plain_number(const std::string& cell) {
   const double v = std::stod(cell, &used);
   REQUIRE(used == cell.size());
   return v;
-}
-
-std::vector<std::string> with_data(std::vector<std::string> args) {
-  args.insert(args.begin(), {"--data-dir", fixture_data().string()});
-  return args;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
 }
 
 // Every line of a Markdown table starts and ends with a pipe and has as many cells as the

@@ -10,14 +10,10 @@
 
 using llmhw::test::fixture_data;
 using llmhw::test::run_cli;
+using llmhw::test::with_data;
 using nlohmann::json;
 
 namespace {
-
-std::vector<std::string> with_data(std::vector<std::string> args) {
-  args.insert(args.begin(), {"--data-dir", fixture_data().string()});
-  return args;
-}
 
 json fixture_profile(const std::string& id) {
   return json::parse(std::ifstream(fixture_data() / "hardware" / (id + ".json")));

@@ -9,19 +9,16 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::run_cli;
+using llmhw::test::run_json;
 using nlohmann::json;
 
 namespace {
 
 json recommend_h100(std::vector<std::string> extra) {
-  std::vector<std::string> args = {"--data-dir", LLMHW_DATA, "recommend",  "--model",  "70b",
-                                   "--qps",      "50",       "--hardware", "h100-sxm", "--top",
-                                   "1",          "--format", "json"};
+  std::vector<std::string> args = {"recommend",  "--model",  "70b",   "--qps", "50",
+                                   "--hardware", "h100-sxm", "--top", "1"};
   args.insert(args.end(), extra.begin(), extra.end());
-  const auto r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
+  return run_json(args);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "cli_harness.hpp"
 
+using llmhw::test::day_csv;
 using llmhw::test::run_cli;
 using llmhw::test::run_json;
 using llmhw::test::TempDir;
@@ -23,12 +24,6 @@ double day_rate(int hour) {
   if (hour < 7 || hour >= 22) return 3;
   if (hour >= 12 && hour < 18) return 60;
   return 25;
-}
-
-std::string day_csv() {
-  std::string csv = "hour,qps\n";
-  for (int h = 0; h < 24; ++h) csv += fmt::format("{},{}\n", h, day_rate(h));
-  return csv;
 }
 
 double per_hour_at(double qps, const std::vector<std::string>& extra) {

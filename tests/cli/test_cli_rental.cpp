@@ -11,22 +11,14 @@
 #include "cli_harness.hpp"
 
 using llmhw::test::run_cli;
+using llmhw::test::run_json;
 using nlohmann::json;
 
 namespace {
 
-json shipped(std::vector<std::string> args) {
-  args.insert(args.begin(), {"--data-dir", LLMHW_DATA});
-  args.insert(args.end(), {"--format", "json"});
-  const auto r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
-}
-
 // The profile's prices as `hardware show` prints them.
 json prices_of(const std::string& id) {
-  return shipped({"hardware", "show", id}).at("hardware").at("prices");
+  return run_json({"hardware", "show", id}).at("hardware").at("prices");
 }
 
 }  // namespace
@@ -34,7 +26,7 @@ json prices_of(const std::string& id) {
 TEST_CASE("each recommendation rents whole instances that hold its replica", "[cli][rental]") {
   for (const char* hw : {"a10g", "l4", "h100-sxm"}) {
     const std::string model = std::string(hw) == "h100-sxm" ? "70b" : "llama-3.1-70b";
-    const json j = shipped({"recommend", "--model", model, "--qps", "50", "--hardware", hw});
+    const json j = run_json({"recommend", "--model", model, "--qps", "50", "--hardware", hw});
     INFO(hw);
     const json& r = j.at("recommendations").at(0);
     const json& cost = r.at("cost");
@@ -63,7 +55,7 @@ TEST_CASE("each recommendation rents whole instances that hold its replica", "[c
 }
 
 TEST_CASE("no fleet is cheaper on another listed instance type that holds the replica", "[cli][rental]") {
-  const json j = shipped({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm"});
+  const json j = run_json({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm"});
   const json& r = j.at("recommendations").at(0);
   const long per_replica = r.at("devices_per_replica").get<long>();
   const long replicas = r.at("replicas").get<long>();
@@ -82,21 +74,21 @@ TEST_CASE("no fleet is cheaper on another listed instance type that holds the re
 
 TEST_CASE("the cloud filter narrows the providers the fleet is priced from", "[cli][rental]") {
   const json j =
-      shipped({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm", "--cloud", "gcp"});
+      run_json({"recommend", "--model", "70b", "--qps", "50", "--hardware", "h100-sxm", "--cloud", "gcp"});
   CHECK(j.at("recommendations").at(0).at("cost").at("price").at("provider") == "gcp");
   CHECK(j.at("query").at("providers") == json::array({"gcp"}));
 }
 
 TEST_CASE("max-utilisation caps the load per replica and n-plus adds spares", "[cli][rental]") {
-  const json j = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware", "h100-sxm",
-                          "--max-utilisation", "0.7"});
+  const json j = run_json({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware", "h100-sxm",
+                           "--max-utilisation", "0.7"});
   const json& r = j.at("recommendations").at(0);
   const double capacity = r.at("capacity").at("requests_per_s_per_replica").get<double>();
   CHECK(r.at("queue").at("utilisation").get<double>() <= 0.7);
   // replicas = ceil(1000 / (0.7 x capacity)), recomputed from the reported capacity.
   CHECK(r.at("replicas").get<long>() == static_cast<long>(std::ceil(1000 / (0.7 * capacity))));
-  const json spare = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware",
-                              "h100-sxm", "--max-utilisation", "0.7", "--n-plus", "2"});
+  const json spare = run_json({"recommend", "--model", "llama-3.1-8b", "--qps", "1000", "--hardware",
+                               "h100-sxm", "--max-utilisation", "0.7", "--n-plus", "2"});
   const json& s = spare.at("recommendations").at(0);
   CHECK(s.at("replicas").get<long>() == r.at("replicas").get<long>() + 2);
   CHECK(s.at("queue").at("spare_replicas") == 2);
@@ -116,12 +108,12 @@ TEST_CASE("recommend and estimate give one TTFT for one deployment at low load",
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = deployment;
     args.insert(args.end(), extra.begin(), extra.end());
-    return shipped(args);
+    return run_json(args);
   };
   const json closed = with({"--concurrency", "1"});
   const json open = with({"--qps", "0.05"});
-  const json r = shipped({"recommend", "--model", "llama-3.1-8b", "--qps", "0.05", "--hardware", "h100-sxm",
-                          "--precision", "fp8"});
+  const json r = run_json({"recommend", "--model", "llama-3.1-8b", "--qps", "0.05", "--hardware", "h100-sxm",
+                           "--precision", "fp8"});
   const json& rec = r.at("recommendations").at(0);
   REQUIRE(rec.at("tp") == 1);
   const double recommended = rec.at("metrics").at("ttft_ms").get<double>();

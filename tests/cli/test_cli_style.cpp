@@ -10,14 +10,9 @@ using llmhw::test::fixture_data;
 using llmhw::test::run_cli;
 using llmhw::test::run_cli_on_terminal;
 using llmhw::test::ScopedEnv;
+using llmhw::test::with_data;
 
 namespace {
-
-std::vector<std::string> with_data(std::vector<std::string> args,
-                                   const std::string& data = fixture_data().string()) {
-  args.insert(args.begin(), {"--data-dir", data});
-  return args;
-}
 
 // Characters a terminal shows: UTF-8 continuation bytes (10xxxxxx) do not start a character.
 size_t columns(const std::string& line) {

@@ -26,7 +26,7 @@ std::vector<std::string> fixture(std::vector<std::string> args) {
   return on(fixture_data().string(), std::move(args));
 }
 
-std::vector<std::string> shipped(std::vector<std::string> args) {
+std::vector<std::string> on_shipped(std::vector<std::string> args) {
   return on(LLMHW_DATA, std::move(args));
 }
 
@@ -36,7 +36,7 @@ std::vector<std::string> recommend_at(const std::string& qps, std::vector<std::s
   return fixture(args);
 }
 
-std::vector<std::string> recommend(std::vector<std::string> extra) {
+std::vector<std::string> recommend_70b(std::vector<std::string> extra) {
   return recommend_at("50", std::move(extra));
 }
 
@@ -47,9 +47,9 @@ json json_of(const std::vector<std::string>& args) {
   return json::parse(r.out);
 }
 
-json recommend_json(std::vector<std::string> extra) {
+json recommend_70b_json(std::vector<std::string> extra) {
   extra.insert(extra.end(), {"--format", "json"});
-  const auto r = run_cli(recommend(extra));
+  const auto r = run_cli(recommend_70b(extra));
   INFO(r.err);
   REQUIRE(r.code == 0);
   return json::parse(r.out);
@@ -77,54 +77,54 @@ TEST_CASE("a mistyped --vendor or --cloud is a usage error with a suggestion, no
           "[cli][usability]") {
   // The fixture's vendors: amd (mi300x), google (tpu-v6e), intel (xeon-6980p), nvidia (h100, l4).
   usage_error(
-      recommend({"--vendor", "nvdia"}),
+      recommend_70b({"--vendor", "nvdia"}),
       "--vendor: unknown vendor 'nvdia'; did you mean 'nvidia'?; the catalog has: amd, google, intel, "
       "nvidia");
   usage_error(
-      recommend({"--vendor", "amd,nvdia"}),
+      recommend_70b({"--vendor", "amd,nvdia"}),
       "--vendor: unknown vendor 'nvdia'; did you mean 'nvidia'?; the catalog has: amd, google, intel, "
       "nvidia");
-  const auto cloud = run_cli(recommend({"--cloud", "awss"}));
+  const auto cloud = run_cli(recommend_70b({"--cloud", "awss"}));
   CHECK(cloud.code == 2);
   CHECK(cloud.err.rfind("llmhw: error: --cloud: unknown cloud 'awss'; did you mean 'aws'?; the catalog has: ",
                         0) == 0);
   CHECK(cloud.out.empty());
   // Known values still filter: only the AMD profile is considered.
-  const json amd = recommend_json({"--vendor", "amd", "--top", "100"});
+  const json amd = recommend_70b_json({"--vendor", "amd", "--top", "100"});
   for (const json& rec : amd.at("recommendations")) CHECK(rec.at("hardware").at("id") == "mi300x");
 }
 
 TEST_CASE("filters that together leave no hardware name every flag and exit 2", "[cli][usability]") {
   usage_error(
-      recommend({"--hardware", "h100-sxm", "--kind", "cpu"}),
+      recommend_70b({"--hardware", "h100-sxm", "--kind", "cpu"}),
       "--hardware h100-sxm and --kind cpu leave no hardware; `llmhw hardware list` shows the catalog");
-  usage_error(recommend({"--vendor", "amd", "--cloud", "gcp", "--kind", "gpu"}),
+  usage_error(recommend_70b({"--vendor", "amd", "--cloud", "gcp", "--kind", "gpu"}),
               "--vendor amd, --cloud gcp and --kind gpu leave no hardware; `llmhw hardware list` shows the "
               "catalog");
-  usage_error(recommend({"--hardware", "l4", "--exclude", "l4"}),
+  usage_error(recommend_70b({"--hardware", "l4", "--exclude", "l4"}),
               "--hardware l4 and --exclude l4 leave no hardware; `llmhw hardware list` shows the catalog");
   // The fixture has no accelerator-kind profile.
-  usage_error(recommend({"--kind", "accelerator"}),
+  usage_error(recommend_70b({"--kind", "accelerator"}),
               "--kind accelerator leaves no hardware; `llmhw hardware list` shows the catalog");
   // A valid filter whose hardware cannot meet the targets is still exit 3: it was judged.
-  CHECK(run_cli(recommend({"--kind", "cpu"})).code == 3);
+  CHECK(run_cli(recommend_70b({"--kind", "cpu"})).code == 3);
 }
 
 TEST_CASE("suggestions list every prefix match and prefer the nearer size", "[cli][usability]") {
-  usage_error(shipped({"hardware", "show", "h100"}),
+  usage_error(on_shipped({"hardware", "show", "h100"}),
               "hardware show: unknown hardware 'h100'; did you mean 'h100-nvl', 'h100-pcie' or 'h100-sxm'?; "
               "`llmhw hardware list` shows the catalog");
-  const auto model = run_cli(shipped({"recommend", "--model", "llama-3.1-7b", "--qps", "5"}));
+  const auto model = run_cli(on_shipped({"recommend", "--model", "llama-3.1-7b", "--qps", "5"}));
   CHECK(model.code == 2);
   CHECK(model.err.find("did you mean 'llama-3.1-8b' or 'llama-3.1-70b'?") != std::string::npos);
 }
 
 TEST_CASE("an unknown option names the command and the nearest option", "[cli][usability]") {
-  usage_error(recommend({"--qsp", "5"}),
+  usage_error(recommend_70b({"--qsp", "5"}),
               "recommend: unknown option '--qsp'; did you mean '--qps'?; `llmhw recommend --help` lists the "
               "options");
   usage_error(
-      recommend({"--vendors=amd"}),
+      recommend_70b({"--vendors=amd"}),
       "recommend: unknown option '--vendors'; did you mean '--vendor'?; `llmhw recommend --help` lists "
       "the options");
   usage_error(
@@ -145,8 +145,8 @@ TEST_CASE("option --qps takes scientific notation and a period; a bare latency g
   CHECK(qps("10k/day") == Approx(10000.0 / 86400).epsilon(1e-3));
   CHECK(qps("1e2") == 100.0);
   usage_error(recommend_at("-1", {}), "--qps: must be > 0, got '-1'");
-  usage_error(recommend({"--ttft", "0.8"}), "--ttft: '0.8' needs a unit: 0.8s (800 ms) or 0.8ms");
-  usage_error(recommend({"--tpot", "40"}), "--tpot: '40' needs a unit (ms or s), e.g. 40ms");
+  usage_error(recommend_70b({"--ttft", "0.8"}), "--ttft: '0.8' needs a unit: 0.8s (800 ms) or 0.8ms");
+  usage_error(recommend_70b({"--tpot", "40"}), "--tpot: '40' needs a unit (ms or s), e.g. 40ms");
 }
 
 TEST_CASE("a fits-memory rejection counts every device of the replica, pipeline stages too",
@@ -196,7 +196,7 @@ TEST_CASE("counts agree with their nouns, and the layout column is labelled", "[
 }
 
 TEST_CASE("the table prices a month and a request, and tokens in and out", "[cli][usability]") {
-  const json doc = recommend_json({});
+  const json doc = recommend_70b_json({});
   const json& first = doc.at("recommendations").at(0);
   const double per_hour = first.at("cost").at("total_per_hour_usd");
   // 50 req/s x 3600 s = 180,000 requests an hour; 1,024 + 256 tokens each.
@@ -204,18 +204,29 @@ TEST_CASE("the table prices a month and a request, and tokens in and out", "[cli
   CHECK(first.at("cost").at("per_million_input_output_tokens_usd").get<double>() ==
         Approx(per_hour / (180000.0 * 1280) * 1e6).epsilon(1e-3));
   CHECK(first.at("cost").at("total_per_month_usd").get<double>() == Approx(per_hour * 730).epsilon(1e-3));
-  const auto table = run_cli(recommend({}));
+  // Every recommendation's input and output prices recover its whole cost: input x 1,024 + output
+  // x 256 = the all-in price x 256 (disaggregated ones included, whose decode workers never prefill).
+  for (const json& rec : doc.at("recommendations")) {
+    const json& cost = rec.at("cost");
+    INFO(rec.at("hardware").at("id").get<std::string>());
+    CHECK(cost.at("per_million_input_tokens_usd").get<double>() > 0);
+    CHECK(cost.at("per_million_input_tokens_usd").get<double>() * 1024 +
+              cost.at("per_million_output_tokens_usd").get<double>() * 256 ==
+          Approx(cost.at("per_million_tokens_usd").get<double>() * 256).epsilon(2e-3));
+  }
+  const auto table = run_cli(recommend_70b({}));
   REQUIRE(table.code == 0);
-  // The ranking keeps $/hour and $/1M out; the costs per unit of use follow in a table of their own.
+  // The ranking keeps $/hour and $/1M tok; the costs per unit of use follow in a table of their own.
   const std::string header = table.out.substr(table.out.find("Cost:\n#  hardware") + 6);
-  for (const char* column : {"$/hour", "$/month", "$/request", "$/1M out", "$/1M in+out", "kWh/h"}) {
+  for (const char* column :
+       {"$/hour", "$/month", "$/request", "$/1M tok", "$/1M in", "$/1M out", "$/1M in+out", "kWh/h"}) {
     INFO(column);
     CHECK(header.substr(0, header.find('\n')).find(column) != std::string::npos);
   }
 }
 
 TEST_CASE("option --price sets one hardware's price per device and says so", "[cli][usability]") {
-  const json doc = recommend_json({"--price", "h100-sxm=2.5", "--top", "100"});
+  const json doc = recommend_70b_json({"--price", "h100-sxm=2.5", "--top", "100"});
   const json& h100 = recommendation_for(doc, "h100-sxm");
   const json& price = h100.at("cost").at("price");
   CHECK(price.at("usd_per_device_hour") == 2.5);
@@ -232,27 +243,28 @@ TEST_CASE("option --price sets one hardware's price per device and says so", "[c
   CHECK(doc.at("notes").at(0) == "h100-sxm: $2.50/h per device from --price, in place of its list prices");
   // Other hardware keeps its list price; the user's price holds whatever --pricing asks for.
   CHECK(recommendation_for(doc, "mi300x").at("cost").at("price").at("provider") != "user");
-  const json spot = recommend_json({"--price", "h100-sxm=$1825/month", "--pricing", "spot", "--top", "100"});
+  const json spot =
+      recommend_70b_json({"--price", "h100-sxm=$1825/month", "--pricing", "spot", "--top", "100"});
   CHECK(recommendation_for(spot, "h100-sxm").at("cost").at("price").at("usd_per_device_hour") == 2.5);
-  usage_error(recommend({"--price", "h100-sxm"}),
+  usage_error(recommend_70b({"--price", "h100-sxm"}),
               "--price: 'h100-sxm' is not ID=USD/h (e.g. h100-sxm=2.5 or h100-sxm=2.5/h)");
   usage_error(
-      recommend({"--price", "h100=2"}),
+      recommend_70b({"--price", "h100=2"}),
       "--price: unknown hardware 'h100'; did you mean 'h100-sxm'?; `llmhw hardware list` shows the catalog");
-  usage_error(recommend({"--price", "l4=cheap"}),
+  usage_error(recommend_70b({"--price", "l4=cheap"}),
               "--price: 'cheap' is not a price (expected USD per device-hour, e.g. 2.5, 2.5/h, 1800/month)");
 }
 
 TEST_CASE("option --price-file gives several prices; --price wins for the same id", "[cli][usability]") {
   const llmhw::test::TempDir dir;
   const auto file = dir.write("prices.json", R"({"h100-sxm": 3, "l4": "0.5/h"})").string();
-  const json doc = recommend_json({"--price-file", file, "--price", "h100-sxm=2", "--top", "100"});
+  const json doc = recommend_70b_json({"--price-file", file, "--price", "h100-sxm=2", "--top", "100"});
   CHECK(recommendation_for(doc, "h100-sxm").at("cost").at("price").at("usd_per_device_hour") == 2);
   const json& l4 = recommendation_for(doc, "l4").at("cost").at("price");
   CHECK(l4.at("usd_per_device_hour") == 0.5);
   CHECK(l4.at("instance_type") == "--price-file");
   const auto bad = dir.write("bad.json", R"({"l4": "free"})").string();
-  const auto r = run_cli(recommend({"--price-file", bad}));
+  const auto r = run_cli(recommend_70b({"--price-file", bad}));
   CHECK(r.code == 1);
   CHECK(r.err ==
         "llmhw: error: " + bad +
@@ -260,7 +272,7 @@ TEST_CASE("option --price-file gives several prices; --price wins for the same i
 }
 
 TEST_CASE("CSV rows carry the query, so that sweeps concatenate", "[cli][usability]") {
-  const auto r = run_cli(recommend({"--format", "csv", "--ttft", "800ms"}));
+  const auto r = run_cli(recommend_70b({"--format", "csv", "--ttft", "800ms"}));
   REQUIRE(r.code == 0);
   const std::string header = r.out.substr(0, r.out.find("\r\n"));
   CHECK(header.rfind("model,qps,input_tokens,output_tokens,ttft_target_ms,tpot_target_ms,rank,hardware,",
@@ -271,7 +283,7 @@ TEST_CASE("CSV rows carry the query, so that sweeps concatenate", "[cli][usabili
 }
 
 TEST_CASE("every JSON rejection says how close its best try came", "[cli][usability]") {
-  const json doc = recommend_json({"--precision", "int8"});
+  const json doc = recommend_70b_json({"--precision", "int8"});
   REQUIRE(!doc.at("rejected").empty());
   for (const json& rejection : doc.at("rejected")) {
     INFO(rejection.dump());
@@ -288,7 +300,7 @@ TEST_CASE("every JSON rejection says how close its best try came", "[cli][usabil
 }
 
 TEST_CASE("option --explain JSON carries the derivation's numbers beside its prose", "[cli][usability]") {
-  const json doc = recommend_json({"--explain", "--top", "1"});
+  const json doc = recommend_70b_json({"--explain", "--top", "1"});
   const json& rec = doc.at("recommendations").at(0);
   const json& n = rec.at("derivation_numbers");
   // The decode step is the roofline (the larger of memory and compute) plus communication and
@@ -315,20 +327,20 @@ TEST_CASE("option --explain JSON carries the derivation's numbers beside its pro
 }
 
 TEST_CASE("auto precision says what it chose and what quantizing may cost", "[cli][usability]") {
-  const auto r = run_cli(recommend({"--top", "2"}));
+  const auto r = run_cli(recommend_70b({"--top", "2"}));
   REQUIRE(r.code == 0);
   // The fixture's ranks 1 and 2 at 70B: mi300x at fp8 and tpu-v6e at int8, both native.
   CHECK(r.out.find("precision auto (fp8 or int8 per row)") != std::string::npos);
   CHECK(r.out.find("precision auto chose fp8 weights (native fp8 on mi300x)") != std::string::npos);
   CHECK(r.out.find("precision auto chose int8 weights (native int8 on tpu-v6e)") != std::string::npos);
   // TPU v5p has no 8-bit matrix peak in its profile: int8 there is weight-only.
-  const auto v5p = run_cli(shipped({"recommend", "--model", "8b", "--qps", "1", "--hardware", "tpu-v5p"}));
+  const auto v5p = run_cli(on_shipped({"recommend", "--model", "8b", "--qps", "1", "--hardware", "tpu-v5p"}));
   REQUIRE(v5p.code == 0);
   CHECK(v5p.out.find("precision auto (int8)") != std::string::npos);
   CHECK(
       v5p.out.find("precision auto chose int8 weights (weight-only: stored in 8 bits, multiplied in bf16") !=
       std::string::npos);
   // Asked for explicitly, nothing is said.
-  const auto asked = run_cli(recommend({"--precision", "fp8,int8"}));
+  const auto asked = run_cli(recommend_70b({"--precision", "fp8,int8"}));
   CHECK(asked.out.find("precision auto chose") == std::string::npos);
 }

@@ -17,7 +17,7 @@ using llmhw::Precision;
 
 namespace {
 
-const fs::path kData = LLMHW_DATA;
+using llmhw::test::kData;
 
 const llmhw::Hardware& find(const std::vector<llmhw::Hardware>& catalog, const std::string& id) {
   for (const auto& hw : catalog) {

@@ -20,7 +20,7 @@ using llmhw::test::shipped_model;
 
 namespace {
 
-const fs::path kData = LLMHW_DATA;
+using llmhw::test::kData;
 
 // One published llama.cpp run from data/calibration/cpu_threads_llamacpp.csv.
 struct Run {

@@ -15,8 +15,8 @@ using llmhw::Precision;
 
 namespace {
 
-// Llama 3.1 8B: 32 layers x (K + V) x 8 KV heads x 128 x 2 bytes = 131,072 bytes per token (bf16).
-constexpr double kKvPerToken8b = 32.0 * 2 * 8 * 128 * 2;
+// Llama 3.1 8B: 131,072 KV bytes per token at bf16 (test_shapes.hpp).
+using llmhw_test::kKvPerToken8b;
 
 std::string error_of(const std::string& spec, const llmhw::Model& m) {
   try {

@@ -12,24 +12,18 @@ using llmhw::Precision;
 
 namespace {
 
-// Llama 3.1 8B shape, worked out once (see test_model.cpp for the per-layer sum):
-// attention, MLP and norm parameters of all layers plus the final norm:
-// 32 x (2*4096*4096 + 2*4096*1024 + 3*4096*14336 + 2*4096) + 4096 = 6,979,588,096.
-constexpr double kBody8b =
-    32.0 * (2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 3.0 * 4096 * 14336 + 2.0 * 4096) + 4096;
-constexpr double kTable8b = 128256.0 * 4096;              // 525,336,576 (embedding = LM head size)
-constexpr double kKvPerToken8b = 32.0 * 2 * 8 * 128 * 2;  // 131,072 bytes at bf16
-constexpr double kAttnFlops8b = 4.0 * 32 * 128 * 32;      // per token per context token: 524,288
-// Bytes a decode step reads for weights at bf16: all of the body and the LM head (the input
-// embedding is a lookup): (6,979,588,096 + 525,336,576) x 2 = 15,009,849,344.
-constexpr double kWeightRead8b = (kBody8b + kTable8b) * 2;
-// Matmul FLOPs per token, 2 per weight of body and LM head: 15,009,849,344.
-constexpr double kMatmulFlops8b = 2 * (kBody8b + kTable8b);
+// Llama 3.1 8B worked out once (test_shapes.hpp).
+using llmhw_test::kAttnFlops8b;
+using llmhw_test::kBody8b;
+using llmhw_test::kKvPerToken8b;
+using llmhw_test::kMatmulFlops8b;
+using llmhw_test::kTable8b;
+using llmhw_test::kWeightRead8b;
 constexpr double kBandwidth = 1000e9;  // round_gpu
 constexpr double kPeak = 100e12;       // round_gpu bf16
 
-llmhw::Deployment deploy(const llmhw::Model& m, const llmhw::Hardware& hw, Precision w = Precision::bf16,
-                         int tp = 1) {
+llmhw::Deployment deployment_of(const llmhw::Model& m, const llmhw::Hardware& hw,
+                                Precision w = Precision::bf16, int tp = 1) {
   return llmhw::Deployment{&m, &hw, w, Precision::bf16, tp};
 }
 
@@ -89,14 +83,15 @@ TEST_CASE("model_weight_bytes: quantized body, 16-bit embedding and LM head", "[
   const double total = 80 * per_layer + tables + 8192;
   CHECK(total == Approx(70'553'706'496.0).epsilon(1e-12));
   const double body = total - tables;  // 68,452,360,192
-  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::bf16)) == Approx(total * 2).epsilon(1e-12));
-  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::int8)) ==
+  CHECK(llmhw::model_weight_bytes(deployment_of(m, hw, Precision::bf16)) == Approx(total * 2).epsilon(1e-12));
+  CHECK(llmhw::model_weight_bytes(deployment_of(m, hw, Precision::int8)) ==
         Approx(body * 1 + tables * 2).epsilon(1e-12));
   // int4 with an fp16 scale per 128 weights: 0.5 + 2/128 = 0.515625 bytes per weight
   // -> 68,452,360,192 x 0.515625 + 4,202,692,608 = 39,498,440,832 bytes.
-  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::int4)) == Approx(39'498'440'832.0).epsilon(1e-12));
+  CHECK(llmhw::model_weight_bytes(deployment_of(m, hw, Precision::int4)) ==
+        Approx(39'498'440'832.0).epsilon(1e-12));
   // fp4 with an fp8 scale per 16 weights: 0.5 + 1/16 = 0.5625 bytes per weight.
-  CHECK(llmhw::model_weight_bytes(deploy(m, hw, Precision::fp4)) ==
+  CHECK(llmhw::model_weight_bytes(deployment_of(m, hw, Precision::fp4)) ==
         Approx(body * 0.5625 + tables * 2).epsilon(1e-12));
 }
 
@@ -109,14 +104,14 @@ TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[
   const double weights_gb = 70'553'706'496.0 * 2 / 1e9;  // 141.107 GB at bf16
 
   SECTION("TP=1: 141 GB of weights do not fit in 72 usable GB") {
-    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw), w, eff);
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deployment_of(m, hw), w, eff);
     CHECK(p.weights_gb == Approx(weights_gb));
     CHECK(p.capacity_gb == Approx(80 * 0.9));
     CHECK(p.max_sequences == 0);
     CHECK_FALSE(p.fits());
   }
   SECTION("TP=2: half the weights and half the KV heads per device") {
-    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, eff);
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deployment_of(m, hw, Precision::bf16, 2), w, eff);
     CHECK(p.weights_gb == Approx(weights_gb / 2));  // 70.5537 GB
     // KV: 327,680 bytes/token x 1280 tokens x 4 of 8 KV heads = 209,715,200 bytes = 0.2097 GB.
     CHECK(p.kv_gb_per_sequence == Approx(327'680.0 * 1280 * 0.5 / 1e9));
@@ -131,7 +126,7 @@ TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[
   SECTION("a reserve takes memory from the KV cache") {
     llmhw::Efficiency with_reserve = eff;
     with_reserve.reserve_gb = 1.0;
-    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, with_reserve);
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deployment_of(m, hw, Precision::bf16, 2), w, with_reserve);
     CHECK(p.reserve_gb == Approx(1.0));
     // (72 - 70.553706496 - 1) / 0.18874368 = 2.36 -> 2 sequences.
     CHECK(p.max_sequences == 2);
@@ -141,12 +136,12 @@ TEST_CASE("plan_memory: weights, KV per sequence and how many sequences fit", "[
     // Budget 72 - 70.5537 - 1.3 = 0.1463 GB: less than the 0.2097 GB a full sequence needs,
     // though it is 0.78 of a mean-length one.
     tight.reserve_gb = 1.3;
-    const llmhw::MemoryPlan p = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 2), w, tight);
+    const llmhw::MemoryPlan p = llmhw::plan_memory(deployment_of(m, hw, Precision::bf16, 2), w, tight);
     CHECK(p.max_sequences == 0);
     CHECK_FALSE(p.fits());
   }
   SECTION("fp8 KV halves the KV per sequence") {
-    llmhw::Deployment d = deploy(m, hw, Precision::bf16, 2);
+    llmhw::Deployment d = deployment_of(m, hw, Precision::bf16, 2);
     d.kv = Precision::fp8;
     CHECK(llmhw::plan_memory(d, w, eff).kv_gb_per_sequence == Approx(327'680.0 / 2 * 1280 * 0.5 / 1e9));
   }
@@ -160,26 +155,27 @@ TEST_CASE("plan_memory: KV heads are replicated when TP exceeds them", "[estimat
   // Full KV per sequence: 32 layers x 2 x 2 heads x 128 x 2 bytes x 1000 tokens = 32,768,000 bytes.
   const double full_gb = 32.0 * 2 * 2 * 128 * 2 * 1000 / 1e9;
   const auto kv_at = [&](int tp) {
-    return llmhw::plan_memory(deploy(m, hw, Precision::bf16, tp), w, {}).kv_gb_per_sequence;
+    return llmhw::plan_memory(deployment_of(m, hw, Precision::bf16, tp), w, {}).kv_gb_per_sequence;
   };
   CHECK(kv_at(1) == Approx(full_gb));
   CHECK(kv_at(2) == Approx(full_gb / 2));  // one KV head per device
   CHECK(kv_at(4) == Approx(full_gb / 2));  // ceil(2/4) = 1 head per device: replicated, not 1/4
   CHECK(kv_at(8) == Approx(full_gb / 2));
   // Weights keep splitting: per device 1/tp of the total.
-  const double w1 = llmhw::plan_memory(deploy(m, hw, Precision::bf16, 1), w, {}).weights_gb;
-  CHECK(llmhw::plan_memory(deploy(m, hw, Precision::bf16, 8), w, {}).weights_gb == Approx(w1 / 8));
+  const double w1 = llmhw::plan_memory(deployment_of(m, hw, Precision::bf16, 1), w, {}).weights_gb;
+  CHECK(llmhw::plan_memory(deployment_of(m, hw, Precision::bf16, 8), w, {}).weights_gb == Approx(w1 / 8));
 
   // MLA's latent is not split by head: every rank holds all of it.
   const llmhw::Model ds = llmhw_test::deepseek_v3();
   const double mla_gb = (512.0 + 64) * 61 * 2 * 1000 / 1e9;
-  CHECK(llmhw::plan_memory(deploy(ds, hw, Precision::bf16, 8), w, {}).kv_gb_per_sequence == Approx(mla_gb));
+  CHECK(llmhw::plan_memory(deployment_of(ds, hw, Precision::bf16, 8), w, {}).kv_gb_per_sequence ==
+        Approx(mla_gb));
 }
 
 TEST_CASE("decode_step with ideal efficiency is exactly the roofline", "[estimate][decode]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
-  const llmhw::Deployment d = deploy(m, hw);
+  const llmhw::Deployment d = deployment_of(m, hw);
 
   SECTION("batch 1 is memory-bound") {
     // Bytes: 15,009,849,344 of weights + 131,072 x 1000 of KV = 15,140,921,344 -> 15.14 ms.
@@ -212,7 +208,8 @@ TEST_CASE("decode_step: quantized weights read fewer bytes", "[estimate][decode]
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
   // int8 body (1 byte) + bf16 LM head (2 bytes); context 0 so there is no KV to read.
-  const llmhw::StepTime t = llmhw::decode_step(deploy(m, hw, Precision::int8), 1, 0, llmhw_test::ideal());
+  const llmhw::StepTime t =
+      llmhw::decode_step(deployment_of(m, hw, Precision::int8), 1, 0, llmhw_test::ideal());
   CHECK(t.memory_s == Approx((kBody8b * 1 + kTable8b * 2) / kBandwidth).epsilon(1e-12));
   // Weight-only int8 computes in bf16: same FLOPs at the bf16 peak.
   CHECK(t.compute_s == Approx(kMatmulFlops8b / kPeak).epsilon(1e-12));
@@ -225,7 +222,7 @@ TEST_CASE("decode_step with realistic efficiency is never faster than the roofli
     for (double batch : {1.0, 8.0, 64.0, 512.0, 4096.0}) {
       for (double context : {0.0, 512.0, 8192.0}) {
         INFO("tp " << tp << " batch " << batch << " context " << context);
-        const llmhw::Deployment d = deploy(m, hw, Precision::bf16, tp);
+        const llmhw::Deployment d = deployment_of(m, hw, Precision::bf16, tp);
         const double ideal = llmhw::decode_step(d, batch, context, llmhw_test::ideal()).total_s();
         const llmhw::StepTime real = llmhw::decode_step(d, batch, context, llmhw_test::realistic());
         CHECK(real.total_s() >= ideal);
@@ -247,7 +244,7 @@ TEST_CASE("decode_step and prefill: overhead per step plus per layer", "[estimat
   e.layer_overhead_us = 50;
   // 0.5 ms + 32 x 50 us = 2.1 ms, whatever the batch, context or parallelism.
   for (int pp : {1, 4}) {
-    llmhw::Deployment d = deploy(m, hw, Precision::bf16, 2);
+    llmhw::Deployment d = deployment_of(m, hw, Precision::bf16, 2);
     d.pp = pp;  // a token crosses all 32 layers, on whichever stages they sit
     CHECK(llmhw::decode_step(d, 1, 0, e).overhead_s == Approx(2.1e-3));
     CHECK(llmhw::decode_step(d, 256, 4096, e).overhead_s == Approx(2.1e-3));
@@ -262,7 +259,7 @@ TEST_CASE("decode_step and prefill: overhead per step plus per layer", "[estimat
   per_seq.layer_overhead_us = 50;
   per_seq.sequence_overhead_us = 20;
   for (int tp : {1, 4}) {
-    llmhw::Deployment d = deploy(m, hw, Precision::bf16, tp);
+    llmhw::Deployment d = deployment_of(m, hw, Precision::bf16, tp);
     d.dp = 2;
     CHECK(llmhw::decode_step(d, 256, 1024, per_seq).overhead_s == Approx(32 * 50e-6 + 128 * 20e-6));
     CHECK(llmhw::prefill(d, 2048, per_seq, 4).overhead_s == Approx(32 * 50e-6));  // decode only
@@ -271,7 +268,8 @@ TEST_CASE("decode_step and prefill: overhead per step plus per layer", "[estimat
   llmhw::Model deeper = m;
   deeper.layers = 64;
   e.step_overhead_ms = 0;
-  CHECK(llmhw::decode_step(deploy(deeper, hw, Precision::bf16), 1, 0, e).overhead_s == Approx(64 * 50e-6));
+  CHECK(llmhw::decode_step(deployment_of(deeper, hw, Precision::bf16), 1, 0, e).overhead_s ==
+        Approx(64 * 50e-6));
 }
 
 TEST_CASE("decode_step grows with batch, context and model size", "[estimate][decode]") {
@@ -281,19 +279,19 @@ TEST_CASE("decode_step grows with batch, context and model size", "[estimate][de
   const llmhw::Efficiency eff = llmhw_test::realistic();
   double previous = 0;
   for (double batch : {1.0, 2.0, 4.0, 16.0, 64.0, 256.0, 1024.0}) {
-    const double t = llmhw::decode_step(deploy(m8, hw), batch, 2048, eff).total_s();
+    const double t = llmhw::decode_step(deployment_of(m8, hw), batch, 2048, eff).total_s();
     CHECK(t > previous);
     previous = t;
   }
   previous = 0;
   for (double context : {0.0, 128.0, 1024.0, 8192.0, 65536.0}) {
-    const double t = llmhw::decode_step(deploy(m8, hw), 32, context, eff).total_s();
+    const double t = llmhw::decode_step(deployment_of(m8, hw), 32, context, eff).total_s();
     CHECK(t > previous);
     previous = t;
   }
   for (double batch : {1.0, 32.0, 512.0}) {
-    CHECK(llmhw::decode_step(deploy(m70, hw), batch, 2048, eff).total_s() >
-          llmhw::decode_step(deploy(m8, hw), batch, 2048, eff).total_s());
+    CHECK(llmhw::decode_step(deployment_of(m70, hw), batch, 2048, eff).total_s() >
+          llmhw::decode_step(deployment_of(m8, hw), batch, 2048, eff).total_s());
   }
 }
 
@@ -301,8 +299,8 @@ TEST_CASE("decode_step with tensor parallelism", "[estimate][decode][tp]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
   const llmhw::Efficiency eff = llmhw_test::ideal();
-  const llmhw::StepTime t1 = llmhw::decode_step(deploy(m, hw, Precision::bf16, 1), 1, 1000, eff);
-  const llmhw::StepTime t2 = llmhw::decode_step(deploy(m, hw, Precision::bf16, 2), 1, 1000, eff);
+  const llmhw::StepTime t1 = llmhw::decode_step(deployment_of(m, hw, Precision::bf16, 1), 1, 1000, eff);
+  const llmhw::StepTime t2 = llmhw::decode_step(deployment_of(m, hw, Precision::bf16, 2), 1, 1000, eff);
   // Weights and KV (8 KV heads over 2 ranks) split in half, FLOPs too.
   CHECK(t2.memory_s == Approx(t1.memory_s / 2).epsilon(1e-12));
   CHECK(t2.compute_s == Approx(t1.compute_s / 2).epsilon(1e-12));
@@ -314,7 +312,8 @@ TEST_CASE("decode_step with tensor parallelism", "[estimate][decode][tp]") {
   // TP=4 with a 10 us collective latency: 2 x 32 x (10e-6 + 2*3/4 * 8192 / 1e11).
   llmhw::Efficiency with_latency = eff;
   with_latency.collective_latency_us = 10;
-  const llmhw::StepTime t4 = llmhw::decode_step(deploy(m, hw, Precision::bf16, 4), 1, 1000, with_latency);
+  const llmhw::StepTime t4 =
+      llmhw::decode_step(deployment_of(m, hw, Precision::bf16, 4), 1, 1000, with_latency);
   CHECK(t4.communication_s == Approx(2 * 32 * (10e-6 + 1.5 * 8192.0 / 100e9)).epsilon(1e-12));
   // Communication does not overlap: it adds to the roofline.
   CHECK(t4.total_s() == Approx(std::max(t4.memory_s, t4.compute_s) + t4.communication_s).epsilon(1e-12));
@@ -323,7 +322,8 @@ TEST_CASE("decode_step with tensor parallelism", "[estimate][decode][tp]") {
   // 2 x 32 x (10e-6 + 1.5 x 8192 / (0.5 x 1e11)).
   llmhw::Efficiency half_link = with_latency;
   half_link.interconnect_bandwidth = 0.5;
-  const llmhw::StepTime t4_half = llmhw::decode_step(deploy(m, hw, Precision::bf16, 4), 1, 1000, half_link);
+  const llmhw::StepTime t4_half =
+      llmhw::decode_step(deployment_of(m, hw, Precision::bf16, 4), 1, 1000, half_link);
   CHECK(t4_half.communication_s == Approx(2 * 32 * (10e-6 + 1.5 * 8192.0 / 50e9)).epsilon(1e-12));
   CHECK(t4_half.memory_s == t4.memory_s);
 }
@@ -338,7 +338,7 @@ TEST_CASE("decode_step: MoE reads only the experts the batch touches", "[estimat
       32 * (2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 2 * 4096 + 4096.0 * 8) + 4096;  // no experts
   const double head = 32000.0 * 4096;
   const auto params_read = [&](double batch) {
-    return llmhw::decode_step(deploy(m, hw), batch, 0, llmhw_test::ideal()).memory_s * kBandwidth / 2;
+    return llmhw::decode_step(deployment_of(m, hw), batch, 0, llmhw_test::ideal()).memory_s * kBandwidth / 2;
   };
   // Distinct experts of B tokens picking k=2 of E=8: E x (1 - (1 - k/E)^B).
   // B = 1: 8 x (1 - 0.75) = 2 = k experts per layer.
@@ -349,7 +349,7 @@ TEST_CASE("decode_step: MoE reads only the experts the batch touches", "[estimat
   CHECK(params_read(1000) == Approx(body + head + 32 * 8 * expert).epsilon(1e-12));
   // FLOPs follow the active parameters (2 experts per token), whatever the batch.
   const double active_flops = 2 * (body + 32 * 2 * expert + head);
-  CHECK(llmhw::decode_step(deploy(m, hw), 1, 0, llmhw_test::ideal()).compute_s ==
+  CHECK(llmhw::decode_step(deployment_of(m, hw), 1, 0, llmhw_test::ideal()).compute_s ==
         Approx(active_flops / kPeak).epsilon(1e-12));
 }
 
@@ -362,7 +362,7 @@ TEST_CASE("serve_closed_loop: with attention DP the experts process every group'
   // 176,160,768 active parameters per token. Attention and dense layers see one group's prompts.
   const llmhw::Model m = llmhw_test::mixtral_8x7b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
-  llmhw::Deployment d = deploy(m, hw);
+  llmhw::Deployment d = deployment_of(m, hw);
   d.dp = 2;
   const llmhw::Workload w{1000, 200};
   const llmhw::EngineLimits limits{1024, 2000};
@@ -381,7 +381,7 @@ TEST_CASE("decode_step: attention DP gathers the tokens to the shared experts", 
   // No TP all-reduce (tp 1) and no all-to-all (no expert parallelism).
   const llmhw::Model m = llmhw_test::mixtral_8x7b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();
-  llmhw::Deployment d = deploy(m, hw);
+  llmhw::Deployment d = deployment_of(m, hw);
   CHECK(llmhw::decode_step(d, 4, 1000, llmhw_test::ideal()).communication_s == 0.0);
   d.dp = 2;
   CHECK(llmhw::decode_step(d, 4, 1000, llmhw_test::ideal()).communication_s ==
@@ -407,7 +407,7 @@ TEST_CASE("decode_step: the experts' token exchange pays the latency of each pee
   llmhw::Efficiency eff = llmhw_test::ideal();
   eff.collective_latency_us = 10;
   const auto gather = [&](int dp) {
-    llmhw::Deployment d = deploy(m, hw);
+    llmhw::Deployment d = deployment_of(m, hw);
     d.dp = dp;
     return llmhw::decode_step(d, 2.0 * dp, 1000, eff).communication_s;
   };
@@ -423,17 +423,17 @@ TEST_CASE("prefill of one prompt", "[estimate][prefill]") {
   // 1000 tokens, causal attention over 500 earlier tokens on average:
   // FLOPs = 1000 x (15,009,849,344 + 524,288 x 500) = 15,271,993,344,000 -> 0.15272 s at 1e14.
   // Bytes = 15,009,849,344 of weights + 131,072,000 of KV written -> 0.01514 s at 1e12.
-  const llmhw::StepTime t = llmhw::prefill(deploy(m, hw), 1000, llmhw_test::ideal());
+  const llmhw::StepTime t = llmhw::prefill(deployment_of(m, hw), 1000, llmhw_test::ideal());
   CHECK(t.compute_s == Approx(1000 * (kMatmulFlops8b + kAttnFlops8b * 500) / kPeak).epsilon(1e-12));
   CHECK(t.compute_s == Approx(0.15271993344).epsilon(1e-12));
   CHECK(t.memory_s == Approx((kWeightRead8b + kKvPerToken8b * 1000) / kBandwidth).epsilon(1e-12));
   CHECK(t.total_s() == Approx(0.15271993344).epsilon(1e-12));
   CHECK(t.bottleneck() == llmhw::Bottleneck::compute);
   // At 60% of peak and 1 ms overhead: 0.15272 / 0.6 + 0.001.
-  const llmhw::StepTime r = llmhw::prefill(deploy(m, hw), 1000, llmhw_test::realistic());
+  const llmhw::StepTime r = llmhw::prefill(deployment_of(m, hw), 1000, llmhw_test::realistic());
   CHECK(r.total_s() == Approx(0.15271993344 / 0.6 + 0.001).epsilon(1e-12));
   // Longer prompts take longer.
-  CHECK(llmhw::prefill(deploy(m, hw), 2000, llmhw_test::ideal()).total_s() > t.total_s());
+  CHECK(llmhw::prefill(deployment_of(m, hw), 2000, llmhw_test::ideal()).total_s() > t.total_s());
 }
 
 TEST_CASE("prefill: only the quantized share of the work runs at the narrow peak", "[estimate][prefill]") {
@@ -444,24 +444,24 @@ TEST_CASE("prefill: only the quantized share of the work runs at the narrow peak
   const double flops = 1000 * (kMatmulFlops8b + kAttnFlops8b * 500);  // as in "prefill of one prompt"
   llmhw::Efficiency e = llmhw_test::ideal();
   // Share 1 (the default): all at the fp8 peak, the datasheet roofline.
-  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp8), 1000, e).compute_s == Approx(flops / 200e12));
+  CHECK(llmhw::prefill(deployment_of(m, hw, Precision::fp8), 1000, e).compute_s == Approx(flops / 200e12));
   // Share 0.5 at fp8: half the FLOPs at 200 TFLOP/s, half at 100: flops x (0.5/200 + 0.5/100) / 1e12.
   e.quantized_share = 0.5;
-  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp8), 1000, e).compute_s ==
+  CHECK(llmhw::prefill(deployment_of(m, hw, Precision::fp8), 1000, e).compute_s ==
         Approx(flops * (0.5 / 200e12 + 0.5 / 100e12)).epsilon(1e-12));
   // fp4: flops x (0.5/400 + 0.5/100); share 0 runs everything at the 16-bit peak.
-  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s ==
+  CHECK(llmhw::prefill(deployment_of(m, hw, Precision::fp4), 1000, e).compute_s ==
         Approx(flops * (0.5 / 400e12 + 0.5 / 100e12)).epsilon(1e-12));
   e.quantized_share = 0;
-  CHECK(llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s == Approx(flops / 100e12));
+  CHECK(llmhw::prefill(deployment_of(m, hw, Precision::fp4), 1000, e).compute_s == Approx(flops / 100e12));
   // 16-bit weights are unaffected, and so are weight-only int8 weights (computed in bf16).
-  CHECK(llmhw::prefill(deploy(m, hw, Precision::bf16), 1000, e).compute_s == Approx(flops / 100e12));
-  CHECK(llmhw::prefill(deploy(m, hw, Precision::int8), 1000, e).compute_s == Approx(flops / 100e12));
+  CHECK(llmhw::prefill(deployment_of(m, hw, Precision::bf16), 1000, e).compute_s == Approx(flops / 100e12));
+  CHECK(llmhw::prefill(deployment_of(m, hw, Precision::int8), 1000, e).compute_s == Approx(flops / 100e12));
   // Invariant: never faster than the datasheet roofline at the narrow peak, slower as the share falls.
   double previous = 0;
   for (double share : {1.0, 0.75, 0.5, 0.25, 0.0}) {
     e.quantized_share = share;
-    const double t = llmhw::prefill(deploy(m, hw, Precision::fp4), 1000, e).compute_s;
+    const double t = llmhw::prefill(deployment_of(m, hw, Precision::fp4), 1000, e).compute_s;
     CHECK(t >= flops / 400e12 * (1 - 1e-12));
     CHECK(t > previous);
     previous = t;
@@ -476,7 +476,7 @@ TEST_CASE("serve: latency and throughput grow with concurrency", "[estimate][ser
   const llmhw::Hardware hw = llmhw_test::round_gpu();
   const llmhw::Workload w{1024, 256};
   for (int tp : {1, 2}) {
-    const llmhw::Deployment d = deploy(m, hw, Precision::bf16, tp);
+    const llmhw::Deployment d = deployment_of(m, hw, Precision::bf16, tp);
     llmhw::ServingPoint previous = llmhw::serve(d, w, 1, llmhw_test::realistic());
     for (double c : {2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 1024.0}) {
       INFO("tp " << tp << " concurrency " << c);
@@ -490,8 +490,9 @@ TEST_CASE("serve: latency and throughput grow with concurrency", "[estimate][ser
   }
   // A bigger model serves fewer requests per second at the same concurrency.
   const llmhw::Model big = llmhw_test::llama_70b();
-  CHECK(llmhw::serve(deploy(big, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s <
-        llmhw::serve(deploy(m, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s);
+  CHECK(
+      llmhw::serve(deployment_of(big, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s <
+      llmhw::serve(deployment_of(m, hw, Precision::bf16, 2), w, 4, llmhw_test::realistic()).requests_per_s);
 }
 
 TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by hand", "[estimate][serve]") {
@@ -510,7 +511,7 @@ TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by ha
     INFO("wave synchronisation " << s);
     llmhw::Efficiency eff = llmhw_test::ideal();
     eff.wave_synchronization = s;
-    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits);
     CHECK(p.prompt.total_s() == Approx(p2).epsilon(1e-12));
     CHECK(p.step.total_s() == Approx(step).epsilon(1e-12));
     CHECK(p.requests_per_s == Approx(8 / round).epsilon(1e-12));
@@ -529,13 +530,13 @@ TEST_CASE("serve_closed_loop: waves, Little's law and wave synchronisation by ha
   // 763.60 ms and TPOT 18.466 ms.
   llmhw::Efficiency eff = llmhw_test::ideal();
   eff.wave_synchronization = 0;
-  CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).ttft_s ==
+  CHECK(llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits).ttft_s ==
         Approx(0.15271993344 + 0.016163282944 / 2).epsilon(1e-12));
   CHECK(
-      llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).tpot_s ==
+      llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits).tpot_s ==
       Approx(0.016163282944 + (3 * 0.30543986688 + 0.15271993344 - 0.016163282944 / 2) / 199).epsilon(1e-12));
   eff.wave_synchronization = 1;
-  CHECK(llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits).ttft_s ==
+  CHECK(llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits).ttft_s ==
         Approx(2.5 * 0.30543986688).epsilon(1e-12));
 }
 
@@ -548,9 +549,9 @@ TEST_CASE("serve_closed_loop: the request latency is the client's, reported apar
   for (double c : {1.0, 8.0, 64.0}) {
     INFO("concurrency " << c);
     llmhw::Efficiency eff = llmhw_test::realistic();
-    const llmhw::ServingPoint base = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+    const llmhw::ServingPoint base = llmhw::serve_closed_loop(deployment_of(m, hw), w, c, eff, limits);
     eff.request_latency_ms = 150;
-    const llmhw::ServingPoint late = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+    const llmhw::ServingPoint late = llmhw::serve_closed_loop(deployment_of(m, hw), w, c, eff, limits);
     // 150 ms of the client's, apart; the server's TTFT, its steps, TPOT and throughput unchanged.
     CHECK(late.client_latency_s == Approx(0.150).epsilon(1e-12));
     CHECK(late.ttft_s == Approx(base.ttft_s).epsilon(1e-12));
@@ -567,10 +568,10 @@ TEST_CASE("serve_closed_loop: TTFT, TPOT and throughput grow with concurrency", 
     llmhw::Efficiency eff = llmhw_test::realistic();
     eff.wave_synchronization = s;
     for (const llmhw::Workload w : {llmhw::Workload{1024, 128}, llmhw::Workload{4096, 1024}}) {
-      llmhw::ServingPoint previous = llmhw::serve_closed_loop(deploy(m, hw), w, 1, eff, limits);
+      llmhw::ServingPoint previous = llmhw::serve_closed_loop(deployment_of(m, hw), w, 1, eff, limits);
       for (double c : {2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0}) {
         INFO("s " << s << " isl " << w.input_tokens << " concurrency " << c);
-        const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, c, eff, limits);
+        const llmhw::ServingPoint p = llmhw::serve_closed_loop(deployment_of(m, hw), w, c, eff, limits);
         CHECK(p.tpot_s >= previous.tpot_s);
         CHECK(p.ttft_s >= previous.ttft_s);
         CHECK(p.requests_per_s > previous.requests_per_s);
@@ -605,7 +606,7 @@ TEST_CASE("serve_closed_loop: a request beyond the KV capacity waits for blocks,
     // preempts; SGLang reserves its outputs: 4 run, the other 4 wait in the queue. Little's law:
     // (8 - 4) / lambda with lambda = 4 / wave, one wave, not the 3.7 s of whole rounds the
     // estimate gave before issue 18.
-    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits);
     CHECK(p.step.total_s() == Approx(step4).epsilon(1e-12));
     CHECK(p.requests_per_s == Approx(4 / wave).epsilon(1e-12));
     const double first = p1 + step4 / 2;  // 160.51 ms: its own prefill after half a step
@@ -618,16 +619,16 @@ TEST_CASE("serve_closed_loop: a request beyond the KV capacity waits for blocks,
     limits.reserve_full_length = true;
     // 5 requests, 4 fit: the fifth waits for one of the 4 to finish and free its blocks, a
     // quarter of a wave on average (Little: (5 - 4) / lambda with lambda = 4 / wave), not a wave.
-    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deploy(m, hw), w, 5, eff, limits);
+    const llmhw::ServingPoint p = llmhw::serve_closed_loop(deployment_of(m, hw), w, 5, eff, limits);
     CHECK(p.requests_per_s == Approx(4 / wave).epsilon(1e-12));
     CHECK(p.ttft_s == Approx(p1 + step4 / 2 + wave / 4).epsilon(1e-12));
     CHECK(p.tpot_s == Approx((wave - p1 - step4 / 2) / 199).epsilon(1e-12));
   }
   SECTION("within the capacity nothing changes") {
     limits.kv_sequences = 8;
-    const llmhw::ServingPoint with = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    const llmhw::ServingPoint with = llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits);
     limits.kv_sequences = 0;
-    const llmhw::ServingPoint without = llmhw::serve_closed_loop(deploy(m, hw), w, 8, eff, limits);
+    const llmhw::ServingPoint without = llmhw::serve_closed_loop(deployment_of(m, hw), w, 8, eff, limits);
     CHECK(with.ttft_s == without.ttft_s);
     CHECK(with.tpot_s == without.tpot_s);
   }
@@ -654,7 +655,7 @@ TEST_CASE("plan_memory: TensorRT-LLM's fraction is of the memory the weights lea
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Hardware hw = llmhw_test::round_gpu();  // 80 GB
   llmhw::Efficiency eff = llmhw_test::realistic();     // 0.9, 2 GB reserve
-  const llmhw::Deployment d = deploy(m, hw);
+  const llmhw::Deployment d = deployment_of(m, hw);
   const llmhw::MemoryPlan of_device = llmhw::plan_memory(d, {1000, 200}, eff);
   eff.usable_fraction_of_free = true;
   const llmhw::MemoryPlan of_free = llmhw::plan_memory(d, {1000, 200}, eff);

@@ -82,7 +82,7 @@ std::vector<llmhw::Hardware> catalog() {
           device("gaudi3", "intel", 3700), device("grace", "nvidia", 500, llmhw::DeviceKind::cpu)};
 }
 
-const llmhw::Hardware& find(const std::vector<llmhw::Hardware>& hws, const std::string& id) {
+const llmhw::Hardware& profile_named(const std::vector<llmhw::Hardware>& hws, const std::string& id) {
   return *std::find_if(hws.begin(), hws.end(), [&](const llmhw::Hardware& h) { return h.id == id; });
 }
 
@@ -108,26 +108,26 @@ TEST_CASE("resolve: a device with rows in its group's fit is measured, with the 
           "[calibration][evidence]") {
   const llmhw::Calibration c = cross_vendor();
   const auto hws = catalog();
-  const llmhw::Resolution r = c.resolve(find(hws, "h100"), "", hws);
+  const llmhw::Resolution r = c.resolve(profile_named(hws, "h100"), "", hws);
   CHECK(r.evidence == Evidence::measured);
   CHECK(r.efficiency == &c.fitted[1].efficiency);  // the any-engine hopper fit
   check_band(r.bounds.ttft, 0.7, 3.0);
   check_band(r.bounds.tpot, 0.9, 1.1);
   CHECK_THAT(r.basis, Contains("100 calibration rows") && Contains("hopper"));
   // An engine with its own fit gets that one.
-  const llmhw::Resolution trt = c.resolve(find(hws, "h100"), "trtllm", hws);
+  const llmhw::Resolution trt = c.resolve(profile_named(hws, "h100"), "trtllm", hws);
   CHECK(trt.evidence == Evidence::measured);
   CHECK(trt.efficiency->memory_bandwidth == 0.73);
   check_band(trt.bounds.tpot, 0.95, 1.05);
   // Without measured_hardware (older files) every device of the list counts as measured.
-  CHECK(c.resolve(find(hws, "a100"), "", hws).evidence == Evidence::measured);
+  CHECK(c.resolve(profile_named(hws, "a100"), "", hws).evidence == Evidence::measured);
 }
 
 TEST_CASE("resolve: a device listed in a group without rows of its own is family, band widened",
           "[calibration][evidence]") {
   const llmhw::Calibration c = cross_vendor();
   const auto hws = catalog();
-  const llmhw::Resolution r = c.resolve(find(hws, "h-nvl"), "", hws);
+  const llmhw::Resolution r = c.resolve(profile_named(hws, "h-nvl"), "", hws);
   CHECK(r.evidence == Evidence::family);
   CHECK(r.efficiency->memory_bandwidth == 0.72);
   // hopper's band joined with the GPU default: TTFT [min(0.7, 0.5), max(3.0, 2.0)],
@@ -142,7 +142,7 @@ TEST_CASE("resolve: a family band written by calibrate replaces the widening", "
   llmhw::Calibration c = cross_vendor();
   c.fitted[1].family_bounds = bounds({0.6, 3.5}, {0.8, 1.3}, {0.7, 1.4});
   const auto hws = catalog();
-  const llmhw::Resolution r = c.resolve(find(hws, "h-nvl"), "", hws);
+  const llmhw::Resolution r = c.resolve(profile_named(hws, "h-nvl"), "", hws);
   CHECK(r.evidence == Evidence::family);
   check_band(r.bounds.ttft, 0.6, 3.5);
   check_band(r.bounds.tpot, 0.8, 1.3);
@@ -155,7 +155,7 @@ TEST_CASE("resolve: a device outside every group borrows the nearest calibrated 
   const auto hws = catalog();
   // T4 (320 GB/s): A100 at 2039 is nearer than H100 (3350) or H200 (4800): |ln(2039/320)| = 1.85
   // against 2.35 and 2.71. H-NVL is in a group but has no rows: not a sibling to borrow from.
-  const llmhw::Resolution t4 = c.resolve(find(hws, "t4"), "", hws);
+  const llmhw::Resolution t4 = c.resolve(profile_named(hws, "t4"), "", hws);
   CHECK(t4.evidence == Evidence::family);
   CHECK(t4.efficiency == &c.fitted[0].efficiency);
   check_band(t4.bounds.ttft, 0.5, 2.0);  // ampere [0.8, 1.3] joined with [0.5, 2.0]
@@ -163,7 +163,7 @@ TEST_CASE("resolve: a device outside every group borrows the nearest calibrated 
   CHECK_THAT(t4.basis, Contains("a100") && Contains("nvidia gpu"));
   // MI325X borrows MI300X's fit, the only calibrated AMD GPU: its TPOT band [0.8, 1.4] joined
   // with the GPU default's [0.6, 1.6].
-  const llmhw::Resolution mi = c.resolve(find(hws, "mi325x"), "", hws);
+  const llmhw::Resolution mi = c.resolve(profile_named(hws, "mi325x"), "", hws);
   CHECK(mi.evidence == Evidence::family);
   CHECK(mi.efficiency->memory_bandwidth == 0.74);
   check_band(mi.bounds.tpot, 0.6, 1.6);
@@ -175,23 +175,23 @@ TEST_CASE("resolve: never across vendors or kinds; without a sibling, the datash
   const llmhw::Calibration c = cross_vendor();
   const auto hws = catalog();
   // Gaudi 3's bandwidth (3700) is nearest H-NVL's and H100's, but no Intel device is calibrated.
-  const llmhw::Resolution gaudi = c.resolve(find(hws, "gaudi3"), "", hws);
+  const llmhw::Resolution gaudi = c.resolve(profile_named(hws, "gaudi3"), "", hws);
   CHECK(gaudi.evidence == Evidence::datasheet);
   CHECK(gaudi.efficiency == &c.gpu);
   check_band(gaudi.bounds.ttft, 0.5, 2.0);
   check_band(gaudi.bounds.tpot, 0.6, 1.6);
   CHECK_THAT(gaudi.basis, Contains("no calibrated intel gpu"));
   // Grace is NVIDIA, but a CPU: the calibrated NVIDIA devices are GPUs.
-  const llmhw::Resolution grace = c.resolve(find(hws, "grace"), "", hws);
+  const llmhw::Resolution grace = c.resolve(profile_named(hws, "grace"), "", hws);
   CHECK(grace.evidence == Evidence::datasheet);
   CHECK(grace.efficiency == &c.cpu);
   check_band(grace.bounds.tpot, 0.5, 2.0);
   // Without AMD fits, MI300X and MI325X fall back to the defaults, not to NVIDIA's fits.
   llmhw::Calibration no_amd = cross_vendor();
   no_amd.fitted.pop_back();
-  CHECK(no_amd.resolve(find(hws, "mi300x"), "", hws).evidence == Evidence::datasheet);
-  CHECK(no_amd.resolve(find(hws, "mi325x"), "", hws).evidence == Evidence::datasheet);
-  CHECK(no_amd.resolve(find(hws, "mi325x"), "", hws).efficiency == &no_amd.gpu);
+  CHECK(no_amd.resolve(profile_named(hws, "mi300x"), "", hws).evidence == Evidence::datasheet);
+  CHECK(no_amd.resolve(profile_named(hws, "mi325x"), "", hws).evidence == Evidence::datasheet);
+  CHECK(no_amd.resolve(profile_named(hws, "mi325x"), "", hws).efficiency == &no_amd.gpu);
 }
 
 TEST_CASE("resolve: equally near siblings are chosen by group name, whatever the catalog order",
@@ -320,8 +320,8 @@ TEST_CASE("recommend: each recommendation carries its device's evidence and band
   q.tpot_ms = 200;
   // Searched: H100 (measured), T4 (family: A100) and Gaudi 3 (datasheet); the siblings come
   // from `known`, the whole catalog.
-  const std::vector<llmhw::Hardware> searched = {find(known, "h100"), find(known, "t4"),
-                                                 find(known, "gaudi3")};
+  const std::vector<llmhw::Hardware> searched = {profile_named(known, "h100"), profile_named(known, "t4"),
+                                                 profile_named(known, "gaudi3")};
   const llmhw::RecommendResult r = llmhw::recommend(q, m, searched, c, SIZE_MAX, nullptr, known);
   REQUIRE(r.recommendations.size() == 3);
   for (const llmhw::Recommendation& rec : r.recommendations) {
@@ -336,7 +336,7 @@ TEST_CASE("recommend: each recommendation carries its device's evidence and band
     }));
   }
   // Searched alone, T4 finds no sibling: the defaults.
-  const llmhw::RecommendResult alone = llmhw::recommend(q, m, {find(known, "t4")}, c);
+  const llmhw::RecommendResult alone = llmhw::recommend(q, m, {profile_named(known, "t4")}, c);
   REQUIRE(alone.recommendations.size() == 1);
   CHECK(alone.recommendations.front().evidence == Evidence::datasheet);
 }

@@ -17,7 +17,7 @@ using llmhw::test::shipped_model;
 
 namespace {
 
-const fs::path kData = LLMHW_DATA;
+using llmhw::test::kData;
 
 // Bits per weight of ggml's blocks (ggml-common.h): Q3_K 110 bytes / 256, Q4_K 144 / 256, Q5_K
 // 176 / 256, Q6_K 210 / 256, Q5_0 22 / 32, Q8_0 34 / 32.

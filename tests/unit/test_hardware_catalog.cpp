@@ -13,7 +13,7 @@ using llmhw::test::find_hardware;
 
 namespace {
 
-const fs::path kData = LLMHW_DATA;
+using llmhw::test::kData;
 
 // A figure as printed by its vendor (dense), typed here from the source named in the comment,
 // never read from the data files.

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kModels = fs::path(LLMHW_DATA) / "models";
-const fs::path kConfigs = fs::path(LLMHW_TEST_FIXTURES) / "model-configs";
+const fs::path kModelConfigs = fs::path(LLMHW_TEST_FIXTURES) / "model-configs";
 
 llmhw::Model catalog_model(const std::string& id) {
   for (const auto& entry : llmhw::io::list_model_catalog(kModels)) {
@@ -184,13 +184,13 @@ TEST_CASE("every shared config parses with its architecture features", "[models]
       {"openai--gpt-oss-20b.config.json", 32, false, true, false, false, false, Precision::fp4},
   };
   size_t configs = 0;
-  for (const auto& entry : fs::directory_iterator(kConfigs)) {
+  for (const auto& entry : fs::directory_iterator(kModelConfigs)) {
     if (entry.path().string().find(".config.json") != std::string::npos) ++configs;
   }
   CHECK(configs == expected.size());  // every shared config is covered
   for (const Expected& e : expected) {
     INFO(e.file);
-    const llmhw::Model m = llmhw::io::load_hf_config(kConfigs / e.file);
+    const llmhw::Model m = llmhw::io::load_hf_config(kModelConfigs / e.file);
     CHECK((m.moe ? m.moe->experts : 0) == e.experts);
     CHECK(m.mla.has_value() == e.mla);
     CHECK((llmhw::sliding_kv_bytes_per_token(m, 2) > 0) == e.sliding);

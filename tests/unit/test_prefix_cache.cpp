@@ -8,14 +8,10 @@
 
 using llmhw::Precision;
 
-namespace {
-constexpr double kBody8b =
-    32.0 * (2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 3.0 * 4096 * 14336 + 2.0 * 4096) + 4096;
-constexpr double kTable8b = 128256.0 * 4096;
-constexpr double kMatmulFlops8b = 2 * (kBody8b + kTable8b);  // per token: 2 FLOPs per weight
-constexpr double kAttnFlops8b = 4.0 * 32 * 128 * 32;         // per token per earlier token
-constexpr double kKvPerToken8b = 32.0 * 2 * 8 * 128 * 2;     // bytes at bf16
-}  // namespace
+// Llama 3.1 8B worked out once (test_shapes.hpp).
+using llmhw_test::kAttnFlops8b;
+using llmhw_test::kKvPerToken8b;
+using llmhw_test::kMatmulFlops8b;
 
 TEST_CASE("cached prompt tokens: the hit share, at least the shared prefix, never the last token",
           "[prefix-cache]") {

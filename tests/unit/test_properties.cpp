@@ -17,15 +17,15 @@ using namespace llmhw;
 
 namespace {
 
-struct World {
+struct PropertyWorld {
   std::vector<Hardware> hardware;
   std::vector<Model> models;
   Calibration calibration;
 };
 
-const World& world() {
-  static const World cached = [] {
-    World w;
+const PropertyWorld& property_world() {
+  static const PropertyWorld cached = [] {
+    PropertyWorld w;
     const fs::path data = LLMHW_DATA;
     for (Hardware& hw : io::load_hardware_dir(data / "hardware")) {
       for (const char* id :
@@ -72,7 +72,7 @@ std::map<std::string, const Evaluation*> feasible(const RecommendResult& r) {
 }  // namespace
 
 TEST_CASE("properties over seeded random queries", "[properties]") {
-  const World& w = world();
+  const PropertyWorld& w = property_world();
   std::mt19937 rng(20261126);
   for (int i = 0; i < 12; ++i) {
     const Model& model = w.models[rng() % w.models.size()];
@@ -86,10 +86,10 @@ TEST_CASE("properties over seeded random queries", "[properties]") {
     {  // deterministic, and its JSON round-trips without a NaN
       const RecommendResult again = recommend(q, model, w.hardware, w.calibration);
       render::RecommendContext ctx{&q, &model, "auto", w.calibration.status, 100, {}};
-      const std::string json = render::recommend_json(base, ctx);
-      CHECK(json == render::recommend_json(again, ctx));
-      CHECK(json.find("NaN") == std::string::npos);
-      const auto parsed = nlohmann::json::parse(json);
+      const std::string text = render::recommend_json(base, ctx);
+      CHECK(text == render::recommend_json(again, ctx));
+      CHECK(text.find("NaN") == std::string::npos);
+      const auto parsed = nlohmann::json::parse(text);
       CHECK(nlohmann::json::parse(parsed.dump()) == parsed);
     }
     {  // more load never needs fewer replicas or less money
@@ -146,7 +146,7 @@ TEST_CASE("properties over seeded random queries", "[properties]") {
 
 TEST_CASE("a sizing cache shared across queries changes no answer", "[properties][cache]") {
   // Batch mode keeps one SizingCache per worker across lines; the uncached search is the oracle.
-  const World& w = world();
+  const PropertyWorld& w = property_world();
   std::mt19937 rng(7);
   SizingCache cache;
   for (int i = 0; i < 8; ++i) {
@@ -181,7 +181,7 @@ TEST_CASE("a sizing cache shared across queries changes no answer", "[properties
 TEST_CASE("the search finds each device's cheapest passing candidate (brute force)", "[properties][search]") {
   // The search skips candidates it can prove cannot win; trying every single-node layout with
   // evaluate() must find none that passes every rule and costs less per token.
-  const World& w = world();
+  const PropertyWorld& w = property_world();
   std::mt19937 rng(11);
   for (int i = 0; i < 10; ++i) {
     const Model& model = w.models[rng() % w.models.size()];

@@ -64,7 +64,7 @@ std::vector<llmhw::Hardware> make_catalog() {
 }
 
 // One catalog for the whole run: results point into it, so it must outlive them.
-const std::vector<llmhw::Hardware>& catalog() {
+const std::vector<llmhw::Hardware>& toy_catalog() {
   static const std::vector<llmhw::Hardware> hws = make_catalog();
   return hws;
 }
@@ -207,7 +207,7 @@ TEST_CASE("evaluate: an unreachable TPOT is reported as the limit", "[recommend]
 
 TEST_CASE("recommend ranks by cost per 1M tokens, ties by hardware id", "[recommend]") {
   const llmhw::Model m = llmhw_test::llama_8b();
-  std::vector<llmhw::Hardware> hws = catalog();
+  std::vector<llmhw::Hardware> hws = toy_catalog();
   // Two identical devices: same cost, replicas and latency, so the id decides.
   hws.push_back(llmhw_test::round_gpu("twin-b", 3.0));
   hws.push_back(llmhw_test::round_gpu("twin-a", 3.0));
@@ -235,7 +235,7 @@ TEST_CASE("recommend ranks by cost per 1M tokens, ties by hardware id", "[recomm
 TEST_CASE("recommend: the best candidate per device passes every hard rule", "[recommend]") {
   const llmhw::Model m = llmhw_test::llama_8b();
   const llmhw::Query q = chat_query(20);
-  const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+  const llmhw::RecommendResult r = llmhw::recommend(q, m, toy_catalog(), calibration());
   REQUIRE_FALSE(r.recommendations.empty());
   for (const auto& rec : r.recommendations) {
     for (const llmhw::Rule& rule : llmhw::hard_rules()) {
@@ -256,7 +256,7 @@ TEST_CASE("recommend: a larger budget never removes an option", "[recommend][bud
     INFO("budget " << budget);
     llmhw::Query q = chat_query(20);
     q.budget_per_hour = budget;
-    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, toy_catalog(), calibration());
     const std::set<std::string> ids = recommended_ids(r);
     CHECK(is_subset(previous, ids));
     for (const auto& rec : r.recommendations) CHECK(rec.evaluation.cost_per_hour <= budget);
@@ -267,7 +267,7 @@ TEST_CASE("recommend: a larger budget never removes an option", "[recommend][bud
   }
   // No budget at all is the largest budget.
   const std::set<std::string> unlimited =
-      recommended_ids(llmhw::recommend(chat_query(20), m, catalog(), calibration()));
+      recommended_ids(llmhw::recommend(chat_query(20), m, toy_catalog(), calibration()));
   CHECK(is_subset(largest, unlimited));
   // The sweep is meaningful: the budget did remove options at the low end.
   CHECK(smallest.size() < unlimited.size());
@@ -282,7 +282,7 @@ TEST_CASE("recommend: a tighter TPOT never adds an option", "[recommend][tpot]")
     INFO("tpot " << tpot);
     llmhw::Query q = chat_query(20);
     q.tpot_ms = tpot;
-    const std::set<std::string> ids = recommended_ids(llmhw::recommend(q, m, catalog(), calibration()));
+    const std::set<std::string> ids = recommended_ids(llmhw::recommend(q, m, toy_catalog(), calibration()));
     if (!first) CHECK(is_subset(ids, previous));
     if (first) loosest = ids.size();
     first = false;
@@ -294,7 +294,7 @@ TEST_CASE("recommend: a tighter TPOT never adds an option", "[recommend][tpot]")
 
 TEST_CASE("recommend: rejections carry the rule and a reason", "[recommend][rules]") {
   const llmhw::Model m = llmhw_test::llama_8b();
-  std::vector<llmhw::Hardware> hws = catalog();
+  std::vector<llmhw::Hardware> hws = toy_catalog();
   hws.push_back(llmhw_test::round_gpu("no-price", 0.0));  // no price entries at all
   llmhw::Hardware tiny = llmhw_test::round_gpu("tiny", 1.0);
   // 1 GB x 0.9 = 0.9 usable: bf16 needs 16.06 GB, int8 7,504,924,672 x 1 + 1,050,673,152 x 2
@@ -340,13 +340,13 @@ TEST_CASE("recommend: budget, precision and kind filters", "[recommend][rules]")
   SECTION("a budget below every option rejects the viable devices with within-budget") {
     // Devices that pass every other rule without a budget fail only the budget with one.
     const std::set<std::string> viable =
-        recommended_ids(llmhw::recommend(chat_query(20), m, catalog(), calibration()));
+        recommended_ids(llmhw::recommend(chat_query(20), m, toy_catalog(), calibration()));
     REQUIRE_FALSE(viable.empty());
     llmhw::Query q = chat_query(20);
     q.budget_per_hour = 0.01;
-    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, toy_catalog(), calibration());
     CHECK(r.recommendations.empty());
-    REQUIRE(r.rejected.size() == catalog().size());
+    REQUIRE(r.rejected.size() == toy_catalog().size());
     for (const auto& rej : r.rejected) {
       if (viable.count(rej.hardware->id) == 0) continue;
       INFO(rej.hardware->id);
@@ -359,7 +359,7 @@ TEST_CASE("recommend: budget, precision and kind filters", "[recommend][rules]")
     q.precisions = {Precision::fp4};
     // GPUs and CPUs run fp4 weight-only; the same devices as TPUs have neither fp4 units nor
     // a weight-only fp4 path.
-    std::vector<llmhw::Hardware> tpus = catalog();
+    std::vector<llmhw::Hardware> tpus = toy_catalog();
     for (llmhw::Hardware& hw : tpus) hw.kind = llmhw::DeviceKind::tpu;
     const llmhw::RecommendResult r = llmhw::recommend(q, m, tpus, calibration());
     CHECK(r.recommendations.empty());
@@ -374,7 +374,7 @@ TEST_CASE("recommend: budget, precision and kind filters", "[recommend][rules]")
     q.tpot_ms = 500;
     q.ttft_ms = 60'000;
     q.kinds = {llmhw::DeviceKind::cpu};
-    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, toy_catalog(), calibration());
     CHECK(r.recommendations.size() + r.rejected.size() == 1);
     for (const auto& rec : r.recommendations)
       CHECK(rec.evaluation.deployment.hardware->kind == llmhw::DeviceKind::cpu);
@@ -429,7 +429,7 @@ TEST_CASE("recommend: objectives rank by their own measure", "[recommend][fleet]
   for (auto objective : {llmhw::Objective::latency, llmhw::Objective::energy, llmhw::Objective::cost}) {
     llmhw::Query q = chat_query(20);
     q.objective = objective;
-    const llmhw::RecommendResult r = llmhw::recommend(q, m, catalog(), calibration());
+    const llmhw::RecommendResult r = llmhw::recommend(q, m, toy_catalog(), calibration());
     REQUIRE(r.recommendations.size() >= 2);
     for (size_t i = 1; i < r.recommendations.size(); ++i) {
       const auto& a = r.recommendations[i - 1].evaluation;

@@ -3,22 +3,15 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "../cli/cli_harness.hpp"
 #include "llmhw/render_formats.hpp"
 #include "render/columns.hpp"
 #include "render/style.hpp"
 
 using namespace llmhw::render;
+using llmhw::test::lines_of;
 
-namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("display_width counts characters, not bytes or escape sequences", "[render][text]") {
   CHECK(display_width("abc") == 3);

@@ -10,6 +10,22 @@
 
 namespace llmhw_test {
 
+// Llama 3.1 8B (llama_8b()) worked out once, for hand calculations (see test_model.cpp for the
+// per-layer sum). One decoder layer: attention 2*4096*4096 + 2*4096*1024, MLP 3*4096*14336, two
+// norms of 4096.
+inline constexpr double kLayer8b = 2.0 * 4096 * 4096 + 2.0 * 4096 * 1024 + 3.0 * 4096 * 14336 + 2.0 * 4096;
+// All layers plus the final norm: 32 x kLayer8b + 4096 = 6,979,588,096.
+inline constexpr double kBody8b = 32 * kLayer8b + 4096;
+inline constexpr double kTable8b = 128256.0 * 4096;  // 525,336,576 (embedding = LM head size)
+// 32 layers x (K + V) x 8 KV heads x 128 x 2 bytes = 131,072 bytes per token at bf16.
+inline constexpr double kKvPerToken8b = 32.0 * 2 * 8 * 128 * 2;
+inline constexpr double kAttnFlops8b = 4.0 * 32 * 128 * 32;  // per token per context token: 524,288
+// Bytes a decode step reads for weights at bf16: all of the body and the LM head (the input
+// embedding is a lookup): (6,979,588,096 + 525,336,576) x 2 = 15,009,849,344.
+inline constexpr double kWeightRead8b = (kBody8b + kTable8b) * 2;
+// Matmul FLOPs per token, 2 per weight of body and LM head: 15,009,849,344.
+inline constexpr double kMatmulFlops8b = 2 * (kBody8b + kTable8b);
+
 // meta-llama/Meta-Llama-3.1-8B config.json: 32 layers, hidden 4096, 32 heads, 8 KV heads,
 // head_dim 128, intermediate 14336, vocab 128256, untied embeddings.
 inline llmhw::Model llama_8b() {

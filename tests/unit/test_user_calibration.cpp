@@ -19,10 +19,10 @@ using llmhw::test::run_cli;
 
 namespace {
 
-const fs::path kRuns = fs::path(LLMHW_TEST_FIXTURES) / "calibration" / "vllm-qwen3-32b-h100-tp2";
+const fs::path kOverlayRuns = fs::path(LLMHW_TEST_FIXTURES) / "calibration" / "vllm-qwen3-32b-h100-tp2";
 
 std::string run_file(const std::string& name) {
-  return (kRuns / (name + ".json")).string();
+  return (kOverlayRuns / (name + ".json")).string();
 }
 
 // Eight closed-loop runs to fit on and seven others to predict: both prompt lengths, all three
@@ -75,7 +75,7 @@ double mape(const std::vector<double>& predicted, const std::vector<double>& mea
   return sum / static_cast<double>(predicted.size());
 }
 
-std::string error_of(const std::string& text, const std::string& name = "run.json") {
+std::string overlay_error(const std::string& text, const std::string& name = "run.json") {
   try {
     io::parse_bench_text(text, name);
   } catch (const Error& e) {
@@ -140,13 +140,14 @@ TEST_CASE("SGLang JSONL with Python's Infinity, and GenAI-Perf exports, are read
 }
 
 TEST_CASE("bad benchmark files get a one-line error naming the file and the field", "[calibrate]") {
-  CHECK(error_of("") == "run.json: empty file");
-  CHECK(error_of("{\"completed\": 10, \"mean_ttft_ms\": ").find("run.json:1: truncated or not JSON") == 0);
-  CHECK(error_of("{\"hello\": 1}").find("run.json: not a benchmark result llmhw reads") == 0);
+  CHECK(overlay_error("") == "run.json: empty file");
+  CHECK(overlay_error("{\"completed\": 10, \"mean_ttft_ms\": ").find("run.json:1: truncated or not JSON") ==
+        0);
+  CHECK(overlay_error("{\"hello\": 1}").find("run.json: not a benchmark result llmhw reads") == 0);
   const std::string missing =
       R"({"completed": 8, "mean_ttft_ms": 50, "mean_tpot_ms": 10, "total_input_tokens": 800})";
-  CHECK(error_of(missing) == "run.json: total_output_tokens: missing");
-  for (const std::string& e : {error_of(""), error_of("{\"hello\": 1}"), error_of(missing)})
+  CHECK(overlay_error(missing) == "run.json: total_output_tokens: missing");
+  for (const std::string& e : {overlay_error(""), overlay_error("{\"hello\": 1}"), overlay_error(missing)})
     CHECK(e.find('\n') == std::string::npos);
 }
 
