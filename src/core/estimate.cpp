@@ -222,17 +222,18 @@ double communication_seconds(const Deployment& d, const ModelFacts& f, double to
   // Attention data parallelism over more devices than one fast domain: the experts of a layer
   // sit on every node, so each MoE layer's dispatch and combine cross the scale-out network
   // (DeepEP's low-latency kernels, TensorRT-LLM's wide EP: llmhw/expert_exchange.hpp). Each rank
-  // sends its own tokens' top-k copies; the share on other nodes goes over its NIC. With the
-  // attention tensor-parallel over all those ranks instead (no attention DP) every rank already
-  // holds every token and the all-reduce above combines the experts' outputs.
+  // sends its own tokens' top-k copies, the share on other nodes over its NIC: dispatched in FP8
+  // (1 byte per element) and combined in BF16 (2), as DeepEP's and TensorRT-LLM's kernels move
+  // them. With the attention tensor-parallel over all those ranks instead (no attention DP) every
+  // rank already holds every token and the all-reduce above combines the experts' outputs.
   const int span = expert_tp * d.moe_ep;
   const int domain = fast_domain(hw);
   if (m.moe && span > d.tp && span > domain && hw.scale_out) {
-    const double rank_tokens = group_tokens / d.tp;
-    const double remote = rank_tokens * m.moe->experts_per_token * m.hidden * kActivationBytes *
-                          (span - domain) / static_cast<double>(span);
+    const double remote_copies =
+        group_tokens / d.tp * m.moe->experts_per_token * (span - domain) / static_cast<double>(span);
     const double nic = hw.scale_out->gbps_per_direction * kGB * eff.interconnect_bandwidth;
-    t += f.params.moe_layers * 2.0 * internode_exchange_seconds(remote, nic);
+    t += f.params.moe_layers * (internode_exchange_seconds(remote_copies * m.hidden * 1.0, nic) +
+                                internode_exchange_seconds(remote_copies * m.hidden * 2.0, nic));
   }
   return t;
 }

@@ -38,13 +38,13 @@ TEST_CASE("decode_step: attention DP across nodes pays the experts' exchange ove
   // each node (7/8 of it at 100 GB/s), then 1/8 of it between the two nodes (1/2 at 50 GB/s);
   // dispatch and combine in each of the 32 layers.
   const double ring = 7.0 / 8 * 16384 / 100e9 + 0.5 * 2048 / 50e9;
-  // The cross-node exchange: 47 us plus the 8/16 of the 16,384 B on the other node at 50 GB/s,
-  // for the dispatch and for the combine: 64 x (47 us + 8,192 B / 50 GB/s) = 3.018 ms; with the ring, 3.029
-  // ms.
-  const double internode = 47e-6 + 8192 / 50e9;
+  // The cross-node exchange: the 8/16 of the 2 token copies on the other node, 1 x 2 x 8/16 = 1 copy
+  // of 4096 elements, dispatched in FP8 (4,096 B) and combined in BF16 (8,192 B) at 50 GB/s, 47 us
+  // each: 32 x (94 us + 12,288 B / 50 GB/s) = 3.016 ms; with the ring, 3.027 ms.
+  const double internode = 2 * 47e-6 + (4096 + 8192) / 50e9;
   const llmhw::StepTime wide = llmhw::decode_step(d, 16, 1000, llmhw_test::ideal());
-  CHECK(wide.communication_s == Approx(64 * (ring + internode)).epsilon(1e-9));
-  CHECK(wide.communication_s == Approx(3.029e-3).epsilon(1e-3));
+  CHECK(wide.communication_s == Approx(64 * ring + 32 * internode).epsilon(1e-9));
+  CHECK(wide.communication_s == Approx(3.027e-3).epsilon(1e-3));
   // The same 16 devices with the attention tensor-parallel over all of them: every rank holds every
   // token, the all-reduces combine the experts' outputs and nothing crosses as an all-to-all.
   d.dp = 1, d.tp = 16;
