@@ -223,9 +223,9 @@ double communication_seconds(const Deployment& d, const ModelFacts& f, double to
   // sit on every node, so each MoE layer's dispatch and combine cross the scale-out network
   // (DeepEP's low-latency kernels, TensorRT-LLM's wide EP: llmhw/expert_exchange.hpp). Each rank
   // sends its own tokens' top-k copies, the share on other nodes over its NIC: dispatched in FP8
-  // (1 byte per element) and combined in BF16 (2), as DeepEP's and TensorRT-LLM's kernels move
-  // them. With the attention tensor-parallel over all those ranks instead (no attention DP) every
-  // rank already holds every token and the all-reduce above combines the experts' outputs.
+  // (1 byte per element) and combined in BF16 (2), as in DeepEP's published runs. With the attention
+  // tensor-parallel over all those ranks instead (no attention DP) every rank already holds every token and
+  // the all-reduce above combines the experts' outputs.
   const int span = expert_tp * d.moe_ep;
   const int domain = fast_domain(hw);
   if (m.moe && span > d.tp && span > domain && hw.scale_out) {
